@@ -1,0 +1,270 @@
+"""Budgets: money figures with what they measure, the year and the unit they apply to.
+
+Two sources: money tables (a unit such as ``£000`` in the header or caption,
+year columns, one row per cost centre) and prose or list items (``a gross
+expenditure cash budget of £39.147 million``).  Scale and sign follow
+RECORDS.md; a table with no unit takes the unit the document's other money
+tables declare.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from extractors import register
+from extractors.context import Context, heading_words, lead_in, provenance, section_unit
+from pipeline.document import Block, Document, Table
+from pipeline.nlp import spans
+from pipeline.normalise.money import Money, find_money, parse_cell_amount, unit_scale
+from pipeline.normalise.text import clean
+from pipeline.normalise.years import find_years
+from schemas import Budget, Record
+
+MEASURES = [  # most specific first; the rightmost match before an amount wins
+    ("savings", r"savings?|efficienc(?:y|ies)|cuts?"),
+    ("pressures", r"pressures?|growth"),
+    ("capital", r"capital"),
+    ("income", r"income|fees and charges|receipts"),
+    ("staffing", r"staffing|staff costs|salar(?:y|ies)|employees? costs"),
+    ("gross_expenditure", r"gross\b(?:[\w\s]{0,30}?\b(?:budget|expenditure|spend)\b)?|gross expenditure|total expenditure"),
+    ("net_budget", r"\bnet\b(?:[\w\s]{0,20}?\b(?:budget|spend|cost|expenditure)\b)?|\bbudget(?:ed)?\b|\bspend\b|\bcost\b"),
+]
+_MEASURE_RES = [(m, re.compile(rf"\b(?:{p})", re.I)) for m, p in MEASURES]
+_CONTEXT_MEASURES = {"savings", "pressures", "capital", "income"}
+_NOT_MONEY_TABLE = re.compile(r"\b(green|amber|red|rag|fte|head ?count|target|indicator|measure|kpi)\b", re.I)
+_MONEY_CONTEXT = re.compile(r"budget|savings?|spend|cost|income|expenditure|capital|£|financ|revenue|outturn|estimate", re.I)
+_RESOURCE_COLUMN = ("resource", "budget", "fund", "cost", "financ", "£")
+_SUBJECT = re.compile(r"^(?:The\s+)?(?P<unit>[A-Z][\w'’&]*(?:\s+(?:and|&|of|for)?\s*[A-Z][\w'’&]*)*)\s+(?:has|have|is|are|was|will|manages?|identified)\b")
+_UNIT_WORD = re.compile(r"\b(directorate|office|services?|team|unit|department|division|partnership)$", re.I)
+
+
+def measure_from(text: str) -> Optional[str]:
+    best = None
+    for measure, pattern in _MEASURE_RES:
+        for m in pattern.finditer(text):
+            if best is None or m.end() > best[1]:
+                best = (measure, m.end())
+    return best[0] if best else None
+
+
+def _context_measure(text: str) -> Optional[str]:
+    found = measure_from(text)
+    return found if found in _CONTEXT_MEASURES else None
+
+
+# ---------------------------------------------------------------- tables
+
+
+def document_scale(doc: Document) -> int:
+    """The scale a document's money tables declare (used for tables that forget to)."""
+    scales = [unit_scale(b.table.unit) for b in doc.tables() if b.table.unit]
+    return max(set(scales), key=scales.count) if scales else 1
+
+
+def money_table_columns(table: Table, doc: Document) -> list[tuple[int, Optional[str]]]:
+    """(column, financial year) for each money column of a money table; [] if it is not one."""
+    header = table.header
+    if not header or len(table.body) == 0:
+        return []
+    context = " ".join(header + [table.caption or ""])
+    if _NOT_MONEY_TABLE.search(" ".join(header)):
+        return []
+    columns = []
+    for i, label in enumerate(header[1:], start=1):
+        years = find_years(label)
+        money_header = bool(re.search(r"£|budget|cost|spend|savings|outturn|estimate", label, re.I))
+        if years or money_header:
+            numeric = sum(1 for row in table.body if parse_cell_amount(row[i].text) is not None)
+            if numeric:
+                columns.append((i, years[0].value if years else None))
+    if not columns:
+        return []
+    if not (table.unit or _MONEY_CONTEXT.search(context)):
+        return []
+    return columns
+
+
+def _table_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
+    table = block.table
+    columns = money_table_columns(table, doc)
+    if not columns:
+        return []
+    scale = unit_scale(table.unit) if table.unit else document_scale(doc)
+    context = " ".join([table.caption or "", heading_words(doc, block.index, 2), " ".join(table.header)])
+    measure = _context_measure(context) or "net_budget"
+    caption_year = (find_years(table.caption or "") or [None])[0]
+    out = []
+    for row in table.body:
+        label = row[0].clean
+        total = bool(re.search(r"\btotal\b", label, re.I))
+        scope = _total_scope(doc, ctx, block, label) if total else label
+        for col, year in columns:
+            money = parse_cell_amount(row[col].text, scale)
+            if money is None:
+                continue
+            out.append(Budget(
+                source=doc.source, scope=scope or None, measure=measure,
+                financial_year=year or (caption_year.value if caption_year else ctx.plan_year),
+                amount_gbp=money.amount, as_written=row[col].clean,
+                description="total" if total else None,
+                provenance=provenance(row[col]), confidence=0.8 if total else 0.95,
+            ))
+    return out
+
+
+def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optional[str]:
+    named = re.sub(r"\btotals?\b", "", label, flags=re.I).strip(" :-")
+    if named:
+        return named
+    from extractors.context import unit_from_heading
+
+    for heading in doc.headings_before(block.index):
+        unit = unit_from_heading(heading.text)
+        if unit:
+            return unit
+    return ctx.scope
+
+
+# ---------------------------------------------------------------- money in table cells
+
+
+def _cell_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
+    """Money written inside a resources column (``Budgetary – agreed … - £15k``)."""
+    table = block.table
+    cols = [i for i, label in enumerate(table.header) if any(w in label.lower() for w in _RESOURCE_COLUMN)]
+    out = []
+    for row in table.body:
+        label = next((c.clean for c in row if c.clean and not re.fullmatch(r"[\d.]+", c.clean)), None)
+        for col in cols:
+            cell = row[col]
+            for money in find_money(cell.text):
+                line_start = cell.text.rfind("\n", 0, money.start) + 1
+                before = cell.text[line_start: money.start]
+                description = clean(re.sub(r"[\s\-–:]+$", "", before)) or None
+                out.append(Budget(
+                    source=doc.source, scope=label, financial_year=ctx.plan_year,
+                    measure="capital" if re.search(r"capital", before + (label or ""), re.I) else "other",
+                    amount_gbp=money.amount, as_written=money.as_written, description=description,
+                    provenance=provenance(cell, cell.start + money.start, cell.start + money.end, doc), confidence=0.8,
+                ))
+    return out
+
+
+# ---------------------------------------------------------------- prose
+
+
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?](?!\d)|$)")
+_CLAUSE_BREAK = re.compile(r"[;,]\s|\s(?:although|but|whereas|while)\s")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def _clause(sentence: str, pos: int) -> tuple[int, int]:
+    start, end = 0, len(sentence)
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def _year_for(sentence: str, amounts: list[Money], k: int, plan_year: Optional[str]) -> Optional[str]:
+    years = find_years(sentence)
+    if re.search(r"\brespectively\b", sentence) and len(years) == len(amounts) and years:
+        return years[k].value
+    cs, ce = _clause(sentence, amounts[k].start)
+    clause_years = [y for y in years if cs <= y.start < ce]
+    clause_amounts = [a for a in amounts if cs <= a.start < ce]
+    if len(clause_years) == len(clause_amounts) > 1:
+        return clause_years[clause_amounts.index(amounts[k])].value
+    if clause_years:
+        before = [y for y in clause_years if y.start < amounts[k].start]
+        return (before[-1] if before else clause_years[0]).value
+    return plan_year
+
+
+def _measure_for(sentence: str, amounts: list[Money], k: int) -> Optional[str]:
+    money = amounts[k]
+    nxt = amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)
+    after = sentence[money.end: nxt]
+    m = re.match(r"\s*(?:of|for|in|on)\s+((?:\w+\s+){0,2}\w+)", after)
+    if m:
+        found = measure_from(m.group(1))
+        if found:
+            return found
+    prev = amounts[k - 1].end if k else 0
+    return measure_from(sentence[prev: money.start])
+
+
+def _subject_unit(text: str, ctx: Context) -> Optional[str]:
+    m = _SUBJECT.match(text.strip())
+    if not m:
+        return None
+    unit = m.group("unit")
+    return ctx.known_unit(unit) or (unit if _UNIT_WORD.search(unit) else None)
+
+
+def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
+    nlp_doc = doc.nlp.get(block.index)
+    found = [s._.value for s in spans(nlp_doc, "money")] if nlp_doc is not None else find_money(block.text)
+    if not found:
+        return []
+    context_text = heading_words(doc, block.index, 2)
+    intro = lead_in(doc, block) if block.kind == "list_item" else None
+    if intro is not None:
+        context_text = intro.clean + " / " + context_text
+    context_measure = _context_measure(context_text)
+    paragraph_unit = _subject_unit(block.text, ctx)
+    out = []
+    for s, e in _sentences(block.text):
+        sentence = block.text[s:e]
+        amounts = [Money(m.amount, m.as_written, m.start - s, m.end - s) for m in found if s <= m.start < e]
+        for k, money in enumerate(amounts):
+            measure = _measure_for(sentence, amounts, k)
+            if block.kind == "list_item" and context_measure:
+                measure = context_measure
+            elif measure in (None, "net_budget", "other") and context_measure:
+                measure = context_measure
+            scope = (_subject_unit(sentence, ctx) or (ctx.known_unit(paragraph_unit) if paragraph_unit else None)
+                     or section_unit(doc, block.index, ctx))
+            description = _description(sentence, money, block.kind == "list_item")
+            out.append(Budget(
+                source=doc.source, scope=scope, measure=measure or "other",
+                financial_year=_year_for(sentence, amounts, k, ctx.plan_year),
+                amount_gbp=money.amount, as_written=money.as_written, description=description,
+                provenance=provenance(block, block.start + s, block.start + e, doc), confidence=0.85,
+            ))
+    return out
+
+
+def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:
+    if list_item:
+        text = sentence[: money.start] + sentence[money.end:]
+        text = re.sub(r"\s*(?:of|will save|will achieve|totals?|at|:|–|-)?\s*$", "", clean(text))
+        return text or None
+    before = sentence[: money.start]
+    m = re.search(r"([a-z][\w\s-]{0,40}?)\s+(?:of|is|are|totals?|includes?)\s*$", before)
+    return clean(m.group(1)) if m else None
+
+
+@register("budgets")
+def extract_budgets(doc: Document, ctx: Context) -> list[Record]:
+    out: list[Record] = []
+    for block in doc.blocks:
+        if block.kind == "table":
+            if money_table_columns(block.table, doc):
+                out.extend(_table_budgets(doc, ctx, block))
+            else:
+                out.extend(_cell_budgets(doc, ctx, block))
+        elif block.kind in ("paragraph", "list_item"):
+            out.extend(_prose_budgets(doc, ctx, block))
+    return out

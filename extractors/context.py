@@ -1,0 +1,127 @@
+"""What extractors share while reading one document: its metadata, the units found so far, heading context."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from pipeline.document import Block, Document, Piece
+from pipeline.normalise.text import clean, normalise_for_match
+from pipeline.normalise.years import FY_PATTERN
+from schemas import DocumentMeta, Provenance, Service
+
+# section headings that name a kind of content rather than a unit
+GENERIC_HEADING = re.compile(
+    r"^(?:part|section|appendix|annex|chapter)\b|^\d+[a-z]?[:.]\s|"
+    r"\b(?:budgets?|budget position|savings?|pressures?|capital|revenue|income|expenditure|financ\w*|"
+    r"risks?|workforce|staff\w*|resources?|resourcing|performance|introduction|overview|context|"
+    r"key aims?|aims?|priorities|objectives?|measures?|projects?|targets?|indicators?|actions?|"
+    r"outcomes?|summary|contents|structure|our services|what we do|how we work|drivers|climate|"
+    r"monitoring|review|partnerships?|considerations?|impact|scene setting|glossary|background)\b",
+    re.I,
+)
+PLAN_WORDS = re.compile(
+    r"\b(?:service|business|operating|annual|unit|directorate)?\s*plans?\b(?:\s+summary)?|\bsummary of\b|"
+    r"\(continued\)|\bcontinued\b|\bbudget position\b|\bintroduction to\b|\bfor\b\s*$",
+    re.I,
+)
+
+
+@dataclass
+class Context:
+    doc: Document
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+    services: list[Service] = field(default_factory=list)
+
+    @property
+    def plan_year(self) -> Optional[str]:
+        return self.meta.financial_year
+
+    @property
+    def scope(self) -> Optional[str]:
+        return self.meta.scope
+
+    def unit_names(self) -> list[str]:
+        return [s.name for s in self.services]
+
+    def known_unit(self, text: str) -> Optional[str]:
+        """The service name ``text`` refers to, if it is one the document names."""
+        key = normalise_for_match(strip_unit_suffix(text))
+        if not key:
+            return None
+        for name in self.unit_names():
+            if normalise_for_match(name) == key or normalise_for_match(strip_unit_suffix(name)) == key:
+                return name
+        return None
+
+
+def provenance(piece: Piece, start: Optional[int] = None, end: Optional[int] = None, doc: Optional[Document] = None) -> Provenance:
+    """Provenance for a piece (or a sub-span of the document)."""
+    if start is None:
+        start, end = piece.start, piece.end
+    text = doc.text[start:end] if doc is not None else piece.text[start - piece.start: end - piece.start]
+    return Provenance(page=piece.page, char_start=start, char_end=end, text=text)
+
+
+def strip_unit_suffix(name: str) -> str:
+    """``Local Tax Shared Service`` → ``Local Tax``; ``Community Safety Team`` → ``Community Safety``."""
+    name = clean(name)
+    name = re.sub(r"\s*\*?\s*Also reviewed by.*$", "", name, flags=re.I)
+    name = re.sub(r"\s+(?:Shared (?:Service|Management)|Shared)\b.*$", "", name)
+    name = re.sub(r"\s+(?:team|unit|division|section)$", "", name, flags=re.I)
+    return name.strip(" *-–:")
+
+
+def unit_from_heading(text: str) -> Optional[str]:
+    """The unit a section heading names, with plan words and years taken off (``None`` if generic)."""
+    name = clean(text)
+    name = FY_PATTERN.sub("", name)
+    name = re.sub(r"\b(?:19|20)\d{2}\b", "", name)
+    name = PLAN_WORDS.sub(" ", name)
+    name = re.sub(r"\s+", " ", name).strip(" :-–,")
+    if not name or GENERIC_HEADING.search(name) or len(name.split()) > 8:
+        return None
+    return name
+
+
+_ROOT_FINANCE = re.compile(r"^(?:budgets?|budget position|finance|financ\w+ (?:information|summary|position)|financial resources|resources)$", re.I)
+
+
+def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
+    """The unit a block sits under: the nearest heading that names one.
+
+    Generic sub-headings (Savings, Capital budget) are passed over; a finance
+    root heading ("Budget position") or a non-unit topic heading ends the
+    search with ``None`` — the plan's own scope.
+    """
+    for heading in doc.headings_before(index):
+        text = heading.clean
+        known = ctx.known_unit(text)
+        if known:
+            return known
+        if re.search(r"\bbudget\b|\bfinanc", text, re.I):
+            unit = unit_from_heading(re.sub(r"\b(?:budget|finances?|financial)\b.*$", "", text, flags=re.I))
+            if unit:
+                return unit
+        if _ROOT_FINANCE.match(text) or not GENERIC_HEADING.search(text):
+            return None
+    return None
+
+
+def heading_words(doc: Document, index: int, depth: int = 3) -> str:
+    """The text of the nearest few headings, for cue words."""
+    out = []
+    for heading in doc.headings_before(index):
+        out.append(heading.clean)
+        if len(out) >= depth:
+            break
+    return " / ".join(out)
+
+
+def lead_in(doc: Document, block: Block) -> Optional[Block]:
+    """The paragraph that introduces a list item (the last non-list block before it)."""
+    for prev in reversed(doc.blocks[: block.index]):
+        if prev.kind == "list_item":
+            continue
+        return prev
+    return None

@@ -1,0 +1,143 @@
+"""The council register (mySociety, CC BY 4.0): names, GSS codes and dates → one council.
+
+A reorganised council's name means different bodies in different years, so
+resolution takes the plan's financial year into account; a name that still
+means two councils is reported as ambiguous rather than guessed.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Council:
+    code: str  # register code, e.g. HAT
+    name: str  # nice-name, e.g. Hart
+    official_name: str
+    gss: Optional[str]
+    type: str
+    type_name: str
+    region: Optional[str]
+    start: Optional[str]
+    end: Optional[str]
+
+    def active_in(self, financial_year: Optional[str]) -> bool:
+        if not financial_year:
+            return True
+        day = f"{financial_year[:4]}-04-01"
+        return (not self.start or self.start <= day) and (not self.end or self.end > day)
+
+
+class AmbiguousCouncil(LookupError):
+    def __init__(self, name: str, candidates: list[Council]):
+        super().__init__(f"{name!r} could mean {', '.join(c.official_name + ' (' + c.code + ')' for c in candidates)}")
+        self.candidates = candidates
+
+
+def _rows(filename: str) -> list[dict[str, str]]:
+    with resources.files("pipeline.data").joinpath(filename).open(encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+class Register:
+    def __init__(self) -> None:
+        self.by_code: dict[str, Council] = {}
+        for row in _rows("uk_local_authorities.csv"):
+            self.by_code[row["local-authority-code"]] = Council(
+                code=row["local-authority-code"], name=row["nice-name"], official_name=row["official-name"],
+                gss=row["gss-code"] or None, type=row["local-authority-type"],
+                type_name=row["local-authority-type-name"], region=row["region"] or None,
+                start=row["start-date"] or None, end=row["end-date"] or None,
+            )
+        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.spellings: set[str] = set()
+        for row in _rows("lookup_name_to_registry.csv"):
+            self.by_name[_key(row["la-name"])].add(row["local-authority-code"])
+            self.spellings.add(row["la-name"])
+        for council in self.by_code.values():
+            for name in (council.name, council.official_name):
+                self.by_name[_key(name)].add(council.code)
+        self.by_gss: dict[str, str] = {r["gss-code"]: r["local-authority-code"] for r in _rows("lookup_gss_to_registry.csv") if r["gss-code"]}
+
+    def resolve(self, name_or_code: str, financial_year: Optional[str] = None) -> Optional[Council]:
+        """One council for a name variant, register code or GSS code; ``AmbiguousCouncil`` if it stays two."""
+        text = name_or_code.strip()
+        if text.upper() in self.by_gss:
+            return self.by_code[self.by_gss[text.upper()]]
+        if text.upper() in self.by_code:
+            return self.by_code[text.upper()]
+        codes = self.by_name.get(_key(text), set())
+        candidates = [self.by_code[c] for c in sorted(codes) if c in self.by_code]
+        if len(candidates) > 1:
+            dated = [c for c in candidates if c.active_in(financial_year)] if financial_year else candidates
+            if len(dated) == 1:
+                return dated[0]
+            raise AmbiguousCouncil(text, dated or candidates)
+        return candidates[0] if candidates else None
+
+    @property
+    def name_pattern(self) -> re.Pattern:
+        return _name_pattern(tuple(sorted(self.spellings)))
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).strip()
+
+
+@lru_cache(maxsize=1)
+def _name_pattern(spellings: tuple[str, ...]) -> re.Pattern:
+    # capitalised spellings only: "reading" the verb is not Reading the council
+    names = sorted({s for s in spellings if s[:1].isupper() and len(s) > 3}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def register() -> Register:
+    return Register()
+
+
+@dataclass
+class CouncilGuess:
+    council: Council
+    mentions: int
+    evidence: str
+
+
+def council_in_text(text: str, title: str = "", financial_year: Optional[str] = None) -> Optional[CouncilGuess]:
+    """The council a plan is about, when the text says so clearly enough.
+
+    Plans name partner councils too, so one passing mention is not enough:
+    the name must be in the title, written as "X Council", or be the most
+    frequent council name with at least two mentions.
+    """
+    reg = register()
+    counts: Counter[str] = Counter()
+    strong: Counter[str] = Counter()
+    for m in reg.name_pattern.finditer(text):
+        try:
+            council = reg.resolve(m.group(0), financial_year)
+        except AmbiguousCouncil:
+            continue
+        if council is None:
+            continue
+        counts[council.code] += 1
+        after = text[m.end(): m.end() + 30]
+        named = re.match(r"\s+(?:(?:District|Borough|County|City|Metropolitan)\s+)*Council\b", after) or "Council" in m.group(0)
+        # "with Derby City Council" names a partner, not the plan's own council
+        partner = re.search(r"\b(with|through|and|alongside|partners?)\s+(the\s+)?$", text[max(0, m.start() - 20): m.start()])
+        if named and not partner:
+            strong[council.code] += 1
+        if title and m.group(0) in title:
+            strong[council.code] += 2
+    if not counts:
+        return None
+    code, mentions = max(counts.items(), key=lambda kv: (strong[kv[0]] * 3 + kv[1], kv[1]))
+    if strong[code] == 0 and mentions < 2:
+        return None
+    return CouncilGuess(reg.by_code[code], mentions, "title or 'X Council'" if strong[code] else "most mentioned")

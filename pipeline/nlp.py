@@ -1,0 +1,112 @@
+"""The spaCy pipeline: a blank English tokenizer plus registered rule components.
+
+No statistical model is loaded (nothing is downloaded); each component wraps
+one of the shared normalisers and writes typed spans to ``doc.spans`` with
+the normalised value on ``span._.value``.  Users can add their own
+components by name with ``build_nlp(extra=[...])``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.normalise.dates import find_dates
+from pipeline.normalise.money import find_money
+from pipeline.normalise.years import find_years
+
+if not Span.has_extension("value"):
+    Span.set_extension("value", default=None)
+
+COMPONENTS = ["cp_money", "cp_financial_years", "cp_percentages", "cp_dates", "cp_person_role"]
+_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)", re.I)
+_NAME = r"[A-Z][a-z'’\-]+(?:\s[A-Z][a-z'’\-]+){1,2}"
+_ROLE_WORDS = r"(?:Director|Head|Manager|Officer|Solicitor|Executive|Chief|Lead|Leader|Controller|Clerk|Treasurer|Secretary|Monitoring Officer|Assistant|Deputy)"
+_ROLE = rf"(?:[A-Z][\w&'’]*\s)*?{_ROLE_WORDS}(?:\s(?:of|for|and|&)?\s?[A-Z][\w&'’]*)*"
+PERSON_ROLE_PATTERNS = [
+    # Led by Abby Thomas - Assistant Director
+    re.compile(rf"\b(?:Led|Headed|Managed|Run) by\s+(?P<person>{_NAME})\s*[-–—,:]\s*(?P<role>{_ROLE})"),
+    # The Executive Director for Communities is Kevin Gibbs
+    re.compile(rf"\bThe (?P<role>{_ROLE_WORDS}(?:\s{_ROLE_WORDS})?)(?: (?:for|of) [A-Z][\w ]+?)? is\s+(?P<person>{_NAME})\b"),
+    # Contact Officer: Judy Edwards, Director of Policy & Resources
+    re.compile(rf"\b(?:Contact|Lead|Responsible) [Oo]fficer\s*:\s*(?P<person>{_NAME}),\s*(?P<role>{_ROLE})"),
+    # a signature: Amanda Honey \n Managing Director
+    re.compile(rf"^(?P<person>{_NAME})\s*\n\s*(?P<role>{_ROLE})\s*$", re.M),
+]
+
+
+def _add(doc: Doc, key: str, start: int, end: int, label: str, value) -> None:
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is None:
+        return
+    span._.value = value
+    doc.spans.setdefault(key, [])
+    doc.spans[key] = list(doc.spans[key]) + [span]
+
+
+@Language.component("cp_money")
+def money_component(doc: Doc) -> Doc:
+    for m in find_money(doc.text):
+        _add(doc, "money", m.start, m.end, "MONEY", m)
+    return doc
+
+
+@Language.component("cp_financial_years")
+def years_component(doc: Doc) -> Doc:
+    for y in find_years(doc.text):
+        _add(doc, "fy", y.start, y.end, "FY", y.value)
+    return doc
+
+
+@Language.component("cp_percentages")
+def percent_component(doc: Doc) -> Doc:
+    for m in _PERCENT.finditer(doc.text):
+        _add(doc, "percent", m.start(), m.end(), "PERCENT", float(re.match(r"[\d.]+", m.group()).group()))
+    return doc
+
+
+@Language.component("cp_dates")
+def dates_component(doc: Doc) -> Doc:
+    for d in find_dates(doc.text, doc.user_data.get("plan_year")):
+        _add(doc, "date", d.start, d.end, "DATE", d.value)
+    return doc
+
+
+@Language.component("cp_person_role")
+def person_role_component(doc: Doc) -> Doc:
+    for pattern in PERSON_ROLE_PATTERNS:
+        for m in pattern.finditer(doc.text):
+            _add(doc, "person", m.start("person"), m.end("person"), "PERSON", m.group("person"))
+            _add(doc, "role", m.start("role"), m.end("role"), "ROLE", m.group("role").strip())
+    return doc
+
+
+@lru_cache(maxsize=4)
+def build_nlp(extra: tuple[str, ...] = ()) -> Language:
+    """A blank English pipeline assembled from the registered rule components."""
+    nlp = spacy.blank("en")
+    for name in COMPONENTS + list(extra):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def annotate(texts: Iterable[str], plan_year: str | None = None, batch_size: int = 64) -> list[Doc]:
+    nlp = build_nlp()
+    docs = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data["plan_year"] = plan_year
+        docs.append(doc)
+    # nlp.pipe over pre-made Docs keeps user_data (the plan year Qn dates need)
+    return list(nlp.pipe(docs, batch_size=batch_size))
+
+
+def spans(doc: Doc, key: str) -> list[Span]:
+    return list(doc.spans.get(key, [])) if doc is not None else []
+
+
+Extractor = Callable[..., list]

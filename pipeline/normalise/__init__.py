@@ -1,0 +1,1 @@
+"""Shared, small, heavily tested normalisers: text, money, years, dates, targets."""

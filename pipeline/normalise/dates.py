@@ -1,0 +1,64 @@
+"""Dates → ISO prefixes: ``May 2024`` → ``2024-05``, ``31st May 2019`` → ``2019-05-31``, ``Q1`` → ``2019-20-Q1``."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+MONTHS = {
+    m: i for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1)
+    for m in names
+}
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+DATE_PATTERN = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})\s?(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\.?,?\s+(?P<year>(?:19|20)\d{{2}})\b"
+    rf"|\b(?P<q>Q[1-4])\b"
+    rf"|\b(?P<d2>\d{{1,2}})/(?P<m2>\d{{1,2}})/(?P<y2>(?:19|20)?\d{{2}})\b",
+    re.I,
+)
+_BARE_YEAR = re.compile(r"\b(?:in|by|during|until|from)\s+(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    value: str
+    start: int
+    end: int
+
+
+def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = False) -> list[DateMention]:
+    """Dates in text as ISO prefixes.  ``Qn`` needs the plan's financial year to mean anything."""
+    out = []
+    for m in DATE_PATTERN.finditer(text):
+        if m.group("month"):
+            month = MONTHS[m.group("month").lower().rstrip(".")[:3] if m.group("month").lower()[:4] != "sept" else "sep"]
+            value = f"{m.group('year')}-{month:02d}"
+            if m.group("day") and 1 <= int(m.group("day")) <= 31:
+                value += f"-{int(m.group('day')):02d}"
+        elif m.group("q"):
+            if not plan_year:
+                continue
+            value = f"{plan_year}-{m.group('q').upper()}"
+        else:
+            day, month, year = int(m.group("d2")), int(m.group("m2")), m.group("y2")
+            if not (1 <= day <= 31 and 1 <= month <= 12):
+                continue
+            year = year if len(year) == 4 else f"20{year}"
+            value = f"{year}-{month:02d}-{day:02d}"
+        out.append(DateMention(value, m.start(), m.end()))
+    if bare_years:
+        taken = [(d.start, d.end) for d in out]
+        for m in _BARE_YEAR.finditer(text):
+            if not any(s <= m.start("year") < e for s, e in taken):
+                out.append(DateMention(m.group("year"), m.start("year"), m.end("year")))
+        out.sort(key=lambda d: d.start)
+    return out
+
+
+def parse_date(text: str, plan_year: Optional[str] = None) -> Optional[str]:
+    """The first date in ``text`` (``None`` where none is given)."""
+    found = find_dates(text or "", plan_year, bare_years=True)
+    return found[0].value if found else None

@@ -1,0 +1,83 @@
+"""Money: prose amounts (``£39.147 million``), table cells under a unit (``(8,045)`` in £000)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Optional
+
+# the scale a table or column declares: £000, £'000, (£,000), £ 000, £k, £m, £ millions
+UNIT_PATTERN = re.compile(
+    r"\(?£\s*['’`,]?\s*000'?s?\)?|\(?£\s*(?:k|m|bn|millions?|thousands?)\)?(?![\w])|\(?\b000s\)?|\bin thousands\b|\bin millions\b",
+    re.I,
+)
+_SCALE_WORDS = {
+    "k": 1_000, "thousand": 1_000, "thousands": 1_000, "000": 1_000, "000s": 1_000,
+    "m": 1_000_000, "million": 1_000_000, "millions": 1_000_000, "mn": 1_000_000,
+    "bn": 1_000_000_000, "billion": 1_000_000_000,
+}
+MONEY_PATTERN = re.compile(
+    r"(?P<open>\()?(?P<neg>[-–−])?\s?£\s?(?P<neg2>[-–−])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<scale>million|mn|m|bn|billion|k|thousand)\b)?(?P<close>\))?",
+    re.I,
+)
+_CELL = re.compile(r"^\s*(?P<open>\()?\s*(?P<neg>[-–−])?\s*£?\s*(?P<neg2>[-–−])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<close>\))?\s*$")
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: float
+    as_written: str
+    start: int = 0
+    end: int = 0
+
+
+def unit_scale(token: Optional[str]) -> int:
+    """Multiplier a unit token stands for: ``£000`` → 1000, ``£m`` → 1e6, none → 1."""
+    if not token:
+        return 1
+    low = token.lower()
+    if "000" in low or "thousand" in low or re.search(r"£\s*k\b", low):
+        return 1_000
+    if re.search(r"£\s*(m|millions?)\b|in millions", low):
+        return 1_000_000
+    if "bn" in low:
+        return 1_000_000_000
+    return 1
+
+
+def _number(text: str) -> Optional[Decimal]:
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def find_money(text: str) -> list[Money]:
+    """Every £ amount in prose, scaled and signed as printed."""
+    out = []
+    for m in MONEY_PATTERN.finditer(text):
+        value = _number(m.group("num"))
+        if value is None:
+            continue
+        scale = _SCALE_WORDS.get((m.group("scale") or "").lower(), 1)
+        # in prose "(£30,000)" is an aside, not a negative; brackets mean minus only in tables
+        negative = bool(m.group("neg") or m.group("neg2"))
+        start = m.start("neg") if m.group("neg") else text.index("£", m.start())
+        end = m.end("scale") if m.group("scale") else m.end("num")
+        amount = float(value * scale) * (-1 if negative else 1)
+        out.append(Money(amount, text[start:end].strip(), start, end))
+    return out
+
+
+def parse_cell_amount(text: str, scale: int = 1) -> Optional[Money]:
+    """A number standing alone in a table cell: ``3,662``, ``(8,045)``, ``-1,372``, ``0.9``."""
+    m = _CELL.match(text)
+    if not m or bool(m.group("open")) != bool(m.group("close")):
+        return None
+    value = _number(m.group("num"))
+    if value is None:
+        return None
+    negative = bool(m.group("neg") or m.group("neg2") or m.group("open"))
+    amount = float(value * scale) * (-1 if negative else 1)
+    return Money(amount, text.strip(), 0, len(text))

@@ -1,0 +1,99 @@
+"""Target grammar: ``Less than 18 Days`` → (<, 18, days); ``At least 80%`` → (>=, 80, percent)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from pipeline.normalise.dates import DATE_PATTERN
+from pipeline.normalise.years import FY_PATTERN
+
+_COMPARATORS = [
+    (r"no more than|not more than|not exceed(?:ing)?|at most|a maximum of|maximum of|max(?:imum)?\.?|up to|no greater than|or less|or fewer", "<="),
+    (r"at least|a minimum of|minimum of|min(?:imum)?\.?|no less than|not less than|or more|or above|or higher|or better", ">="),
+    (r"less than|lower than|fewer than|below|under|reduc\w* to", "<"),
+    (r"more than|greater than|higher than|above|over|exceeds?|exceeding|in excess of", ">"),
+    (r"equal to|exactly|maintain(?:ed)? at", "="),
+]
+COMPARATOR_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_COMPARATORS)) + r")\b", re.I)
+_INFO = re.compile(r"\b(info(?:rmation)?\s+only|baseline(?:\s+only|\s+year)?|for information|monitor only|no target|not applicable|n/a|tbc)\b", re.I)
+_WORD_NUMBERS = {"zero": 0, "nil": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_NUMBER = re.compile(
+    r"(?P<gbp>£\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?P<scale>million|m|k|bn)\b)?"
+    r"(?P<pct>\s?(?:%|per\s?cent|percent))?(?:[\s-]?(?:working\s+|calendar\s+)?(?P<days>days?)\b)?"
+    r"|\b(?P<word>" + "|".join(_WORD_NUMBERS) + r")\b",
+    re.I,
+)
+_SCALES = {"million": 1e6, "m": 1e6, "k": 1e3, "bn": 1e9}
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    comparator: Optional[str]
+    value: Optional[float]
+    unit: Optional[str]
+    info_only: bool
+    start: int = 0
+    end: int = 0
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Numbers that are part of dates, years, times or codes are never targets."""
+    spans = [(m.start(), m.end()) for m in DATE_PATTERN.finditer(text) if not m.group("q")]
+    spans += [(m.start(), m.end()) for m in FY_PATTERN.finditer(text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"\b\d+\s?(?:st|nd|rd|th)\b|\b\d+/\d+\b|\bQ[1-4]\b|\b[A-Z]{1,4}\d+\b|\b(?:19|20)\d{2}\b|\b\d+\s?(?:am|pm)\b|\b\d+\s?(?:hours?|hrs?|seconds?|minutes?|weeks?|months?)\b", text, re.I)]
+    return spans
+
+
+def _comparator_before(text: str, pos: int, floor: int) -> Optional[str]:
+    found = None
+    for m in COMPARATOR_PATTERN.finditer(text, floor, pos):
+        found = m
+    if not found:
+        return None
+    # "or less" / "or more" follow the number; a comparator must be before it
+    index = next(i for i in range(len(_COMPARATORS)) if found.group(f"c{i}"))
+    return _COMPARATORS[index][1]
+
+
+def _comparator_after(text: str, pos: int) -> Optional[str]:
+    m = re.match(r"\s*(or less|or fewer|or more|or above|or higher|or better|or below)\b", text[pos:], re.I)
+    if not m:
+        return None
+    return "<=" if m.group(1).lower() in ("or less", "or fewer", "or below") else ">="
+
+
+def find_targets(text: str) -> list[TargetValue]:
+    """Every numeric target in a target statement: the first one, then any with its own comparator."""
+    info = bool(_INFO.search(text or ""))
+    blocked = _blocked_spans(text or "")
+    out: list[TargetValue] = []
+    floor = 0
+    for m in _NUMBER.finditer(text or ""):
+        if any(s <= m.start() < e for s, e in blocked):
+            continue
+        if m.group("word"):
+            value, unit = float(_WORD_NUMBERS[m.group("word").lower()]), "number"
+            if out:
+                continue
+        else:
+            value = float(m.group("num").replace(",", ""))
+            if m.group("scale"):
+                value *= _SCALES[m.group("scale").lower()]
+            unit = "gbp" if m.group("gbp") else "percent" if m.group("pct") else "days" if m.group("days") else "number"
+        comparator = _comparator_before(text, m.start(), floor) or _comparator_after(text, m.end())
+        if out and comparator is None:
+            floor = m.end()
+            continue
+        out.append(TargetValue(comparator or "=", value, unit, info, m.start(), m.end()))
+        floor = m.end()
+    return out
+
+
+def parse_target(text: str) -> TargetValue:
+    """The main target in a statement; comparator/value/unit are ``None`` if it has no number."""
+    found = find_targets(text)
+    if found:
+        return found[0]
+    return TargetValue(None, None, None, bool(_INFO.search(text or "")))

@@ -1,0 +1,44 @@
+"""Text clean-up as RECORDS.md defines it: markup and list markers out, whitespace collapsed."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_BOLD = re.compile(r"\*\*|__")
+_SPACE = re.compile(r"\s+")
+# a list marker at the start of a string: bullets, dashes, "1.", "1)", "(a)", "a)"
+LIST_MARKER = re.compile(
+    r"^\s*(?:[•·▪◦●○■□➢►✓]\s*|[-–—*]+\s+)+|^\s*(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]+\))\s+"
+)
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags and markdown emphasis, keep the words."""
+    text = _TAG.sub(" ", text)
+    text = _BOLD.sub("", text)
+    return text
+
+
+def collapse(text: str) -> str:
+    """Collapse all whitespace (including no-break spaces) to single spaces."""
+    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def clean(text: str) -> str:
+    """Markup and leading list markers removed, whitespace collapsed; wording untouched."""
+    text = collapse(strip_markup(text))
+    text = LIST_MARKER.sub("", text, count=1)
+    text = re.sub(r"\s*[•·▪]\s*", " ", text)  # inline bullets of flattened lists
+    text = re.sub(r"^\*\s*", "", text)
+    return collapse(text.strip(" |"))
+
+
+def normalise_for_match(text: str | None) -> str:
+    """Matching form from RECORDS.md: lower case, markup/markers gone, & → and, no punctuation."""
+    if not text:
+        return ""
+    text = clean(text).lower().replace("&", " and ")
+    text = unicodedata.normalize("NFKD", text)
+    text = re.sub(r"[^\w\s]", "", text)
+    return collapse(text)

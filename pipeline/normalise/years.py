@@ -1,0 +1,77 @@
+"""Financial years: every way councils write them → ``YYYY-YY`` (or a span ``2008-10``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+_FULL = r"(?:19|20)\d{2}"
+FY_PATTERN = re.compile(
+    rf"(?:\bFY\s?|\b)(?P<a>{_FULL})\s*(?:[/\-–]|\bto\b)\s*(?P<b>{_FULL}|\d{{2}})(?![\d/\-])"
+    rf"|(?:\bFY\s?|\b)(?P<c>\d{{2}})\s?/\s?(?P<d>\d{{2}})\b(?!/)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class FinancialYear:
+    value: str
+    start: int
+    end: int
+
+
+def _format(first: int, last: int) -> Optional[str]:
+    if not 0 < last - first <= 10:
+        return None
+    return f"{first}-{last % 100:02d}"
+
+
+def _from_match(m: re.Match) -> Optional[str]:
+    if m.group("a"):
+        first = int(m.group("a"))
+        b = m.group("b")
+        last = int(b) if len(b) == 4 else (first // 100) * 100 + int(b)
+        if len(b) == 2 and last < first:
+            last += 100
+        return _format(first, last)
+    c, d = int(m.group("c")), int(m.group("d"))
+    if d != (c + 1) % 100:  # 12/05 is a date, 12/13 a year
+        return None
+    first = 2000 + c if c < 70 else 1900 + c
+    return _format(first, first + 1)
+
+
+def find_years(text: str) -> list[FinancialYear]:
+    """Financial-year expressions in text, in order."""
+    out = []
+    for m in FY_PATTERN.finditer(text):
+        if _looks_like_date(text, m):
+            continue
+        value = _from_match(m)
+        if value:
+            out.append(FinancialYear(value, m.start(), m.end()))
+    return out
+
+
+def _looks_like_date(text: str, m: re.Match) -> bool:
+    # 2019-05-31 or 31/05/19: a third numeric part means a date
+    before, after = text[max(0, m.start() - 3): m.start()], text[m.end(): m.end() + 3]
+    return bool(re.match(r"^[-/]\d", after) or re.search(r"\d[-/]$", before))
+
+
+def parse_financial_year(text: str) -> Optional[str]:
+    """The first financial year written in ``text``, normalised; ``None`` if there is none."""
+    found = find_years(text or "")
+    return found[0].value if found else None
+
+
+def first_year(fy: str) -> int:
+    return int(fy[:4])
+
+
+def year_of(fy: Optional[str], offset: int) -> Optional[str]:
+    """The financial year ``offset`` years after ``fy``."""
+    if not fy:
+        return None
+    start = first_year(fy) + offset
+    return f"{start}-{(start + 1) % 100:02d}"

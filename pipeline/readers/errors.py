@@ -1,0 +1,10 @@
+"""The coded error a reader raises when a document cannot be read at all."""
+
+
+class ReadError(Exception):
+    """A document that cannot be read; ``code`` is stable, ``message`` says what to do."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

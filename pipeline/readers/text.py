@@ -1,0 +1,432 @@
+"""Text reader: plain text, markdown and HTML fragments → ``Document``.
+
+Council plans saved as text carry their tables in many shapes; every one of
+them comes out as ``Table`` rows of ``Cell``s with document offsets:
+
+* tab-separated rows (``a\\tb\\tc``), rows split by a blank line joined back;
+* one cell per line (a line starting with a tab opens a cell, following lines
+  continue it, a blank line ends the row);
+* markdown pipes, including rows that wrap over two lines;
+* space-aligned columns (two or more spaces between cells);
+* a unit-anchored row (``Commercial property (8,045) Increased voids …``)
+  under a header naming the unit (``Budget (£000)``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from pipeline.document import Block, Cell, Document, Table
+from pipeline.normalise.money import UNIT_PATTERN
+from pipeline.normalise.text import clean
+from pipeline.readers.errors import ReadError
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
+        return not self.text.replace("\xa0", " ").strip(" \r")
+
+    @property
+    def stripped(self) -> str:
+        return self.text.replace("\xa0", " ").strip()
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else cp1252 — the two encodings council text comes in."""
+    if not data.strip():
+        raise ReadError("empty", "the file is empty")
+    if b"\x00" in data[:4096]:
+        raise ReadError("binary", "the file looks binary (NUL bytes), not text or PDF")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "cp1252" and _mostly_control(text):
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise ReadError("undecodable", "the file is neither UTF-8 nor Windows-1252 text")
+
+
+def _mostly_control(text: str) -> bool:
+    bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return bad > len(text[:4096]) * 0.05
+
+
+def read_text(source: str, data: bytes) -> Document:
+    text = decode(data)
+    return Document(source=source, text=text, blocks=blocks_from_lines(text))
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        lines.append(Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return lines
+
+
+# ---------------------------------------------------------------- line kinds
+
+_BULLET_ITEM = re.compile(r"^(?P<m>(?:[•·▪◦●○■□➢►–—]|[-*](?=\s))(?:\s*[*•·-](?=\s))*|\d{1,3}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])\s+\S")
+_NUMBER_PARA = re.compile(r"^(?P<m>\d{1,3})\s+(?=[A-Z])")
+_ATTRIBUTION = re.compile(r"^(Led|Headed|Managed|Chaired|Run|Overseen) by\b", re.I)
+_MD_ROW = re.compile(r"^\s*(?:[-*]\s*)?\|")
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_SPACED = re.compile(r"\S(?: {2,}|\t)\S")
+_NUMBER_TOKEN = r"\(?[-–]?£?\d[\d,]*(?:\.\d+)?\)?"
+_ANCHORED_ROW = re.compile(rf"^(?P<label>\D.*?)\s+(?P<num>{_NUMBER_TOKEN})\s+(?P<rest>\S.*)$")
+
+
+def _is_cell_line(line: Line) -> bool:
+    return line.text.startswith("\t") and "\t" not in line.text[1:]
+
+
+def _is_tsv(line: Line) -> bool:
+    return "\t" in line.text.strip("\t ") or (line.text.startswith("\t") and line.text.count("\t") > 1)
+
+
+def _is_md(line: Line) -> bool:
+    return bool(_MD_ROW.match(line.text)) and line.text.count("|") >= 2
+
+
+def _list_marker(stripped: str) -> Optional[str]:
+    m = _BULLET_ITEM.match(stripped)
+    if not m:
+        return None
+    marker = m.group("m")
+    digits = re.sub(r"\D", "", marker)
+    return digits if digits and marker[0].isdigit() else marker.strip()[:1]
+
+
+def looks_like_heading(stripped: str) -> bool:
+    """A short line without closing punctuation that starts in capitals."""
+    if not stripped or len(stripped) > 90 or stripped[0].islower():
+        return False
+    if (stripped[-1] in ".,;:!?" or stripped.endswith(":-")) and not stripped.endswith("..."):
+        return False
+    if len(stripped.split()) > 12 or _ATTRIBUTION.match(stripped):
+        return False
+    if re.fullmatch(r"[\W\d_]+", stripped):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- the reader
+
+
+def blocks_from_lines(text: str) -> list[Block]:
+    lines = split_lines(text)
+    blocks: list[Block] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if line.blank or (not line.stripped and not (_is_cell_line(line) and _cell_table_ahead(lines, i))):
+            i += 1
+            continue
+        if _is_md(line):
+            i = _read_markdown(lines, i, blocks, text)
+        elif _is_cell_line(line) and _cell_table_ahead(lines, i):
+            i = _read_cell_table(lines, i, blocks, text)
+        elif _is_tsv(line):
+            i = _read_tsv(lines, i, blocks, text)
+        elif _anchored_header(lines, i):
+            i = _read_anchored(lines, i, blocks, text)
+        elif _spaced_table_ahead(lines, i):
+            i = _read_spaced(lines, i, blocks, text)
+        else:
+            blocks.append(_line_block(line, text))
+            i += 1
+    blocks = _merge_split_tables(blocks, text)
+    blocks = _repair_broken_lines(blocks, text)
+    _numbered_paragraph_runs(blocks)
+    for block in blocks:
+        if block.table is not None:
+            _finish_table(block, blocks)
+    return blocks
+
+
+def _line_block(line: Line, text: str) -> Block:
+    stripped = line.stripped
+    lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
+    start, end = line.start + lead, line.start + len(line.text.rstrip(" \t\xa0"))
+    marker = _list_marker(stripped)
+    if marker is not None:
+        return Block(text[start:end], start, end, marker=marker, kind="list_item", level=1 if lead else 0)
+    if looks_like_heading(stripped):
+        level = 1 if stripped.isupper() else 2
+        return Block(text[start:end], start, end, kind="heading", level=level)
+    return Block(text[start:end], start, end, kind="paragraph")
+
+
+def _cell(text: str, start: int, end: int) -> Cell:
+    while start < end and text[start] in " \t\xa0":
+        start += 1
+    while end > start and text[end - 1] in " \t\xa0\n":
+        end -= 1
+    return Cell(text[start:end], start, end)
+
+
+def _table_block(rows: list[list[Cell]], text: str, header_rows: Optional[int] = None) -> Block:
+    first = [c for row in rows for c in row]
+    start = min(c.start for c in first) if first else 0
+    end = max(c.end for c in first) if first else 0
+    table = Table(rows=rows, header_rows=-1 if header_rows is None else header_rows)
+    return Block(text[start:end], start, end, kind="table", table=table)
+
+
+def _cell_table_ahead(lines: list[Line], i: int) -> bool:
+    """One-cell-per-line needs at least two cell lines before the first blank line."""
+    count = 0
+    for line in lines[i:]:
+        if line.blank:
+            break
+        count += _is_cell_line(line)
+    return count >= 2
+
+
+def _read_cell_table(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if line.blank:
+            if row:
+                rows.append(row)
+                row = []
+            j = i
+            while j < n and lines[j].blank:
+                j += 1
+            if j < n and _is_cell_line(lines[j]):
+                i = j
+                continue
+            break
+        if line.text.startswith("\t"):
+            row.append(_cell(text, line.start + 1, line.end))
+        elif row:
+            last = row[-1]
+            row[-1] = _cell(text, last.start if last.text else last.start, line.end)
+        i += 1
+    if row:
+        rows.append(row)
+    blocks.append(_table_block(rows, text))
+    return i
+
+
+def _split_tabs(line: Line, text: str) -> list[Cell]:
+    cells, pos = [], line.start
+    for part in line.text.split("\t"):
+        cells.append(_cell(text, pos, pos + len(part)))
+        pos += len(part) + 1
+    return cells
+
+
+def _read_tsv(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
+    rows: list[list[Cell]] = []
+    n = len(lines)
+    while i < n and not lines[i].blank:
+        line = lines[i]
+        if "\t" in line.text:
+            rows.append(_split_tabs(line, text))
+        elif rows:  # a wrapped last cell
+            last = rows[-1][-1]
+            rows[-1][-1] = _cell(text, last.start, line.end)
+        i += 1
+    blocks.append(_table_block(rows, text))
+    return i
+
+
+def _read_markdown(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
+    rows: list[list[Cell]] = []
+    header_rows = 0
+    n = len(lines)
+    while i < n and not lines[i].blank and (_MD_ROW.match(lines[i].text) or _MD_SEPARATOR.match(lines[i].text)):
+        start = lines[i].start
+        end = lines[i].end
+        # a row whose closing pipe is on a later line
+        while not lines[i].text.rstrip().endswith("|") and i + 1 < n and not lines[i + 1].blank:
+            i += 1
+            end = lines[i].end
+        if _MD_SEPARATOR.match(text[start:end]):
+            header_rows = len(rows)
+        else:
+            raw = text[start:end]
+            first = raw.index("|")
+            parts, pos = [], start + first + 1
+            for part in raw[first + 1:].split("|"):
+                parts.append(_cell(text, pos, pos + len(part)))
+                pos += len(part) + 1
+            if parts and not parts[-1].text:
+                parts.pop()
+            rows.append(parts)
+        i += 1
+    blocks.append(_table_block(rows, text, header_rows))
+    return i
+
+
+def _anchored_header(lines: list[Line], i: int) -> bool:
+    """A header naming a money unit, followed by rows of label, number, comment."""
+    if not UNIT_PATTERN.search(lines[i].text) or "\t" in lines[i].text:
+        return False
+    j = i + 1
+    return j < len(lines) and bool(_ANCHORED_ROW.match(lines[j].stripped)) and not lines[j].blank
+
+
+def _read_anchored(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
+    head = lines[i]
+    unit = UNIT_PATTERN.search(head.text)
+    # the header splits around the word(s) carrying the unit: "Service area | Budget (£000) | Comments"
+    before = head.text[: unit.start()].rstrip()
+    word = re.search(r"(\S+\s*)$", before)
+    split_at = word.start() if word else unit.start()
+    header = [
+        _cell(text, head.start, head.start + split_at),
+        _cell(text, head.start + split_at, head.start + unit.end()),
+        _cell(text, head.start + unit.end(), head.end),
+    ]
+    rows = [header]
+    i += 1
+    while i < len(lines) and not lines[i].blank:
+        line = lines[i]
+        m = _ANCHORED_ROW.match(line.stripped)
+        if not m:
+            break
+        lead = len(line.text) - len(line.text.lstrip())
+        base = line.start + lead
+        rows.append([_cell(text, base + m.start(g), base + m.end(g)) for g in ("label", "num", "rest")])
+        i += 1
+    blocks.append(_table_block(rows, text, 1))
+    return i
+
+
+def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
+    count = 0
+    for line in lines[i:]:
+        if line.blank or not _SPACED.search(line.stripped) or _list_marker(line.stripped):
+            break
+        count += 1
+    return count >= 2
+
+
+def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
+    rows = []
+    while i < len(lines) and not lines[i].blank and _SPACED.search(lines[i].stripped):
+        line = lines[i]
+        cells, pos = [], line.start
+        for m in re.finditer(r"\S+(?: \S+)*", line.text):
+            cells.append(_cell(text, pos + m.start(), pos + m.end()))
+        rows.append(cells)
+        i += 1
+    blocks.append(_table_block(rows, text))
+    return i
+
+
+# ---------------------------------------------------------------- repairs
+
+
+def _merge_split_tables(blocks: list[Block], text: str) -> list[Block]:
+    """Join a table that a blank line split in two (same number of columns, nothing between)."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and block.table is not None and prev.table is not None
+            and block.table.header_rows <= 0
+            and _width(prev.table) == _width(block.table)
+        ):
+            prev.table.rows.extend(block.table.rows)
+            prev.end = block.end
+            prev.text = text[prev.start:prev.end]
+            continue
+        out.append(block)
+    return out
+
+
+def _width(table: Table) -> int:
+    return max((len(r) for r in table.rows), default=0)
+
+
+_DANGLING = re.compile(r"\b(to|and|or|of|the|a|an|with|for|in|on|by|from|as|that)$", re.I)
+
+
+def _repair_broken_lines(blocks: list[Block], text: str) -> list[Block]:
+    """Rejoin a sentence broken over a blank line (page breaks, copy-paste)."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind in ("paragraph", "list_item", "heading") and block.kind in ("paragraph", "heading"):
+            tail = prev.text.rstrip()
+            head = block.text.lstrip()
+            broken = tail and tail[-1] not in ".:;!?" and (head[:1].islower() or _DANGLING.search(tail))
+            if broken and prev.kind != "heading" or (prev.kind == "heading" and head[:1].islower() and len(tail.split()) > 6):
+                prev.end = block.end
+                prev.text = text[prev.start:prev.end]
+                if prev.kind == "heading":
+                    prev.kind = "paragraph"
+                continue
+        out.append(block)
+    return out
+
+
+def _numbered_paragraph_runs(blocks: list[Block]) -> None:
+    """Paragraphs opening with a bare number (``22 Establish …``) in a run are a numbered list."""
+    candidates = [b for b in blocks if b.kind in ("paragraph", "heading") and _NUMBER_PARA.match(b.text)]
+    for block in candidates:
+        i = blocks.index(block)
+        neighbours = [blocks[j] for j in (i - 1, i + 1) if 0 <= j < len(blocks)]
+        if any(n in candidates or n.kind == "list_item" and n.marker and n.marker.isdigit() for n in neighbours):
+            block.kind = "list_item"
+            block.marker = _NUMBER_PARA.match(block.text).group("m")
+
+
+_NUMERIC_CELL = re.compile(rf"^\s*{_NUMBER_TOKEN}\s*%?\s*$")
+
+
+def _finish_table(block: Block, blocks: list[Block]) -> None:
+    table = block.table
+    # square the rows
+    width = _width(table)
+    for row in table.rows:
+        while len(row) < width:
+            row.append(Cell("", row[-1].end if row else block.end, row[-1].end if row else block.end))
+    if table.header_rows < 0:
+        table.header_rows = 1 if _looks_like_header(table) else 0
+    prev = blocks[block.index - 1] if block.index > 0 else None
+    # the block before the table is its caption when it is a heading or a short line
+    for b in reversed(blocks[: blocks.index(block)]):
+        if b.kind in ("heading", "paragraph"):
+            table.caption = b.clean
+            break
+        if b.kind == "table":
+            break
+    del prev
+    sources = [" ".join(table.header)] + ([table.caption] if table.caption else [])
+    for source in sources:
+        m = UNIT_PATTERN.search(source or "")
+        if m:
+            table.unit = m.group(0)
+            break
+    block.kind = "table"
+
+
+def _looks_like_header(table: Table) -> bool:
+    if len(table.rows) < 2:
+        return False
+    first = table.rows[0]
+    texts = [c.text for c in first]
+    if any("<" in t for t in texts) or any(len(clean(t)) > 60 for t in texts):
+        return False
+    if not first[0].clean and any(c.clean for c in first[1:]):
+        return True
+    if any(_NUMERIC_CELL.match(t) for t in texts if t.strip()):
+        return False
+    return sum(1 for t in texts if clean(t)) >= max(2, len(texts) // 2)
