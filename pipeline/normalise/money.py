@@ -17,7 +17,7 @@ _SCALE_WORDS = {
     "bn": 1_000_000_000, "billion": 1_000_000_000,
 }
 MONEY_PATTERN = re.compile(
-    r"(?P<open>\()?(?P<neg>[-–−])?\s?£\s?(?P<neg2>[-–−])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<open>\()?(?P<neg>[-–−])?£\s?(?P<neg2>[-–−])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<scale>million|mn|m|bn|billion|k|thousand)\b)?(?P<close>\))?",
     re.I,
 )

@@ -367,7 +367,7 @@ def _repair_broken_lines(blocks: list[Block], text: str) -> list[Block]:
             tail = prev.text.rstrip()
             head = block.text.lstrip()
             broken = tail and tail[-1] not in ".:;!?" and (head[:1].islower() or _DANGLING.search(tail))
-            if broken and prev.kind != "heading" or (prev.kind == "heading" and head[:1].islower() and len(tail.split()) > 6):
+            if broken and prev.kind != "heading" or (prev.kind == "heading" and head[:1].islower()):
                 prev.end = block.end
                 prev.text = text[prev.start:prev.end]
                 if prev.kind == "heading":

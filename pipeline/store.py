@@ -1,0 +1,175 @@
+"""The relational store: SQLite by default, any SQLAlchemy URL (PostgreSQL) by ``--db``.
+
+One transaction per document.  Documents are keyed by content hash and
+record ids are derived from it, so loading the same file twice changes
+nothing, and re-extracting a changed file replaces its old records.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from sqlalchemy import create_engine, delete, func, inspect, or_, select
+from sqlalchemy.engine import Engine
+
+import pipeline
+from pipeline.councils import AmbiguousCouncil, register as council_register
+from pipeline.extract import DocumentResult
+from schemas import RECORD_TYPES, DocumentMeta, Provenance, Record
+from schemas.tables import RECORD_TABLES, documents, metadata
+
+DEFAULT_DB = "output/councilplans.db"
+
+
+def resolve_url(db: Optional[str]) -> str:
+    """A path or an SQLAlchemy URL → URL (a bare path means a SQLite file)."""
+    db = db or DEFAULT_DB
+    if "://" in db:
+        return db
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{db}"
+
+
+class Store:
+    def __init__(self, db: Optional[str] = None, create: bool = True):
+        self.url = resolve_url(db)
+        self.engine: Engine = create_engine(self.url, future=True)
+        if create:
+            metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ writing
+
+    def has_current(self, sha256: str, path: str) -> bool:
+        """True when this exact content is already loaded from this path by this pipeline version."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents.c.pipeline_version, documents.c.path).where(documents.c.sha256 == sha256)).first()
+        return bool(row and row.pipeline_version == pipeline.__version__ and row.path == path)
+
+    def save(self, result: DocumentResult) -> None:
+        """Replace everything known about this document (or an older version of the same path) atomically."""
+        if not result.sha256:
+            return  # unreadable bytes: nothing to key on; the result is reported, not stored
+        meta = result.meta or DocumentMeta(source=result.source)
+        row = {
+            "sha256": result.sha256, "source": result.source, "path": result.path, "status": result.status,
+            "issues": [{"code": i.code, "message": i.message, "severity": i.severity} for i in result.issues],
+            "pages": result.pages, "pipeline_version": pipeline.__version__,
+            "extracted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            **{name: getattr(meta, name) for name in DocumentMeta.field_names()},
+            **_register_facts(meta),
+            **_provenance_columns(meta),
+        }
+        with self.engine.begin() as conn:
+            old = [r.sha256 for r in conn.execute(select(documents.c.sha256).where(
+                or_(documents.c.sha256 == result.sha256, documents.c.path == result.path)))]
+            for table in RECORD_TABLES.values():
+                conn.execute(delete(table).where(table.c.document_sha256.in_(old)))
+            conn.execute(delete(documents).where(documents.c.sha256.in_(old)))
+            conn.execute(documents.insert(), [row])
+            for kind, table in RECORD_TABLES.items():
+                rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
+                if rows:
+                    conn.execute(table.insert(), rows)
+
+    # ------------------------------------------------------------ reading
+
+    def documents(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(documents).order_by(documents.c.source))]
+
+    def records(self, kind: Optional[str] = None) -> Iterator[Record]:
+        """Records rebuilt from the store, document by document, in extraction order."""
+        with self.engine.connect() as conn:
+            docs = list(conn.execute(select(documents).order_by(documents.c.source, documents.c.sha256)))
+            for doc in docs:
+                if kind in (None, "document"):
+                    fields = {n: doc._mapping[n] for n in DocumentMeta.field_names()}
+                    yield DocumentMeta(source=doc.source, provenance=_provenance_from(doc._mapping), **fields)
+                for k, table in RECORD_TABLES.items():
+                    if kind not in (None, k):
+                        continue
+                    rows = conn.execute(select(table).where(table.c.document_sha256 == doc.sha256).order_by(table.c.ordinal))
+                    for r in rows:
+                        yield _record_from_row(k, r._mapping)
+
+    def frame(self, kind: str):
+        """A pandas DataFrame of one record type joined to its document's council and year."""
+        import pandas as pd
+
+        if kind == "document":
+            return pd.read_sql(select(documents).order_by(documents.c.source), self.engine)
+        table = RECORD_TABLES[kind]
+        query = select(table, documents.c.council, documents.c.council_code,
+                       documents.c.financial_year.label("document_year")).join(
+            documents, documents.c.sha256 == table.c.document_sha256).order_by(table.c.source, table.c.ordinal)
+        return pd.read_sql(query, self.engine)
+
+    def stats(self) -> list[dict]:
+        """Record counts by type, council and financial year."""
+        out = []
+        with self.engine.connect() as conn:
+            for kind, table in RECORD_TABLES.items():
+                query = (select(documents.c.council, documents.c.financial_year, func.count().label("n"))
+                         .select_from(table.join(documents, documents.c.sha256 == table.c.document_sha256))
+                         .group_by(documents.c.council, documents.c.financial_year))
+                for r in conn.execute(query):
+                    out.append({"type": kind, "council": r.council, "financial_year": r.financial_year, "records": r.n})
+        return sorted(out, key=lambda r: (r["type"], r["council"] or "", r["financial_year"] or ""))
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+
+def _register_facts(meta: DocumentMeta) -> dict:
+    facts = {"register_code": None, "authority_type": None, "region": None}
+    key = meta.council_code or meta.council
+    if not key:
+        return facts
+    try:
+        council = council_register().resolve(key, meta.financial_year)
+    except AmbiguousCouncil:
+        return facts
+    if council:
+        facts.update(register_code=council.code, authority_type=council.type_name, region=council.region)
+    return facts
+
+
+def _provenance_columns(record: Record) -> dict:
+    prov = record.provenance
+    return {"page": prov.page if prov else None, "char_start": prov.char_start if prov else None,
+            "char_end": prov.char_end if prov else None, "snippet": prov.text if prov else None}
+
+
+def _provenance_from(row: Any) -> Optional[Provenance]:
+    if row["char_start"] is None:
+        return None
+    return Provenance(page=row["page"], char_start=row["char_start"], char_end=row["char_end"], text=row["snippet"] or "")
+
+
+def _record_row(sha256: str, ordinal: int, record: Record) -> dict:
+    cls = type(record)
+    row = {
+        "id": f"{sha256[:16]}-{record.type}-{ordinal}", "document_sha256": sha256, "source": record.source,
+        "ordinal": ordinal, "extra": dict(record.model_extra or {}) or None, "confidence": record.confidence,
+        **_provenance_columns(record),
+    }
+    for name in cls.field_names():
+        row[name] = getattr(record, name)
+    return row
+
+
+def _record_from_row(kind: str, row: Any) -> Record:
+    cls = RECORD_TYPES[kind]
+    fields = {name: row[name] for name in cls.field_names()}
+    fields.update(row["extra"] or {})
+    return cls(source=row["source"], provenance=_provenance_from(row), confidence=row["confidence"] or 1.0, **fields)

@@ -1,0 +1,104 @@
+"""Each normaliser rule from RECORDS.md, one case per form councils write."""
+import pytest
+
+from pipeline.normalise.dates import parse_date
+from pipeline.normalise.money import find_money, parse_cell_amount, unit_scale
+from pipeline.normalise.targets import parse_target, find_targets
+from pipeline.normalise.text import clean, normalise_for_match
+from pipeline.normalise.years import parse_financial_year
+
+
+@pytest.mark.parametrize("text,amount,written", [
+    ("a budget of £39.147 million", 39_147_000, "£39.147 million"),
+    ("savings of £1.5m", 1_500_000, "£1.5m"),
+    ("Budgetary - £15k", 15_000, "£15k"),
+    ("income of approximately £600,000 per year", 600_000, "£600,000"),
+    ("with £-20.707 million of income", -20_707_000, "£-20.707 million"),
+    ("with -£0.011 million of income", -11_000, "-£0.011 million"),
+    ("exceed cost of the Service (£30,000)", 30_000, "£30,000"),
+    ("a programme of £2bn", 2_000_000_000, "£2bn"),
+])
+def test_prose_money(text, amount, written):
+    [money] = find_money(text)
+    assert money.amount == amount
+    assert money.as_written == written
+    assert text[money.start:money.end] == written
+
+
+@pytest.mark.parametrize("cell,scale,amount", [
+    ("3,662", 1000, 3_662_000),
+    ("(8,045)", 1000, -8_045_000),
+    ("-1,372", 1000, -1_372_000),
+    ("0.9", 1000, 900),
+    ("0", 1000, 0),
+    ("£250", 1, 250),
+])
+def test_cell_money(cell, scale, amount):
+    assert parse_cell_amount(cell, scale).amount == amount
+
+
+@pytest.mark.parametrize("cell", ["-", "", "n/a", "(12", "12 June"])
+def test_cells_that_are_not_money(cell):
+    assert parse_cell_amount(cell, 1000) is None
+
+
+@pytest.mark.parametrize("token,scale", [("£000", 1000), ("£'000", 1000), ("(£,000)", 1000), ("£ 000", 1000), ("£m", 1_000_000), ("£k", 1000), (None, 1)])
+def test_unit_scale(token, scale):
+    assert unit_scale(token) == scale
+
+
+@pytest.mark.parametrize("text,fy", [
+    ("2024/25", "2024-25"), ("2024-25", "2024-25"), ("2024 to 2025", "2024-25"), ("24/25", "2024-25"),
+    ("FY2024/25", "2024-25"), ("Budget 12/13", "2012-13"), ("2008 - 10", "2008-10"), ("2025-28", "2025-28"),
+    ("Service Plan 2019/2020", "2019-20"), ("2011/ 12", "2011-12"), ("1999/00", "1999-00"),
+])
+def test_financial_years(text, fy):
+    assert parse_financial_year(text) == fy
+
+
+@pytest.mark.parametrize("text", ["on 12/05/2019", "2019-05-31", "in 2019", "12/05", "a 24/7 service"])
+def test_not_financial_years(text):
+    assert parse_financial_year(text) is None
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("May 2024", "2024-05"), ("31st May 2019", "2019-05-31"), ("March 2025 and ongoing", "2025-03"),
+    ("by 31 December 2008", "2008-12-31"), ("Q1 Embed revised working", "2019-20-Q1"),
+    ("by the meeting on 26 th February 2020", "2020-02-26"), ("Sep 2024 to Feb 2025", "2024-09"),
+    ("Open the gallery in 2009", "2009"), ("no date here", None),
+])
+def test_dates(text, iso):
+    assert parse_date(text, "2019-20") == iso
+
+
+@pytest.mark.parametrize("text,comparator,value,unit,info", [
+    ("Less than 18 Days", "<", 18, "days", False),
+    ("At least 80%", ">=", 80, "percent", False),
+    ("Lower than 8%", "<", 8, "percent", False),
+    ("zero", "=", 0, "number", False),
+    ("30", "=", 30, "number", False),
+    ("Total cashable savings exceed cost of the Service (£30,000)", ">", 30_000, "gbp", False),
+    ("2 cuts a year", "=", 2, "number", False),
+    ("100 (INFO ONLY)", "=", 100, "number", True),
+    ("INFO ONLY", None, None, None, True),
+    ("No more than 5 missed a month", "<=", 5, "number", False),
+    ("Less than 0.48% of total expenditure", "<", 0.48, "percent", False),
+    ("97% of undisputed invoices paid within 30-days", "=", 97, "percent", False),
+    ("31st May 2019", None, None, None, False),
+    ("a balanced budget for 2020/21 by the meeting on 26 th February 2020", None, None, None, False),
+])
+def test_target_grammar(text, comparator, value, unit, info):
+    t = parse_target(text)
+    assert (t.comparator, t.value, t.unit, t.info_only) == (comparator, value, unit, info)
+
+
+def test_second_target_needs_its_own_comparator():
+    found = find_targets("Achieve 90% occupancy of all units and less than 10% of properties with arrears")
+    assert [(t.comparator, t.value) for t in found] == [("=", 90), ("<", 10)]
+
+
+def test_text_cleaning():
+    assert clean("  • leading <i>on</i>\n services ") == "leading on services"
+    assert clean("<p>12. Manage the risks</p>") == "12. Manage the risks" or clean("<p>12. Manage the risks</p>") == "Manage the risks"
+    assert clean("-69") == "-69"
+    assert normalise_for_match("Policy & Resources!") == "policy and resources"
