@@ -26,7 +26,7 @@ MEASURES = [  # most specific first; the rightmost match before an amount wins
     ("capital", r"capital"),
     ("income", r"income|fees and charges|receipts"),
     ("staffing", r"staffing|staff costs|salar(?:y|ies)|employees? costs"),
-    ("gross_expenditure", r"gross\b(?:[\w\s]{0,30}?\b(?:budget|expenditure|spend)\b)?|gross expenditure|total expenditure"),
+    ("gross_expenditure", r"gross\b(?:[\w\s]{0,30}\b(?:budget|expenditure|spend)\b)?|gross expenditure|total expenditure"),
     ("net_budget", r"\bnet\b(?:[\w\s]{0,20}?\b(?:budget|spend|cost|expenditure)\b)?|\bbudget(?:ed)?\b|\bspend\b|\bcost\b"),
 ]
 _MEASURE_RES = [(m, re.compile(rf"\b(?:{p})", re.I)) for m, p in MEASURES]
@@ -48,8 +48,14 @@ def measure_from(text: str) -> Optional[str]:
 
 
 def _context_measure(text: str) -> Optional[str]:
-    found = measure_from(text)
-    return found if found in _CONTEXT_MEASURES else None
+    """The first savings/pressures/capital/income word in context text (nearest heading first)."""
+    best = None
+    for measure, pattern in _MEASURE_RES:
+        if measure in _CONTEXT_MEASURES:
+            m = pattern.search(text)
+            if m and (best is None or m.start() < best[1]):
+                best = (measure, m.start())
+    return best[0] if best else None
 
 
 # ---------------------------------------------------------------- tables

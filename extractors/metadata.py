@@ -29,6 +29,8 @@ def _title_blocks(doc: Document) -> list:
 
 
 def _scope_from_title(title: str, doc: Document) -> Optional[str]:
+    if not (PLAN_WORDS.search(title) or FY_PATTERN.search(title)):
+        return None  # not a plan title, so it names no scope
     rest = FY_PATTERN.sub(" ", title)
     rest = re.sub(r"\b(?:19|20)\d{2}\b", " ", rest)
     rest = PLAN_WORDS.sub(" ", rest)

@@ -1,0 +1,90 @@
+"""The store on SQLite and on PostgreSQL: transactional, idempotent, replaces changed documents."""
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from pipeline.run import run_batch
+from pipeline.store import Store
+from schemas.tables import RECORD_TABLES, documents
+
+from conftest import CORPUS
+
+
+def snapshot(url):
+    with Store(url) as store, store.engine.connect() as conn:
+        out = {"documents": sorted(tuple(sorted((k, str(v)) for k, v in r._mapping.items() if k != "extracted_at"))
+                                   for r in conn.execute(select(documents)))}
+        for kind, table in RECORD_TABLES.items():
+            out[kind] = sorted(tuple(str(v) for v in r) for r in conn.execute(select(table)))
+        return out
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_url")
+
+
+def test_extract_twice_changes_nothing(db_url, tmp_path):
+    src = tmp_path / "plans"
+    shutil.copytree(CORPUS / "text", src)
+    first = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv")
+    assert first.failed == 0 and len(first.results) == 5
+    before = snapshot(db_url)
+    second = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv")
+    assert len(second.skipped) == 5
+    forced = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv", force=True)
+    assert len(forced.results) == 5
+    assert snapshot(db_url) == before
+    assert len(before["budget"]) > 100
+
+
+def test_changed_document_replaces_its_records(db_url, tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("Service Plan 2023/24\n\nSavings\n\nThe budget includes savings of £1.2 million.\n", encoding="utf-8")
+    run_batch([path], db=db_url)
+    path.write_text("Service Plan 2023/24\n\nSavings\n\nThe budget includes savings of £2.5 million.\n", encoding="utf-8")
+    run_batch([path], db=db_url)
+    with Store(db_url) as store:
+        budgets = list(store.records("budget"))
+        assert [b.amount_gbp for b in budgets] == [2_500_000]
+        assert len(store.documents()) == 1
+
+
+def test_bad_document_is_failed_and_the_batch_goes_on(db_url, tmp_path):
+    (tmp_path / "a_empty.txt").write_bytes(b"")
+    (tmp_path / "b_plan.txt").write_text("Service Plan 2023/24\n\nThe budget includes savings of £1.2 million.\n", encoding="utf-8")
+    summary = run_batch([tmp_path], db=db_url)
+    status = {r.source: r.status for r in summary.results}
+    assert status["a_empty.txt"] == "failed"
+    assert status["b_plan.txt"] in ("ok", "partial")
+    with Store(db_url) as store:
+        stored = {d["source"]: d for d in store.documents()}
+        assert stored["a_empty.txt"]["status"] == "failed"
+        assert stored["a_empty.txt"]["issues"][0]["code"] == "empty"
+
+
+def test_a_failing_save_rolls_back_only_that_document(tmp_path, monkeypatch):
+    db = str(tmp_path / "store.db")
+    good = tmp_path / "good.txt"
+    good.write_text("Service Plan 2023/24\n\nThe budget includes savings of £1.2 million.\n", encoding="utf-8")
+    run_batch([good], db=db)
+    with Store(db) as store:
+        count = len(list(store.records()))
+    import pipeline.store as store_module
+
+    original = store_module._record_row
+
+    def explode(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store_module, "_record_row", explode)
+    good.write_text("Service Plan 2023/24\n\nThe budget includes savings of £9.9 million.\n", encoding="utf-8")
+    summary = run_batch([good], db=db)
+    assert summary.results[0].status == "failed"
+    monkeypatch.setattr(store_module, "_record_row", original)
+    with Store(db) as store:
+        assert len(list(store.records())) == count  # the old version is still there, whole
+        assert [b.amount_gbp for b in store.records("budget")] == [1_200_000]
