@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from pipeline.document import Block, Document, Piece
@@ -46,13 +47,19 @@ class Context:
 
     def known_unit(self, text: str) -> Optional[str]:
         """The service name ``text`` refers to, if it is one the document names."""
-        key = normalise_for_match(strip_unit_suffix(text))
+        key = _unit_keys(text)[1]
         if not key:
             return None
         for name in self.unit_names():
-            if normalise_for_match(name) == key or normalise_for_match(strip_unit_suffix(name)) == key:
+            if key in _unit_keys(name):
                 return name
         return None
+
+
+@lru_cache(maxsize=16384)
+def _unit_keys(name: str) -> tuple[str, str]:
+    """(exact, suffix-free) matching keys of a unit name; cached because extractors ask often."""
+    return normalise_for_match(name), normalise_for_match(strip_unit_suffix(name))
 
 
 def provenance(piece: Piece, start: Optional[int] = None, end: Optional[int] = None, doc: Optional[Document] = None) -> Provenance:
