@@ -22,7 +22,7 @@ GENERIC_HEADING = re.compile(
     re.I,
 )
 PLAN_WORDS = re.compile(
-    r"\b(?:service|business|operating|annual|unit|directorate)?\s*plans?\b(?:\s+summary)?|\bsummary of\b|"
+    r"\b(?:(?:service|business|operating|annual|unit)\s+)*plans?\b(?:\s+summary)?|\bsummary of\b|"
     r"\(continued\)|\bcontinued\b|\bbudget position\b|\bintroduction to\b|\bfor\b\s*$",
     re.I,
 )

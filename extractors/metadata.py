@@ -20,6 +20,8 @@ def _title_blocks(doc: Document) -> list:
         return []
     blocks = [first]
     for b in doc.blocks[first.index + 1:]:
+        if FY_PATTERN.search(" ".join(x.text for x in blocks)):
+            break  # a title ends with its year
         gap = doc.text[blocks[-1].end: b.start]
         if b.kind == "heading" and gap.count("\n") == 1 and b.clean.isupper() == blocks[-1].clean.isupper():
             blocks.append(b)

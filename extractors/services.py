@@ -107,9 +107,10 @@ def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
                 for item in row[1].items():
                     units.add(item.clean, item, parent=parent, role=role)
             continue
-        child = table.column(*_UNIT_COLUMN)
         parent_col = table.column(*_PARENT_COLUMN)
-        if child is None or parent_col is None or child == parent_col:
+        child = next((i for i, label in enumerate(table.header) if i != parent_col
+                      and any(re.search(rf"\b{w}", label.lower()) for w in _UNIT_COLUMN)), None)
+        if child is None or parent_col is None:
             continue
         current = None
         for row in rows:
@@ -178,7 +179,7 @@ def _enumerations(doc: Document, ctx: Context, units: _Units) -> None:
 
 def _split_enumeration(text: str) -> list[tuple[str, bool]]:
     out = []
-    for part in re.split(r",\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", text):
+    for part in re.split(r",\s*(?:and\s+)?", text):
         part = part.strip()
         including = bool(re.match(r"including\s+", part, re.I))
         part = re.sub(r"^(?:including|and)\s+", "", part, flags=re.I).strip()
@@ -199,7 +200,8 @@ def _unit_headings(doc: Document, ctx: Context, units: _Units) -> None:
         for nxt in following:
             if nxt.kind != "heading":
                 continue
-            if GENERIC_HEADING.search(nxt.clean) and not ctx.known_unit(nxt.clean) or len(nxt.clean.split()) > 7:
+            named_unit = ctx.known_unit(nxt.clean) or re.search(r"\b(?:Services?|Unit|Team|Office|Division)$", nxt.clean)
+            if GENERIC_HEADING.search(nxt.clean) and not named_unit or len(nxt.clean.split()) > 7:
                 break
             units.add(nxt.clean, nxt, parent=ctx.scope)
 
@@ -254,7 +256,15 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
                 full = name
             else:
                 full = f"{name} {suffix}"
-            if ctx.known_unit(full) or ctx.known_unit(name):
-                continue
-            start = block.start + m.start("name") + m.group("name").find(words[0])
-            units.add(full, doc.piece(start, block.start + m.end()), parent=ctx.scope, confidence=0.6)
+            # "Youth Service and Youth Offending Service" is two units
+            parts = re.split(r"\s+(?:and|&)\s+(?=[A-Z])", full)
+            if len(parts) > 1 and re.search(r"\b(?:Services?|Team|Unit)$", parts[0]):
+                names = parts
+            else:
+                names = [full]
+            for unit in names:
+                if ctx.known_unit(unit) or ctx.known_unit(strip_unit_suffix(unit)):
+                    continue
+                pos = block.text.find(unit)
+                start = block.start + (pos if pos >= 0 else m.start())
+                units.add(unit, doc.piece(start, start + len(unit)), parent=ctx.scope, confidence=0.6)

@@ -24,9 +24,9 @@ if not Span.has_extension("value"):
 
 COMPONENTS = ["cp_money", "cp_financial_years", "cp_percentages", "cp_dates", "cp_person_role"]
 _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)", re.I)
-_NAME = r"[A-Z][a-z'’\-]+(?:\s[A-Z][a-z'’\-]+){1,2}"
+_NAME = r"[A-Z][a-z'’\-]+(?:[ \t\xa0][A-Z][a-z'’\-]+){1,2}"
 _ROLE_WORDS = r"(?:Director|Head|Manager|Officer|Solicitor|Executive|Chief|Lead|Leader|Controller|Clerk|Treasurer|Secretary|Monitoring Officer|Assistant|Deputy)"
-_ROLE = rf"(?:[A-Z][\w&'’]*\s)*?{_ROLE_WORDS}(?:\s(?:of|for|and|&)?\s?[A-Z][\w&'’]*)*"
+_ROLE = rf"(?:[A-Z][\w&'’]*[ \t\xa0])*?{_ROLE_WORDS}(?:[ \t\xa0](?:of|for|and|&)?[ \t\xa0]?[A-Z][\w&'’]*)*"
 PERSON_ROLE_PATTERNS = [
     # Led by Abby Thomas - Assistant Director
     re.compile(rf"\b(?:Led|Headed|Managed|Run) by\s+(?P<person>{_NAME})\s*[-–—,:]\s*(?P<role>{_ROLE})"),
