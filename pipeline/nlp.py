@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Iterable
 
 import spacy
 from spacy.language import Language
@@ -108,5 +108,3 @@ def annotate(texts: Iterable[str], plan_year: str | None = None, batch_size: int
 def spans(doc: Doc, key: str) -> list[Span]:
     return list(doc.spans.get(key, [])) if doc is not None else []
 
-
-Extractor = Callable[..., list]

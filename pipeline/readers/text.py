@@ -400,7 +400,6 @@ def _finish_table(block: Block, blocks: list[Block]) -> None:
             row.append(Cell("", row[-1].end if row else block.end, row[-1].end if row else block.end))
     if table.header_rows < 0:
         table.header_rows = 1 if _looks_like_header(table) else 0
-    prev = blocks[block.index - 1] if block.index > 0 else None
     # the block before the table is its caption when it is a heading or a short line
     for b in reversed(blocks[: blocks.index(block)]):
         if b.kind in ("heading", "paragraph"):
@@ -408,7 +407,6 @@ def _finish_table(block: Block, blocks: list[Block]) -> None:
             break
         if b.kind == "table":
             break
-    del prev
     sources = [" ".join(table.header)] + ([table.caption] if table.caption else [])
     for source in sources:
         m = UNIT_PATTERN.search(source or "")
