@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 from extractors import register
-from extractors.context import Context, heading_words, lead_in, provenance, section_unit
+from extractors.context import Context, heading_words, lead_in, provenance, section_unit, unit_from_heading
 from pipeline.document import Block, Document, Table
 from pipeline.nlp import spans
 from pipeline.normalise.money import Money, find_money, parse_cell_amount, unit_scale
@@ -122,8 +122,6 @@ def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optio
     named = re.sub(r"\btotals?\b", "", label, flags=re.I).strip(" :-")
     if named:
         return named
-    from extractors.context import unit_from_heading
-
     for heading in doc.headings_before(block.index):
         unit = unit_from_heading(heading.text)
         if unit:

@@ -100,7 +100,6 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
 def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
     out = []
     service = None
-    current_intro = None
     for block in doc.blocks:
         if block.kind == "heading":
             service = ctx.known_unit(block.clean) or None
@@ -115,8 +114,6 @@ def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
                 obj = _objective(doc, ctx, block, m.group("text"), ref=m.group("ref"), service=service or ctx.scope)
                 out.extend([obj] if obj else [])
             continue
-        if intro is not current_intro:
-            current_intro, service_label = intro, None
         if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
             service = ctx.known_unit(block.clean) or clean(block.text)
             continue

@@ -96,17 +96,30 @@ class Document:
         self.reindex()
 
     def reindex(self) -> None:
+        """Number the blocks and link each to the nearest heading above it (extractors ask constantly)."""
+        self._heading_above: list[int] = []
+        last = -1
         for i, block in enumerate(self.blocks):
             block.index = i
+            self._heading_above.append(last)
+            if block.kind == "heading":
+                last = i
 
     def piece(self, start: int, end: int, page: Optional[int] = None) -> Piece:
         return Piece(self.text[start:end], start, end, page)
 
     def headings_before(self, index: int) -> Iterator[Block]:
         """Headings above a block, nearest first."""
-        for block in reversed(self.blocks[:index]):
-            if block.kind == "heading":
-                yield block
+        if len(self._heading_above) != len(self.blocks):
+            self.reindex()
+        if index >= len(self.blocks):  # "after the last block"
+            index = len(self.blocks) - 1
+            i = index if index >= 0 and self.blocks[index].kind == "heading" else (self._heading_above[index] if index >= 0 else -1)
+        else:
+            i = self._heading_above[index]
+        while i >= 0:
+            yield self.blocks[i]
+            i = self._heading_above[i]
 
     def previous(self, index: int, kinds: tuple[str, ...] = ("paragraph", "heading", "list_item", "table")) -> Optional[Block]:
         for block in reversed(self.blocks[:index]):

@@ -214,7 +214,7 @@ def _read_cell_table(lines: list[Line], i: int, blocks: list[Block], text: str) 
             row.append(_cell(text, line.start + 1, line.end))
         elif row:
             last = row[-1]
-            row[-1] = _cell(text, last.start if last.text else last.start, line.end)
+            row[-1] = _cell(text, last.start, line.end)
         i += 1
     if row:
         rows.append(row)
@@ -379,13 +379,16 @@ def _repair_broken_lines(blocks: list[Block], text: str) -> list[Block]:
 
 def _numbered_paragraph_runs(blocks: list[Block]) -> None:
     """Paragraphs opening with a bare number (``22 Establish …``) in a run are a numbered list."""
-    candidates = [b for b in blocks if b.kind in ("paragraph", "heading") and _NUMBER_PARA.match(b.text)]
-    for block in candidates:
-        i = blocks.index(block)
-        neighbours = [blocks[j] for j in (i - 1, i + 1) if 0 <= j < len(blocks)]
-        if any(n in candidates or n.kind == "list_item" and n.marker and n.marker.isdigit() for n in neighbours):
-            block.kind = "list_item"
-            block.marker = _NUMBER_PARA.match(block.text).group("m")
+    candidates = {i for i, b in enumerate(blocks) if b.kind in ("paragraph", "heading") and _NUMBER_PARA.match(b.text)}
+
+    def numbered(j: int) -> bool:
+        b = blocks[j]
+        return j in candidates or (b.kind == "list_item" and bool(b.marker) and b.marker.isdigit())
+
+    for i in sorted(candidates):
+        if any(numbered(j) for j in (i - 1, i + 1) if 0 <= j < len(blocks)):
+            blocks[i].kind = "list_item"
+            blocks[i].marker = _NUMBER_PARA.match(blocks[i].text).group("m")
 
 
 _NUMERIC_CELL = re.compile(rf"^\s*{_NUMBER_TOKEN}\s*%?\s*$")
@@ -401,7 +404,7 @@ def _finish_table(block: Block, blocks: list[Block]) -> None:
     if table.header_rows < 0:
         table.header_rows = 1 if _looks_like_header(table) else 0
     # the block before the table is its caption when it is a heading or a short line
-    for b in reversed(blocks[: blocks.index(block)]):
+    for b in reversed(blocks[: next(i for i, x in enumerate(blocks) if x is block)]):
         if b.kind in ("heading", "paragraph"):
             table.caption = b.clean
             break
