@@ -96,32 +96,48 @@ def export(db: str | None, fmt: str, out: Path) -> None:
 @main.command()
 @click.argument("gold_dir", type=click.Path(exists=True, path_type=Path))
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Folder holding the sources the gold files name (default: corpus/text beside the gold folder).")
-@click.option("--manifest", type=click.Path(path_type=Path), default=None, help="Optional manifest CSV for council/year fallbacks.")
+              help="Folder of documents to score (default: corpus/text beside the gold folder). A file is scored "
+                   "against the gold source of the same name or stem, so plan.pdf and plan_scanned.pdf use plan.txt's gold.")
+@click.option("--glob", "pattern", default="*", show_default=True, help="Only score corpus files whose name matches, e.g. '*_scanned.pdf'.")
+@click.option("--exclude", "excludes", multiple=True, help="Skip corpus files whose name matches (repeatable).")
+@click.option("--manifest", type=click.Path(path_type=Path), default=None,
+              help="Manifest CSV for council/year fallbacks (default: manifest.csv beside the corpus folder, if any).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(gold_dir: Path, corpus: Path | None, manifest: Path | None, as_json: bool) -> None:
+def evaluate(gold_dir: Path, corpus: Path | None, pattern: str, excludes: tuple[str, ...], manifest: Path | None, as_json: bool) -> None:
     """Score extraction against gold JSONL: precision, recall and F1 per record type, field accuracy.
 
     Uses the matching rules of RECORDS.md. CORE pools services, objectives, budgets and targets.
+
+    \b
+    Examples:
+      councilplans evaluate corpus/gold                                  # text corpus
+      councilplans evaluate corpus/gold --corpus corpus/pdf --exclude '*_scanned.pdf'
+      councilplans evaluate corpus/gold --corpus corpus/pdf --glob '*_scanned.pdf'
     """
-    from pipeline.evaluate import evaluate as run_eval, format_report, load_gold
+    from fnmatch import fnmatch
+
+    from pipeline.evaluate import evaluate as run_eval, format_report, load_gold, pair_sources
     from pipeline.extract import process_source
-    from pipeline.ingest import Source, load_manifest
+    from pipeline.ingest import find_sources, load_manifest
 
     corpus = corpus or (gold_dir.parent / "text")
     if manifest is None and (corpus.parent / "manifest.csv").exists():
         manifest = corpus.parent / "manifest.csv"
     rows = load_manifest(manifest) if manifest else {}
     gold = load_gold(gold_dir)
+    sources = {s.name: s for s in find_sources([corpus], rows)
+               if fnmatch(s.name, pattern) and not any(fnmatch(s.name, x) for x in excludes)}
+    pairs, unmatched = pair_sources(gold, [s.path for s in sources.values()])
+    if not pairs:
+        raise click.ClickException(f"no file in {corpus} matching {pattern!r} has gold records in {gold_dir}")
+    if pattern == "*" and not excludes:
+        for name in unmatched:
+            click.echo(f"warning: no file in {corpus} renders gold source {name}", err=True)
 
     def extract_one(name: str) -> list[dict]:
-        path = corpus / name
-        if not path.exists():
-            click.echo(f"warning: {name} named in the gold is not in {corpus}", err=True)
-            return []
-        return [r.to_jsonl_dict() for r in process_source(Source(path, meta=rows.get(name, {}))).records]
+        return [r.to_jsonl_dict() for r in process_source(sources[name]).records]
 
-    report = run_eval(gold, extract_one)
+    report = run_eval(gold, extract_one, pairs)
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else format_report(report))
 
 

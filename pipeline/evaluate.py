@@ -5,7 +5,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from rapidfuzz import fuzz
 
@@ -216,13 +216,42 @@ def load_gold(gold_dir: Path) -> dict[str, list[dict]]:
     return dict(out)
 
 
-def evaluate(gold: dict[str, list[dict]], extract: Callable[[str], list[dict]]) -> Report:
-    """``extract(source_name)`` returns that source's records as JSONL dicts."""
+def pair_sources(gold_sources: Iterable[str], files: Iterable[Path]) -> tuple[dict[str, str], list[str]]:
+    """Pair corpus files with the gold source they render: ``{file name: gold source}``.
+
+    A file matches the gold source of the same name, else the gold source with
+    the same stem (``plan.pdf`` is a rendition of ``plan.txt``), else the
+    longest gold stem it extends with ``_``/``-`` (``plan_scanned.pdf``).
+    Returns the pairs and the gold sources no file renders.
+    """
+    gold_sources = list(gold_sources)
+    stems = {Path(g).stem: g for g in gold_sources}
+    pairs: dict[str, str] = {}
+    for path in files:
+        if path.name in gold_sources:
+            pairs[path.name] = path.name
+            continue
+        stem = path.stem
+        candidates = [s for s in stems if stem == s or (stem.startswith(s) and stem[len(s)] in "_-")]
+        if candidates:
+            pairs[path.name] = stems[max(candidates, key=len)]
+    unmatched = sorted(set(gold_sources) - set(pairs.values()))
+    return pairs, unmatched
+
+
+def evaluate(gold: dict[str, list[dict]], extract: Callable[[str], list[dict]],
+             pairs: Optional[dict[str, str]] = None) -> Report:
+    """``extract(file name)`` returns that file's records as JSONL dicts.
+
+    ``pairs`` maps each file to score onto its gold source (default: every gold
+    source scored against the file of the same name).
+    """
+    pairs = pairs if pairs is not None else {s: s for s in gold}
     by_type = {k: TypeScore() for k in TYPES}
     by_source = {}
-    for source, gold_records in sorted(gold.items()):
-        scores = score_document(extract(source), gold_records)
-        by_source[source] = scores
+    for name, source in sorted(pairs.items()):
+        scores = score_document(extract(name), gold[source])
+        by_source[name] = scores
         for kind, ts in scores.items():
             by_type[kind].add(ts)
     return Report(by_type, by_source)

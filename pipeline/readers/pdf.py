@@ -1,50 +1,311 @@
-"""PDF reader (pdfplumber).  Minimal for now: page text as paragraphs with page numbers."""
+"""PDF reader on pdfplumber: pages → the same ``Document`` the text reader makes.
+
+Per page: words (with size and weight) → tables (``pdf_tables``) → the words
+outside tables as lines in reading order (``pdf_layout``).  Across pages:
+running headers, footers and page numbers are dropped, tables continued on
+the next page are stitched (repeated header rows dropped).  Flowing text is
+written one paragraph per line and parsed with the text reader's line grammar,
+so extractors see one kind of ``Document`` whatever the source.  A page with
+no text layer is OCR-ed when the ``ocr`` extra is installed.
+"""
 from __future__ import annotations
 
 import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
-from pipeline.document import Document
+from pipeline.document import Block, Cell, Document, Table
+from pipeline.readers import ocr
 from pipeline.readers.errors import ReadError
-from pipeline.readers.text import blocks_from_lines
+from pipeline.readers.pdf_layout import Line, Unit, Word, attach_bullets, body_size, group_lines, paragraphs, reading_order, union
+from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
+from pipeline.readers.text import finish_blocks, scan_lines
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
+MARGIN = 0.08  # running headers and footers live in the top and bottom 8% of a page
 
 
-def read_pdf(source: str, data: bytes) -> Document:
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)  # outside tables, top to bottom
+    tables: list[PageTable] = field(default_factory=list)
+    ocr: bool = False
+
+
+# ---------------------------------------------------------------- opening
+
+def open_pdf(data: bytes) -> Any:
+    """pdfplumber's PDF, or a coded ``ReadError`` that says what is wrong with the file."""
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ReadError("pdf_unreadable", "not a PDF: the file does not start with %PDF-")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise ReadError("pdf_encrypted", "the PDF is encrypted; decrypt it (e.g. qpdf --decrypt in.pdf out.pdf) and retry") from exc
     except PDFSyntaxError as exc:
-        raise ReadError("pdf_unreadable", f"not a readable PDF ({exc})") from exc
+        hint = " (truncated download?)" if b"%%EOF" not in data[-2048:] else ""
+        raise ReadError("pdf_unreadable", f"the PDF structure cannot be parsed{hint}: {exc}") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
         name = type(exc).__name__
         if "Password" in name or "Encrypt" in name:
-            raise ReadError("pdf_encrypted", "the PDF is encrypted; decrypt it (e.g. qpdf --decrypt) and retry") from exc
-        raise ReadError("pdf_unreadable", f"the PDF could not be opened ({name}: {exc})") from exc
-    text_parts: list[str] = []
-    page_starts: list[tuple[int, int]] = []
+            raise ReadError("pdf_encrypted", "the PDF is encrypted; decrypt it (e.g. qpdf --decrypt in.pdf out.pdf) and retry") from exc
+        hint = " (truncated download?)" if b"%%EOF" not in data[-2048:] else ""
+        raise ReadError("pdf_unreadable", f"the PDF could not be opened{hint} ({name}: {exc})") from exc
+    if not pages:
+        pdf.close()
+        raise ReadError("pdf_no_pages", "the PDF has no pages")
+    return pdf
+
+
+# ---------------------------------------------------------------- one page
+
+def page_words(page: Any) -> list[Word]:
+    raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
+    return [
+        Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), _is_bold(w["fontname"]))
+        for w in raw
+        if w["text"].strip()
+    ]
+
+
+def _is_bold(fontname: str) -> bool:
+    name = fontname.split("+")[-1].lower()
+    return any(k in name for k in ("bold", "black", "heavy", "semibold", "demi"))
+
+
+def bullet_marks(page: Any) -> list[tuple[float, float, float, float]]:
+    """Small drawn shapes (list bullets rendered as graphics rather than glyphs)."""
+    marks = []
+    for obj in list(page.curves) + list(page.rects):
+        w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+        if 1.5 <= w <= 8 and 1.5 <= h <= 8 and abs(w - h) < 2:
+            marks.append((obj["x0"], obj["top"], obj["x1"], obj["bottom"]))
+    return marks
+
+
+def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[str, str]]]:
     issues: list[tuple[str, str]] = []
-    offset = 0
+    out = Page(number, float(page.width), float(page.height))
+    words = page_words(page)
+    if not words and use_ocr and ocr.available():
+        words = ocr.page_words(page)
+        out.ocr = True
+    if not words:
+        if not page.images:
+            return out, issues  # a blank page
+        issues.append(("no_text_layer", f"page {number} has no text layer (a scan?); {ocr.install_hint()}"
+                       if not ocr.available() else f"page {number}: OCR found no text"))
+        return out, issues
+    out.tables = find_tables(page, words) if not out.ocr else ocr.find_tables(page, words)
+    free = [w for w in words if not any(_within(w, t.bbox) for t in out.tables)]
+    out.lines = group_lines(free)
+    if not out.ocr:
+        attach_bullets(out.lines, bullet_marks(page))
+    return out, issues
+
+
+def _within(word: Word, bbox: tuple[float, float, float, float]) -> bool:
+    return bbox[0] - 1 <= (word.x0 + word.x1) / 2 <= bbox[2] + 1 and bbox[1] - 1 <= word.middle <= bbox[3] + 1
+
+
+# ---------------------------------------------------------------- across pages
+
+def running_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", line.text.lower()).strip()
+
+
+def drop_running_lines(pages: list[Page]) -> None:
+    """Remove running headers/footers (repeated in the page margins) and page numbers."""
+    def marginal(page: Page, line: Line) -> bool:
+        return line.bottom < page.height * MARGIN + 12 or line.top > page.height * (1 - MARGIN) - 12
+
+    counts = Counter(key for page in pages for key in {running_key(l) for l in page.lines if marginal(page, l)})
+    texted = sum(1 for p in pages if p.lines or p.tables)
+    needed = max(2, texted // 2)
+    for page in pages:
+        page.lines = [
+            l for l in page.lines
+            if not (marginal(page, l) and (counts[running_key(l)] >= needed or _PAGE_NUMBER.match(l.text.strip())))
+        ]
+
+
+@dataclass
+class Writer:
+    """Appends units and tables to the document text, keeping spans, pages and boxes."""
+
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    blocks: list[Block] = field(default_factory=list)
+    spans: list[tuple[int, int, int, tuple]] = field(default_factory=list)  # unit start, end, page, bbox
+    headings: dict[int, float] = field(default_factory=dict)  # unit start -> font size
+
+    def write(self, text: str) -> int:
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        return start
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def flow(self, units: list[Unit], page: int, body: float) -> None:
+        if not units:
+            return
+        base = self.length
+        chunk = ""
+        for unit in units:
+            start = base + len(chunk)
+            self.spans.append((start, start + len(unit.text), page, unit.bbox))
+            if is_heading(unit, body):
+                self.headings[start] = unit.size
+            chunk += unit.text + "\n"
+        self.write(chunk)
+        self.blocks.extend(scan_lines(chunk, base))
+
+    def table(self, table: PageTable, page: int) -> None:
+        rows: list[list[Cell]] = []
+        for row in table.rows:
+            cells = []
+            for i, box in enumerate(row):
+                if i:
+                    self.write("\t")
+                start = self.write(box.text)
+                cells.append(Cell(box.text, start, start + len(box.text), page))
+            self.write("\n")
+            rows.append(cells)
+        for r, row in enumerate(table.rows):  # a covered cell points at the cell it repeats
+            for c, box in enumerate(row):
+                if box.span_of is not None:
+                    source = next((rows[rr][cc] for rr, brow in enumerate(table.rows) for cc, b in enumerate(brow) if b is box.span_of), None)
+                    if source is not None:
+                        rows[r][c] = Cell(source.text, source.start, source.end, source.page)
+        start, end = rows[0][0].start, rows[-1][-1].end
+        self.blocks.append(Block("", start, end, kind="table", page=page, bbox=table.bbox,
+                                 table=Table(rows=rows, header_rows=table.header_rows)))
+
+
+def is_heading(unit: Unit, body: float) -> bool:
+    """Set larger than body text, or bold on a short line of its own."""
+    words = unit.text.split()
+    if not words or len(words) > 14 or unit.text.rstrip()[-1:] in ".,;":
+        return False
+    return unit.size >= body * 1.15 or (unit.bold and len(unit.lines) <= 2)
+
+
+def stitch(prev: Block, table: PageTable, prev_table: PageTable) -> PageTable:
+    """Drop the header rows a continued table repeats on its new page."""
+    head = [[c.text for c in row] for row in prev_table.rows[: max(prev_table.header_rows, 0)]]
+    rows = list(table.rows)
+    while rows and head and [c.text for c in rows[0]] in head:
+        rows.pop(0)
+    return PageTable(table.bbox, rows, 0, table.columns)
+
+
+def assemble(source: str, pages: list[Page]) -> Document:
+    writer = Writer()
+    all_lines = [l for p in pages for l in p.lines]
+    body = body_size(all_lines) if all_lines else 10.0
+    last_table: Optional[tuple[Block, PageTable]] = None
+    for page in pages:
+        items: list[tuple[float, Any]] = [(t.bbox[1], t) for t in page.tables]
+        bands = _bands(page)
+        for top, lines in bands:
+            items.append((top, lines))
+        items.sort(key=lambda it: it[0])
+        for _, item in items:
+            if isinstance(item, PageTable):
+                continuing = (
+                    last_table is not None and last_table[0] is (writer.blocks[-1] if writer.blocks else None)
+                    and last_table[0].page == page.number - 1 and same_columns(last_table[1], item)
+                )
+                if continuing:
+                    item = stitch(last_table[0], item, last_table[1])
+                    if not item.rows:
+                        continue
+                    block, _ = last_table
+                    before = len(writer.blocks)
+                    writer.table(item, page.number)
+                    new = writer.blocks.pop()
+                    assert len(writer.blocks) == before
+                    block.table.rows.extend(new.table.rows)
+                    block.end = new.end
+                    continue
+                writer.table(item, page.number)
+                last_table = (writer.blocks[-1], item)
+            else:
+                units = paragraphs(reading_order(item, page.width), body)
+                writer.flow(units, page.number, body)
+        writer.write("\n")
+    text = writer.text
+    blocks = writer.blocks
+    _place(blocks, writer)
+    for block in blocks:
+        block.text = text[block.start:block.end]
+    blocks = finish_blocks(blocks, text)
+    return Document(source=source, text=text, blocks=blocks, pages=len(pages))
+
+
+def _bands(page: Page) -> list[tuple[float, list[Line]]]:
+    """The page's free lines cut into bands at each table (each band gets its own column analysis)."""
+    cuts = sorted(t.bbox[1] for t in page.tables)
+    bands: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
+    for line in page.lines:
+        bands[sum(1 for c in cuts if line.top >= c)].append(line)
+    return [(band[0].top, band) for band in bands if band]
+
+
+def _place(blocks: list[Block], writer: Writer) -> None:
+    """Give flow blocks their page and box, and the heading level their type size says."""
+    sizes = sorted(set(writer.headings.values()), reverse=True)
+    for block in blocks:
+        if block.kind == "table":
+            continue
+        hits = [s for s in writer.spans if s[0] < block.end and block.start < s[1]]
+        if hits:
+            block.page = hits[0][2]
+            block.bbox = union(s[3] for s in hits if s[2] == block.page)
+        if block.start in writer.headings and block.kind in ("paragraph", "heading"):
+            block.kind = "heading"
+            block.level = 1 + sizes.index(writer.headings[block.start])
+
+
+# ---------------------------------------------------------------- entry point
+
+def read_pdf(source: str, data: bytes, use_ocr: bool = True) -> Document:
+    pdf = open_pdf(data)
+    pages: list[Page] = []
+    issues: list[tuple[str, str]] = []
     with pdf:
-        if not pdf.pages:
-            raise ReadError("pdf_no_pages", "the PDF has no pages")
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                page_text = page.extract_text() or ""
+                content, page_issues = read_page(page, number, use_ocr)
             except Exception as exc:  # one bad page must not sink the document
-                issues.append(("pdf_page_error", f"page {number}: {type(exc).__name__}: {exc}"))
-                page_text = ""
-            if not page_text.strip():
-                issues.append(("no_text_layer", f"page {number} has no text layer; install the 'ocr' extra to read scans"))
-            page_starts.append((offset, number))
-            text_parts.append(page_text + "\n\n")
-            offset += len(page_text) + 2
-    text = "".join(text_parts)
-    if not text.strip():
-        raise ReadError("no_text_layer", "no page has a text layer (a scan?); OCR support is not installed")
-    blocks = blocks_from_lines(text)
-    for block in blocks:
-        block.page = max((n for s, n in page_starts if s <= block.start), default=1)
-    doc = Document(source=source, text=text, blocks=blocks, pages=len(page_starts))
+                content, page_issues = Page(number, 0, 0), [("pdf_page_error", f"page {number} could not be read: {type(exc).__name__}: {exc}")]
+            pages.append(content)
+            issues.extend(page_issues)
+            page.flush_cache()
+    if not any(p.lines or p.tables for p in pages):
+        codes = {code for code, _ in issues}
+        if "no_text_layer" in codes:
+            raise ReadError("no_text_layer", f"no page has a text layer (a scanned PDF?); {ocr.install_hint()}"
+                            if not ocr.available() else "OCR found no text on any page")
+        if "pdf_page_error" in codes:
+            raise ReadError("pdf_page_error", "; ".join(m for c, m in issues if c == "pdf_page_error"))
+        raise ReadError("pdf_empty", "the PDF's pages carry no text")
+    drop_running_lines(pages)
+    doc = assemble(source, pages)
     doc.issues.extend(issues)
+    if any(p.ocr for p in pages):
+        doc.issues.append(("ocr_used", f"{sum(p.ocr for p in pages)} page(s) read by OCR; check numbers against the page image"))
     return doc

@@ -124,6 +124,15 @@ def looks_like_heading(stripped: str) -> bool:
 
 
 def blocks_from_lines(text: str) -> list[Block]:
+    return finish_blocks(scan_lines(text), text)
+
+
+def scan_lines(text: str, offset: int = 0) -> list[Block]:
+    """Blocks found line by line in ``text``; spans are shifted by ``offset``.
+
+    The PDF reader runs this over the flowing text of each page (written at
+    ``offset`` in its document text) so both readers share one line grammar.
+    """
     lines = split_lines(text)
     blocks: list[Block] = []
     i, n = 0, len(lines)
@@ -145,6 +154,24 @@ def blocks_from_lines(text: str) -> list[Block]:
         else:
             blocks.append(_line_block(line, text))
             i += 1
+    if offset:
+        for block in blocks:
+            shift(block, offset)
+    return blocks
+
+
+def shift(block: Block, offset: int) -> None:
+    block.start += offset
+    block.end += offset
+    if block.table is not None:
+        for row in block.table.rows:
+            for cell in row:
+                cell.start += offset
+                cell.end += offset
+
+
+def finish_blocks(blocks: list[Block], text: str) -> list[Block]:
+    """Whole-document passes: rejoin split tables and broken sentences, number runs, table headers and units."""
     blocks = _merge_split_tables(blocks, text)
     blocks = _repair_broken_lines(blocks, text)
     _numbered_paragraph_runs(blocks)

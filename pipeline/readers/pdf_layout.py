@@ -1,0 +1,284 @@
+"""Page geometry → text in reading order: words → lines → columns → paragraphs.
+
+PDFs keep no paragraphs, only glyphs at positions.  This module rebuilds what
+the text reader gets for free: one line per paragraph, list items with their
+marker, headings on their own line, and cells of unruled rows separated by a
+tab.  Everything here works on plain ``Word`` boxes, so OCR output (which has
+no PDF objects behind it) goes through the same code.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Iterable, Optional, Sequence
+
+BULLET_CHARS = "•·▪◦●○■□➢►✓✔-–*"
+_MARKER = re.compile(r"^(?:[•·▪◦●○■□➢►✓✔]|[-–*](?=\s)|\d{1,3}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])$")
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float = 10.0
+    bold: bool = False
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    marker: Optional[str] = None  # a bullet drawn as a graphic left of the line
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return median(w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
+        return bool(letters) and all(w.bold for w in letters)
+
+    @property
+    def text(self) -> str:
+        return join_words(self.words)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass
+class Unit:
+    """One line of reconstructed text: a paragraph, heading, list item or unruled row."""
+
+    text: str
+    bbox: tuple[float, float, float, float]
+    size: float
+    bold: bool
+    lines: list[Line] = field(default_factory=list)
+
+
+def join_words(words: Sequence[Word]) -> str:
+    """Words of one line: a wide gap inside a line becomes a tab (a column break)."""
+    out: list[str] = []
+    for prev, word in zip([None, *words[:-1]], words):
+        if prev is not None:
+            gap = word.x0 - prev.x1
+            out.append("\t" if gap > column_gap(word.size) else " ")
+        out.append(word.text)
+    return "".join(out)
+
+
+def column_gap(size: float) -> float:
+    """A gap wider than this between two words on a line separates columns or cells, not words."""
+    return max(2.2 * size, 14.0)
+
+
+def group_lines(words: Iterable[Word]) -> list[Line]:
+    """Words sharing a baseline band, left to right; lines top to bottom."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+        for line in reversed(lines[-4:]):
+            ref = line[0]
+            if abs(word.middle - ref.middle) <= 0.45 * min(word.bottom - word.top, ref.bottom - ref.top):
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    out = [Line(sorted(ws, key=lambda w: w.x0)) for ws in lines]
+    return sorted(out, key=lambda line: (line.top, line.x0))
+
+
+def split_segments(line: Line) -> list[Line]:
+    """Cut a line at column-wide gaps (two-column prose, unruled table rows)."""
+    parts: list[list[Word]] = [[line.words[0]]]
+    for prev, word in zip(line.words, line.words[1:]):
+        if word.x0 - prev.x1 > column_gap(word.size):
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return [Line(p) for p in parts]
+
+
+def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
+    """The x of an empty vertical band in the middle of the page that splits prose into two columns.
+
+    Needs several lines on each side and no line crossing it; tables are handled
+    before this, so a tab-separated row crossing the band is not a column.
+    """
+    if len(lines) < 6:
+        return None
+    lo, hi = page_width * 0.3, page_width * 0.7
+    step = 2.0
+    best: Optional[tuple[int, float]] = None
+    x = lo
+    while x <= hi:
+        if not any(seg.x0 < x < seg.x1 for line in lines for seg in split_segments(line)):
+            left = sum(1 for line in lines if line.x1 < x)
+            right = sum(1 for line in lines if line.x0 > x)
+            both = sum(1 for line in lines if line.x0 < x < line.x1)
+            if left >= 3 and right >= 3 and both >= 2:
+                score = min(left, right)
+                if best is None or score > best[0]:
+                    best = (score, x)
+        x += step
+    return best[1] if best else None
+
+
+def reading_order(lines: list[Line], page_width: float) -> list[Line]:
+    """Lines in reading order: a two-column stretch is read left column first, then right."""
+    gutter = find_gutter(lines, page_width)
+    if gutter is None:
+        return lines
+    out: list[Line] = []
+    zone: list[Line] = []
+
+    def flush() -> None:
+        left = [s for line in zone for s in split_segments(line) if s.x1 < gutter]
+        right = [s for line in zone for s in split_segments(line) if s.x0 > gutter]
+        out.extend(left + right)
+        zone.clear()
+
+    for line in lines:
+        if line.x0 < gutter < line.x1 and not any(s.x1 < gutter for s in split_segments(line)):
+            flush()  # a full-width line (title, heading across both columns) ends the zone
+            out.append(line)
+        else:
+            zone.append(line)
+    flush()
+    return out
+
+
+def body_size(lines: Iterable[Line]) -> float:
+    """The most common font size by characters: what plain paragraphs are set in."""
+    weights: dict[float, int] = {}
+    for line in lines:
+        for w in line.words:
+            weights[round(w.size, 1)] = weights.get(round(w.size, 1), 0) + len(w.text)
+    return max(weights, key=weights.get) if weights else 10.0
+
+
+def attach_bullets(lines: list[Line], marks: Sequence[tuple[float, float, float, float]]) -> None:
+    """A small graphic just left of a line's first word is its list bullet."""
+    for line in lines:
+        for x0, top, x1, bottom in marks:
+            if x1 <= line.x0 and line.x0 - x1 < 3 * line.size and top >= line.top - 2 and bottom <= line.bottom + 2:
+                line.marker = "•"
+                break
+
+
+def starts_item(line: Line) -> bool:
+    first = line.words[0].text
+    return line.marker is not None or bool(_MARKER.match(first)) or first[:1] in "•▪◦●■➢►✓✔"
+
+
+def fits_on(prev: Line, nxt: Line, right: float) -> bool:
+    """Would the next line's first word have fitted at the end of the previous one?
+
+    If it would, the previous line ended by choice (a hard break), not because
+    the text wrapped.  This is the test that tells paragraphs apart in prose and
+    items apart in a multi-line table cell.
+    """
+    first = nxt.words[0]
+    room = right - prev.x1
+    return room > (first.x1 - first.x0) + 0.6 * first.size
+
+
+def join_lines(lines: Sequence[Line]) -> str:
+    """Lines of one paragraph as one line; a line ending in a hyphen or slash joins without a space."""
+    out = ""
+    for line in lines:
+        text = line.text.replace("\t", " ")
+        if not out:
+            out = text
+        elif out.endswith(("/", "-")) and not out.endswith((" -", " /")):
+            out += text
+        else:
+            out += " " + text
+    return out
+
+
+def paragraphs(lines: list[Line], body: float) -> list[Unit]:
+    """Group lines into paragraphs, headings and list items."""
+    units: list[Unit] = []
+    current: list[Line] = []
+    right = max((line.x1 for line in lines), default=0.0)
+
+    def style(line: Line) -> tuple[float, bool]:
+        return (round(line.size), line.bold)
+
+    def flush() -> None:
+        if current:
+            first = current[0]
+            text = join_lines(current)
+            if first.marker and not starts_with_marker(text):
+                text = f"{first.marker} {text}"
+            units.append(Unit(text, _union([l.bbox for l in current]), first.size, all(l.bold for l in current), list(current)))
+            current.clear()
+
+    for line in lines:
+        if "\t" in line.text:  # an unruled row: keep its cells apart, one unit per line
+            flush()
+            current.append(line)
+            flush()
+            continue
+        if current:
+            prev = current[-1]
+            gap = line.top - prev.bottom
+            new = (
+                style(line) != style(prev)
+                or gap > 0.7 * max(prev.size, line.size)
+                or gap < -1
+                or starts_item(line)
+                or fits_on(prev, line, right)
+                or (line.x0 < prev.x0 - 4 and prev.marker is not None)
+                or abs(line.x0 - current[0].x0) > 4 * body and not _continues_item(current, line)
+            )
+            if new:
+                flush()
+        current.append(line)
+    flush()
+    return units
+
+
+def starts_with_marker(text: str) -> bool:
+    return bool(text) and (text[0] in "•·▪◦●○■□➢►✓✔" or bool(_MARKER.match(text.split(" ", 1)[0])))
+
+
+def _continues_item(current: list[Line], line: Line) -> bool:
+    """A wrapped list-item line is indented to the item's text, not its marker."""
+    first = current[0]
+    return starts_item(first) and len(first.words) > 1 and abs(line.x0 - first.words[1].x0) < 4
+
+
+def _union(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def union(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return _union(boxes)

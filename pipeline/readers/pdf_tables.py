@@ -1,0 +1,230 @@
+"""Tables on a PDF page: ruled grids, rule-only tables and their cells.
+
+Ruled tables come from pdfplumber's own finder (``lines`` strategy).  Tables
+drawn with horizontal rules only defeat it (no vertical edges, and the
+``text`` strategy cuts cells mid-word on prose-heavy pages), so for those the
+column edges are rebuilt from where the rule segments end — renderers draw a
+rule per cell — or, when a rule runs unbroken across the table, from the
+vertical gaps between words.  ``tests/test_pdf_reader.py`` shows both failures.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any, Optional, Sequence
+
+from pipeline.readers.pdf_layout import Word, column_gap, fits_on, group_lines, starts_item
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class CellBox:
+    bbox: BBox
+    text: str
+    words: list[Word] = field(default_factory=list)
+    span_of: Optional["CellBox"] = None  # a covered cell of a row-spanning cell repeats it
+
+
+@dataclass
+class PageTable:
+    bbox: BBox
+    rows: list[list[CellBox]]
+    header_rows: int = -1  # -1: let the shared header test decide
+    columns: list[float] = field(default_factory=list)  # x edges, for stitching across pages
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def find_tables(page: Any, words: Sequence[Word]) -> list[PageTable]:
+    """Every table on the page, top to bottom."""
+    tables = [t for t in (_from_pdfplumber(page, t, words) for t in page.find_tables()) if t is not None]
+    taken = [t.bbox for t in tables]
+    for ys, xs in rule_grids(page, taken, words):
+        table = grid_table(ys, xs, words)
+        if table is not None:
+            tables.append(table)
+    return sorted(tables, key=lambda t: t.bbox[1])
+
+
+def _from_pdfplumber(page: Any, found: Any, words: Sequence[Word]) -> Optional[PageTable]:
+    rows: list[list[CellBox]] = []
+    for row in found.rows:
+        cells: list[CellBox] = []
+        for col, bbox in enumerate(row.cells):
+            if bbox is None:
+                cells.append(_covered(rows, col, row.bbox))
+            else:
+                cells.append(cell_box(bbox, words))
+        rows.append(cells)
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return None  # a boxed note or a frame, not a table
+    xs = sorted({round(c.bbox[0], 1) for r in rows for c in r if c.span_of is None})
+    return PageTable(found.bbox, rows, header_rows(rows), xs)
+
+
+def _covered(rows: list[list[CellBox]], col: int, row_bbox: BBox) -> CellBox:
+    """A cell hidden under a merged neighbour: repeat the cell above when it spans down into this row."""
+    middle = (row_bbox[1] + row_bbox[3]) / 2
+    for above in reversed(rows):
+        if col < len(above):
+            cell = above[col].span_of or above[col]
+            if cell.bbox[1] < middle < cell.bbox[3] + 1:
+                return CellBox(cell.bbox, cell.text, [], span_of=cell)
+            break
+    return CellBox((0, 0, 0, 0), "", [])
+
+
+def cell_box(bbox: BBox, words: Sequence[Word]) -> CellBox:
+    inside = [w for w in words if bbox[0] - 1 <= (w.x0 + w.x1) / 2 <= bbox[2] + 1 and bbox[1] - 1 <= w.middle <= bbox[3] + 1]
+    return CellBox(bbox, cell_text(inside, bbox), inside)
+
+
+def cell_text(words: Sequence[Word], bbox: BBox) -> str:
+    """A multi-line cell as one cell: wrapped lines joined, hard breaks and list items kept as lines."""
+    lines = group_lines(words)
+    if not lines:
+        return ""
+    pad = max(2.0, min(line.x0 for line in lines) - bbox[0])
+    right = bbox[2] - pad
+    out = lines[0].text.replace("\t", " ")
+    for prev, line in zip(lines, lines[1:]):
+        text = line.text.replace("\t", " ")
+        if starts_item(line) or fits_on(prev, line, right):
+            out += "\n" + text
+        elif out.endswith(("/", "-")) and not out.endswith((" -", " /")):
+            out += text
+        else:
+            out += " " + text
+    return out
+
+
+def header_rows(rows: list[list[CellBox]]) -> int:
+    """Leading rows set in bold are header rows; -1 (let the shared test decide) when type says nothing."""
+
+    def bold(row: list[CellBox]) -> bool:
+        words = [w for c in row if c.span_of is None for w in c.words if any(ch.isalpha() for ch in w.text)]
+        return bool(words) and all(w.bold for w in words)
+
+    count = 0
+    while count < len(rows) - 1 and bold(rows[count]):
+        count += 1
+    if count == 0 or bold(rows[-1]):
+        return -1  # nothing bold, or a table bold throughout
+    return count
+
+
+# ---------------------------------------------------------------- rule-only tables
+
+def horizontal_rules(page: Any) -> list[BBox]:
+    """Thin horizontal strokes: rects a couple of points high and drawn lines."""
+    out = []
+    for obj in list(page.rects) + list(page.lines):
+        width, height = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+        if width > 15 and height <= 2.5:
+            out.append((obj["x0"], obj["top"], obj["x1"], obj["bottom"]))
+    return out
+
+
+def rule_grids(page: Any, taken: Sequence[BBox], words: Sequence[Word]) -> list[tuple[list[float], list[float]]]:
+    """(row edges, column edges) for each stack of horizontal rules outside the ruled tables."""
+    rules = [r for r in horizontal_rules(page) if not any(_inside(r, t) for t in taken)]
+    rows: list[list[BBox]] = []  # rule segments sharing a y
+    for rule in sorted(rules, key=lambda r: (round(r[1]), r[0])):
+        if rows and abs(rows[-1][0][1] - rule[1]) <= 1.5:
+            rows[-1].append(rule)
+        else:
+            rows.append([rule])
+    stacks: list[list[list[BBox]]] = []
+    for row in rows:
+        x0, x1 = min(r[0] for r in row), max(r[2] for r in row)
+        last = stacks[-1][-1] if stacks else None
+        if last and abs(min(r[0] for r in last) - x0) < 6 and abs(max(r[2] for r in last) - x1) < 6 \
+                and not _separates(words, last[0][3], row[0][1], x0, x1):
+            stacks[-1].append(row)
+        else:
+            stacks.append([row])
+    grids = []
+    for stack in stacks:
+        if len(stack) < 3:
+            continue  # one or two rules are decoration (under a title, around a quote)
+        ys = [median([r[1] for r in row] + [r[3] for r in row]) for row in stack]
+        x0, x1 = min(r[0] for row in stack for r in row), max(r[2] for row in stack for r in row)
+        xs = _segment_edges(stack, x0, x1)
+        if len(xs) <= 2:
+            xs = text_columns(words, x0, ys[0], x1, ys[-1])
+        if len(xs) >= 3:
+            grids.append((ys, xs))
+    return grids
+
+
+def _inside(box: BBox, outer: BBox) -> bool:
+    return box[0] >= outer[0] - 2 and box[2] <= outer[2] + 2 and box[1] >= outer[1] - 2 and box[3] <= outer[3] + 2
+
+
+def _separates(words: Sequence[Word], top: float, bottom: float, x0: float, x1: float) -> bool:
+    """Between two rules sits a heading (text larger than the table's), so the rules belong to two tables."""
+    between = [w for w in words if top < w.middle < bottom and x0 - 2 <= w.x0 <= x1]
+    if not between:
+        return False
+    near = [w for w in words if x0 - 2 <= w.x0 <= x1 and abs(w.middle - (top + bottom) / 2) < 400]
+    typical = median(w.size for w in near) if near else between[0].size
+    return median(w.size for w in between) > typical + 1.5
+
+
+def _segment_edges(stack: list[list[BBox]], x0: float, x1: float) -> list[float]:
+    """Column edges where rule segments meet (a renderer draws each cell's border separately)."""
+    edges = {round(x0, 0), round(x1, 0)}
+    counts: dict[float, int] = {}
+    for row in stack:
+        for r in row:
+            for x in (r[0], r[2]):
+                key = round(x, 0)
+                counts[key] = counts.get(key, 0) + 1
+    for x, n in counts.items():
+        if n >= 2:
+            edges.add(x)
+    merged: list[float] = []
+    for x in sorted(edges):
+        if not merged or x - merged[-1] > 3:
+            merged.append(x)
+    return merged
+
+
+def text_columns(words: Sequence[Word], x0: float, top: float, x1: float, bottom: float) -> list[float]:
+    """Column edges from the x-ranges no word covers (a projection profile of the rows)."""
+    inside = [w for w in words if x0 - 2 <= w.x0 and w.x1 <= x1 + 2 and top < w.middle < bottom]
+    if not inside:
+        return [x0, x1]
+    gap = column_gap(median(w.size for w in inside)) * 0.6
+    spans = sorted((w.x0, w.x1) for w in inside)
+    edges = [x0]
+    reach = spans[0][1]
+    for a, b in spans[1:]:
+        if a - reach > gap:
+            edges.append((a + reach) / 2)
+        reach = max(reach, b)
+    return edges + [x1]
+
+
+def grid_table(ys: list[float], xs: list[float], words: Sequence[Word]) -> Optional[PageTable]:
+    rows = []
+    for top, bottom in zip(ys, ys[1:]):
+        row = [cell_box((left, top, right, bottom), words) for left, right in zip(xs, xs[1:])]
+        rows.append(row)
+    rows = [r for r in rows if any(c.text for c in r)]
+    if len(rows) < 2:
+        return None
+    return PageTable((xs[0], ys[0], xs[-1], ys[-1]), rows, header_rows(rows), list(xs[:-1]))
+
+
+def same_columns(a: PageTable, b: PageTable) -> bool:
+    """Two tables share their column layout (for stitching a table continued on the next page)."""
+    if a.width != b.width:
+        return False
+    if not a.columns or not b.columns or len(a.columns) != len(b.columns):
+        return True
+    return all(abs(x - y) < 6 for x, y in zip(a.columns, b.columns))
+
