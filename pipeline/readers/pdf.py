@@ -34,6 +34,7 @@ class Page:
     height: float
     lines: list[Line] = field(default_factory=list)  # outside tables, top to bottom
     tables: list[PageTable] = field(default_factory=list)
+    marks: list[tuple[float, float, float, float]] = field(default_factory=list)  # drawn bullets
     ocr: bool = False
 
 
@@ -110,7 +111,7 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
     free = [w for w in words if not any(_within(w, t.bbox) for t in out.tables)]
     out.lines = group_lines(free)
     if not out.ocr:
-        attach_bullets(out.lines, bullet_marks(page))
+        out.marks = bullet_marks(page)
     return out, issues
 
 
@@ -244,7 +245,9 @@ def assemble(source: str, pages: list[Page]) -> Document:
                 writer.table(item, page.number)
                 last_table = (writer.blocks[-1], item)
             else:
-                units = paragraphs(reading_order(item, page.width), body)
+                ordered = reading_order(item, page.width)
+                attach_bullets(ordered, page.marks)
+                units = paragraphs(ordered, body)
                 writer.flow(units, page.number, body)
         writer.write("\n")
     text = writer.text

@@ -88,7 +88,7 @@ def join_words(words: Sequence[Word]) -> str:
     for prev, word in zip([None, *words[:-1]], words):
         if prev is not None:
             gap = word.x0 - prev.x1
-            out.append("\t" if gap > column_gap(word.size) else " ")
+            out.append("\t" if gap > column_gap(min(word.size, prev.size)) else " ")
         out.append(word.text)
     return "".join(out)
 
@@ -117,7 +117,7 @@ def split_segments(line: Line) -> list[Line]:
     """Cut a line at column-wide gaps (two-column prose, unruled table rows)."""
     parts: list[list[Word]] = [[line.words[0]]]
     for prev, word in zip(line.words, line.words[1:]):
-        if word.x0 - prev.x1 > column_gap(word.size):
+        if word.x0 - prev.x1 > column_gap(min(word.size, prev.size)):
             parts.append([word])
         else:
             parts[-1].append(word)
@@ -127,25 +127,25 @@ def split_segments(line: Line) -> list[Line]:
 def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     """The x of an empty vertical band in the middle of the page that splits prose into two columns.
 
-    Needs several lines on each side and no line crossing it; tables are handled
-    before this, so a tab-separated row crossing the band is not a column.
+    No segment may cross it, and several lines must have text on both sides of
+    it (tables are cut out before this, so their rows do not count).
     """
     if len(lines) < 6:
         return None
+    segments = [split_segments(line) for line in lines]
     lo, hi = page_width * 0.3, page_width * 0.7
-    step = 2.0
     best: Optional[tuple[int, float]] = None
     x = lo
     while x <= hi:
-        if not any(seg.x0 < x < seg.x1 for line in lines for seg in split_segments(line)):
-            left = sum(1 for line in lines if line.x1 < x)
-            right = sum(1 for line in lines if line.x0 > x)
-            both = sum(1 for line in lines if line.x0 < x < line.x1)
-            if left >= 3 and right >= 3 and both >= 2:
-                score = min(left, right)
+        if not any(seg.x0 < x < seg.x1 for segs in segments for seg in segs):
+            both = sum(1 for segs in segments if segs[0].x1 < x < segs[-1].x0)
+            left = sum(1 for segs in segments for seg in segs if seg.x1 < x)
+            right = sum(1 for segs in segments for seg in segs if seg.x0 > x)
+            if both >= 3 and left >= 4 and right >= 4:
+                score = both
                 if best is None or score > best[0]:
                     best = (score, x)
-        x += step
+        x += 2.0
     return best[1] if best else None
 
 
@@ -226,7 +226,6 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
     """Group lines into paragraphs, headings and list items."""
     units: list[Unit] = []
     current: list[Line] = []
-    right = max((line.x1 for line in lines), default=0.0)
 
     def style(line: Line) -> tuple[float, bool]:
         return (round(line.size), line.bold)
@@ -254,7 +253,7 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
                 or gap > 0.7 * max(prev.size, line.size)
                 or gap < -1
                 or starts_item(line)
-                or fits_on(prev, line, right)
+                or fits_on(prev, line, right_edge(prev, lines))
                 or (line.x0 < prev.x0 - 4 and prev.marker is not None)
                 or abs(line.x0 - current[0].x0) > 4 * body and not _continues_item(current, line)
             )
@@ -263,6 +262,15 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
         current.append(line)
     flush()
     return units
+
+
+def right_edge(line: Line, lines: Sequence[Line]) -> float:
+    """Where lines of this line's column end: the furthest x1 that at least two overlapping lines reach."""
+    ends = sorted((l.x1 for l in lines if l.x0 < line.x1 and l.x1 > line.x0), reverse=True)
+    for i, x in enumerate(ends):
+        if sum(1 for e in ends if e >= x - 3) >= 2:
+            return x
+    return ends[0] if ends else line.x1
 
 
 def starts_with_marker(text: str) -> bool:

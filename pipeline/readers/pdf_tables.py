@@ -139,55 +139,96 @@ def rule_grids(page: Any, taken: Sequence[BBox], words: Sequence[Word]) -> list[
             rows.append([rule])
     stacks: list[list[list[BBox]]] = []
     for row in rows:
-        x0, x1 = min(r[0] for r in row), max(r[2] for r in row)
         last = stacks[-1][-1] if stacks else None
-        if last and abs(min(r[0] for r in last) - x0) < 6 and abs(max(r[2] for r in last) - x1) < 6 \
-                and not _separates(words, last[0][3], row[0][1], x0, x1):
+        if last and _same_extent(last, row) and _compatible(last, row) and not _separates(words, last, row, stacks[-1]):
             stacks[-1].append(row)
         else:
             stacks.append([row])
     grids = []
     for stack in stacks:
-        if len(stack) < 3:
-            continue  # one or two rules are decoration (under a title, around a quote)
-        ys = [median([r[1] for r in row] + [r[3] for r in row]) for row in stack]
         x0, x1 = min(r[0] for row in stack for r in row), max(r[2] for row in stack for r in row)
         xs = _segment_edges(stack, x0, x1)
-        if len(xs) <= 2:
-            xs = text_columns(words, x0, ys[0], x1, ys[-1])
-        if len(xs) >= 3:
-            grids.append((ys, xs))
+        if len(xs) <= 2 and len(stack) >= 3:
+            xs = text_columns(words, x0, _y(stack[0]), x1, _y(stack[-1]))
+        if len(xs) < 3 or len(stack) < 2:
+            continue  # a lone rule, or rules with no columns between them, are decoration
+        ys = [_y(row) for row in stack]
+        top = first_row_top(words, ys, xs)
+        if top is not None:
+            ys.insert(0, top)
+        grids.append((ys, xs))
     return grids
+
+
+def _y(row: list[BBox]) -> float:
+    return median([r[1] for r in row] + [r[3] for r in row])
+
+
+def _same_extent(a: list[BBox], b: list[BBox]) -> bool:
+    return abs(min(r[0] for r in a) - min(r[0] for r in b)) < 6 and abs(max(r[2] for r in a) - max(r[2] for r in b)) < 6
+
+
+def _inner_edges(row: list[BBox]) -> set[int]:
+    x0, x1 = min(r[0] for r in row), max(r[2] for r in row)
+    return {round(x) for r in row for x in (r[0], r[2]) if abs(x - x0) > 3 and abs(x - x1) > 3}
+
+
+def _compatible(a: list[BBox], b: list[BBox]) -> bool:
+    """Rules of one table split at the same column edges (a merged cell's rule at fewer of them)."""
+    ea, eb = _inner_edges(a), _inner_edges(b)
+
+    def within(small: set[int], big: set[int]) -> bool:
+        return all(any(abs(x - y) <= 3 for y in big) for x in small)
+
+    return within(ea, eb) or within(eb, ea)
 
 
 def _inside(box: BBox, outer: BBox) -> bool:
     return box[0] >= outer[0] - 2 and box[2] <= outer[2] + 2 and box[1] >= outer[1] - 2 and box[3] <= outer[3] + 2
 
 
-def _separates(words: Sequence[Word], top: float, bottom: float, x0: float, x1: float) -> bool:
-    """Between two rules sits a heading (text larger than the table's), so the rules belong to two tables."""
+def _separates(words: Sequence[Word], above: list[BBox], below: list[BBox], stack: list[list[BBox]]) -> bool:
+    """Between two rules sits text in another size than the table's (a heading, or prose), so they are two tables."""
+    x0, x1 = min(r[0] for r in above), max(r[2] for r in above)
+    top, bottom = _y(above), _y(below)
     between = [w for w in words if top < w.middle < bottom and x0 - 2 <= w.x0 <= x1]
-    if not between:
+    if not between or len(stack) < 2:
         return False
-    near = [w for w in words if x0 - 2 <= w.x0 <= x1 and abs(w.middle - (top + bottom) / 2) < 400]
-    typical = median(w.size for w in near) if near else between[0].size
-    return median(w.size for w in between) > typical + 1.5
+    table_words = [w for w in words if _y(stack[0]) < w.middle < top and x0 - 2 <= w.x0 <= x1]
+    if not table_words:
+        return False
+    return abs(median(w.size for w in between) - median(w.size for w in table_words)) >= 0.75
+
+
+def first_row_top(words: Sequence[Word], ys: list[float], xs: list[float]) -> Optional[float]:
+    """The top of a first row drawn without a rule above it (tables ruled only below each row).
+
+    Walks up from the first rule through lines that sit inside the columns, in
+    the table's type size, with table-like spacing; stops at a caption, heading
+    or prose line.
+    """
+    x0, x1, rule_y = xs[0], xs[-1], ys[0]
+    above = [w for w in words if w.bottom <= rule_y + 1 and w.x0 >= x0 - 2 and w.x1 <= x1 + 2]
+    below = [w for w in words if rule_y <= w.top and w.bottom <= ys[-1] and w.x0 >= x0 - 2 and w.x1 <= x1 + 2]
+    if not above or not below:
+        return None
+    size = median(w.size for w in below)
+    lines = sorted(group_lines(above), key=lambda l: -l.bottom)
+    edge, top = rule_y, None
+    for line in lines:
+        crosses = any(w.x0 < x < w.x1 for w in line.words for x in xs[1:-1])
+        outside = any(w.x0 < x0 - 2 or w.x1 > x1 + 2 for w in line.words)
+        if crosses or outside or abs(line.size - size) >= 0.75 or edge - line.bottom > 1.2 * size:
+            break
+        edge = top = line.top
+    return top - 1 if top is not None else None
 
 
 def _segment_edges(stack: list[list[BBox]], x0: float, x1: float) -> list[float]:
     """Column edges where rule segments meet (a renderer draws each cell's border separately)."""
-    edges = {round(x0, 0), round(x1, 0)}
-    counts: dict[float, int] = {}
-    for row in stack:
-        for r in row:
-            for x in (r[0], r[2]):
-                key = round(x, 0)
-                counts[key] = counts.get(key, 0) + 1
-    for x, n in counts.items():
-        if n >= 2:
-            edges.add(x)
+    edges = sorted({round(x0), round(x1)} | {x for row in stack for x in _inner_edges(row)})
     merged: list[float] = []
-    for x in sorted(edges):
+    for x in edges:
         if not merged or x - merged[-1] > 3:
             merged.append(x)
     return merged
