@@ -89,7 +89,7 @@ def bullet_marks(page: Any) -> list[tuple[float, float, float, float]]:
     marks = []
     for obj in list(page.curves) + list(page.rects):
         w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
-        if 1.5 <= w <= 8 and 1.5 <= h <= 8 and abs(w - h) < 2:
+        if 1.2 <= w <= 8 and 1.2 <= h <= 8 and abs(w - h) < 2:
             marks.append((obj["x0"], obj["top"], obj["x1"], obj["bottom"]))
     return marks
 
@@ -107,11 +107,10 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
         issues.append(("no_text_layer", f"page {number} has no text layer (a scan?); {ocr.install_hint()}"
                        if not ocr.available() else f"page {number}: OCR found no text"))
         return out, issues
-    out.tables = find_tables(page, words) if not out.ocr else ocr.find_tables(page, words)
+    out.marks = bullet_marks(page) if not out.ocr else []
+    out.tables = find_tables(page, words, out.marks) if not out.ocr else ocr.find_tables(page, words)
     free = [w for w in words if not any(_within(w, t.bbox) for t in out.tables)]
     out.lines = group_lines(free)
-    if not out.ocr:
-        out.marks = bullet_marks(page)
     return out, issues
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Optional, Sequence
 
-from pipeline.readers.pdf_layout import Word, column_gap, fits_on, group_lines, starts_item
+from pipeline.readers.pdf_layout import Line, Word, attach_bullets, column_gap, fits_on, group_lines, starts_item, starts_with_marker
 
 BBox = tuple[float, float, float, float]
 
@@ -38,18 +38,18 @@ class PageTable:
         return max((len(r) for r in self.rows), default=0)
 
 
-def find_tables(page: Any, words: Sequence[Word]) -> list[PageTable]:
-    """Every table on the page, top to bottom."""
-    tables = [t for t in (_from_pdfplumber(page, t, words) for t in page.find_tables()) if t is not None]
+def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = ()) -> list[PageTable]:
+    """Every table on the page, top to bottom.  ``marks`` are drawn bullets (list items in cells)."""
+    tables = [t for t in (_from_pdfplumber(t, words, marks) for t in page.find_tables()) if t is not None]
     taken = [t.bbox for t in tables]
     for ys, xs in rule_grids(page, taken, words):
-        table = grid_table(ys, xs, words)
+        table = grid_table(ys, xs, words, marks)
         if table is not None:
             tables.append(table)
     return sorted(tables, key=lambda t: t.bbox[1])
 
 
-def _from_pdfplumber(page: Any, found: Any, words: Sequence[Word]) -> Optional[PageTable]:
+def _from_pdfplumber(found: Any, words: Sequence[Word], marks: Sequence[BBox]) -> Optional[PageTable]:
     rows: list[list[CellBox]] = []
     for row in found.rows:
         cells: list[CellBox] = []
@@ -57,7 +57,7 @@ def _from_pdfplumber(page: Any, found: Any, words: Sequence[Word]) -> Optional[P
             if bbox is None:
                 cells.append(_covered(rows, col, row.bbox))
             else:
-                cells.append(cell_box(bbox, words))
+                cells.append(cell_box(bbox, words, marks))
         rows.append(cells)
     if len(rows) < 2 or max(len(r) for r in rows) < 2:
         return None  # a boxed note or a frame, not a table
@@ -77,21 +77,27 @@ def _covered(rows: list[list[CellBox]], col: int, row_bbox: BBox) -> CellBox:
     return CellBox((0, 0, 0, 0), "", [])
 
 
-def cell_box(bbox: BBox, words: Sequence[Word]) -> CellBox:
+def cell_box(bbox: BBox, words: Sequence[Word], marks: Sequence[BBox] = ()) -> CellBox:
     inside = [w for w in words if bbox[0] - 1 <= (w.x0 + w.x1) / 2 <= bbox[2] + 1 and bbox[1] - 1 <= w.middle <= bbox[3] + 1]
-    return CellBox(bbox, cell_text(inside, bbox), inside)
+    return CellBox(bbox, cell_text(inside, bbox, marks), inside)
 
 
-def cell_text(words: Sequence[Word], bbox: BBox) -> str:
+def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> str:
     """A multi-line cell as one cell: wrapped lines joined, hard breaks and list items kept as lines."""
     lines = group_lines(words)
     if not lines:
         return ""
+    attach_bullets(lines, [m for m in marks if bbox[0] - 1 <= m[0] and m[2] <= bbox[2] + 1 and bbox[1] - 1 <= m[1] and m[3] <= bbox[3] + 1])
     pad = max(2.0, min(line.x0 for line in lines) - bbox[0])
     right = bbox[2] - pad
-    out = lines[0].text.replace("\t", " ")
-    for prev, line in zip(lines, lines[1:]):
+
+    def shown(line: Line) -> str:
         text = line.text.replace("\t", " ")
+        return f"{line.marker} {text}" if line.marker and not starts_with_marker(text) else text
+
+    out = shown(lines[0])
+    for prev, line in zip(lines, lines[1:]):
+        text = shown(line)
         if starts_item(line) or fits_on(prev, line, right):
             out += "\n" + text
         elif out.endswith(("/", "-")) and not out.endswith((" -", " /")):
@@ -250,10 +256,10 @@ def text_columns(words: Sequence[Word], x0: float, top: float, x1: float, bottom
     return edges + [x1]
 
 
-def grid_table(ys: list[float], xs: list[float], words: Sequence[Word]) -> Optional[PageTable]:
+def grid_table(ys: list[float], xs: list[float], words: Sequence[Word], marks: Sequence[BBox] = ()) -> Optional[PageTable]:
     rows = []
     for top, bottom in zip(ys, ys[1:]):
-        row = [cell_box((left, top, right, bottom), words) for left, right in zip(xs, xs[1:])]
+        row = [cell_box((left, top, right, bottom), words, marks) for left, right in zip(xs, xs[1:])]
         rows.append(row)
     rows = [r for r in rows if any(c.text for c in r)]
     if len(rows) < 2:
