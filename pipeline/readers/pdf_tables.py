@@ -40,7 +40,8 @@ class PageTable:
 
 def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = ()) -> list[PageTable]:
     """Every table on the page, top to bottom.  ``marks`` are drawn bullets (list items in cells)."""
-    tables = [t for t in (_from_pdfplumber(t, words, marks) for t in page.find_tables()) if t is not None]
+    shaded = shaded_boxes(page)
+    tables = [t for t in (_from_pdfplumber(t, words, marks, shaded) for t in page.find_tables()) if t is not None]
     taken = [t.bbox for t in tables]
     for ys, xs in rule_grids(page, taken, words):
         table = grid_table(ys, xs, words, marks)
@@ -49,7 +50,7 @@ def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = ()) ->
     return sorted(tables, key=lambda t: t.bbox[1])
 
 
-def _from_pdfplumber(found: Any, words: Sequence[Word], marks: Sequence[BBox]) -> Optional[PageTable]:
+def _from_pdfplumber(found: Any, words: Sequence[Word], marks: Sequence[BBox], shaded: Sequence[BBox]) -> Optional[PageTable]:
     rows: list[list[CellBox]] = []
     for row in found.rows:
         cells: list[CellBox] = []
@@ -62,7 +63,7 @@ def _from_pdfplumber(found: Any, words: Sequence[Word], marks: Sequence[BBox]) -
     if len(rows) < 2 or max(len(r) for r in rows) < 2:
         return None  # a boxed note or a frame, not a table
     xs = sorted({round(c.bbox[0], 1) for r in rows for c in r if c.span_of is None})
-    return PageTable(found.bbox, rows, header_rows(rows), xs)
+    return PageTable(found.bbox, rows, header_rows(rows, shaded), xs)
 
 
 def _covered(rows: list[list[CellBox]], col: int, row_bbox: BBox) -> CellBox:
@@ -107,19 +108,48 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> 
     return out
 
 
-def header_rows(rows: list[list[CellBox]]) -> int:
-    """Leading rows set in bold are header rows; -1 (let the shared test decide) when type says nothing."""
+def header_rows(rows: list[list[CellBox]], shaded: Sequence[BBox] = ()) -> int:
+    """Leading rows set apart by type (bold) or by a shaded background are header rows.
+
+    A born-digital table with neither has no header row: the header test of the
+    text reader (short first-row labels) is only a guess for text without type.
+    A table bold or shaded throughout says nothing, and gets that guess (-1).
+    """
 
     def bold(row: list[CellBox]) -> bool:
         words = [w for c in row if c.span_of is None for w in c.words if any(ch.isalpha() for ch in w.text)]
         return bool(words) and all(w.bold for w in words)
 
-    count = 0
-    while count < len(rows) - 1 and bold(rows[count]):
-        count += 1
-    if count == 0 or bold(rows[-1]):
-        return -1  # nothing bold, or a table bold throughout
-    return count
+    def filled(row: list[CellBox]) -> bool:
+        cells = [c for c in row if c.span_of is None and c.bbox[2] > c.bbox[0]]
+        return bool(cells) and sum(_covered_by(c.bbox, shaded) for c in cells) * 2 > len(cells)
+
+    for test in (bold, filled):
+        count = 0
+        while count < len(rows) - 1 and test(rows[count]):
+            count += 1
+        if count and not test(rows[-1]):
+            return count
+        if count:
+            return -1
+    return 0
+
+
+def _covered_by(box: BBox, fills: Sequence[BBox]) -> bool:
+    return any(f[0] <= box[0] + 2 and f[2] >= box[2] - 2 and f[1] <= box[1] + 2 and f[3] >= box[3] - 2 for f in fills)
+
+
+def shaded_boxes(page: Any) -> list[BBox]:
+    """Filled, non-white rectangles (header and RAG cell backgrounds)."""
+    out = []
+    for r in page.rects:
+        colour = r.get("non_stroking_color")
+        if not r.get("fill") or colour is None or r["bottom"] - r["top"] < 4:
+            continue
+        values = list(colour) if isinstance(colour, (list, tuple)) else [colour]
+        if values and all(isinstance(v, (int, float)) for v in values) and min(values) < 0.95 and len(values) in (1, 3):
+            out.append((r["x0"], r["top"], r["x1"], r["bottom"]))
+    return out
 
 
 # ---------------------------------------------------------------- rule-only tables
