@@ -98,8 +98,9 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
     issues: list[tuple[str, str]] = []
     out = Page(number, float(page.width), float(page.height))
     words = page_words(page)
+    scan = None
     if not words and use_ocr and ocr.available():
-        words = ocr.page_words(page)
+        words, scan = ocr.page_words(page)
         out.ocr = True
     if not words:
         if not page.images:
@@ -107,8 +108,11 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
         issues.append(("no_text_layer", f"page {number} has no text layer (a scan?); {ocr.install_hint()}"
                        if not ocr.available() else f"page {number}: OCR found no text"))
         return out, issues
-    out.marks = bullet_marks(page) if not out.ocr else []
-    out.tables = find_tables(page, words, out.marks) if not out.ocr else ocr.find_tables(page, words)
+    if scan is None:
+        out.marks = bullet_marks(page)
+        out.tables = find_tables(page, words, out.marks)
+    else:
+        out.tables = ocr.find_tables(page, words, scan)
     free = [w for w in words if not any(_within(w, t.bbox) for t in out.tables)]
     out.lines = group_lines(free)
     return out, issues

@@ -26,6 +26,7 @@ class Word:
     bottom: float
     size: float = 10.0
     bold: bool = False
+    line: Optional[int] = None  # OCR's own line id: a tilted scan's line is not level
 
     @property
     def middle(self) -> float:
@@ -100,6 +101,12 @@ def column_gap(size: float) -> float:
 
 def group_lines(words: Iterable[Word]) -> list[Line]:
     """Words sharing a baseline band, left to right; lines top to bottom."""
+    words = list(words)
+    if words and all(w.line is not None for w in words):
+        by_id: dict[int, list[Word]] = {}
+        for w in words:
+            by_id.setdefault(w.line, []).append(w)
+        return sorted((Line(sorted(ws, key=lambda w: w.x0)) for ws in by_id.values()), key=lambda l: (median(w.top for w in l.words), l.x0))
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
         for line in reversed(lines[-4:]):

@@ -38,16 +38,39 @@ class PageTable:
         return max((len(r) for r in self.rows), default=0)
 
 
-def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = ()) -> list[PageTable]:
-    """Every table on the page, top to bottom.  ``marks`` are drawn bullets (list items in cells)."""
-    shaded = shaded_boxes(page)
-    tables = [t for t in (_from_pdfplumber(t, words, marks, shaded) for t in page.find_tables()) if t is not None]
+def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = (),
+                rules: Optional[tuple[list[BBox], list[BBox]]] = None) -> list[PageTable]:
+    """Every table on the page, top to bottom.
+
+    ``marks`` are drawn bullets (list items in cells); ``rules`` are ruling lines
+    found some other way (in a scanned page's image) as (horizontal, vertical).
+    """
+    shaded = shaded_boxes(page) if rules is None else []
+    found = page.find_tables() if rules is None else _explicit_tables(page, *rules)
+    tables = [t for t in (_from_pdfplumber(t, words, marks, shaded) for t in found) if t is not None]
     taken = [t.bbox for t in tables]
-    for ys, xs in rule_grids(page, taken, words):
+    horizontal = horizontal_rules(page) if rules is None else rules[0]
+    for ys, xs in rule_grids(horizontal, taken, words):
         table = grid_table(ys, xs, words, marks)
         if table is not None:
             tables.append(table)
     return sorted(tables, key=lambda t: t.bbox[1])
+
+
+def _explicit_tables(page: Any, horizontal: list[BBox], vertical: list[BBox]) -> list:
+    """pdfplumber's table finder run on ruling lines we supply instead of the page's own."""
+    if len(horizontal) < 2 or len(vertical) < 2:
+        return []
+
+    def rect(b: BBox) -> dict:
+        return {"object_type": "rect", "x0": b[0], "x1": b[2], "top": b[1], "bottom": b[3],
+                "width": b[2] - b[0], "height": b[3] - b[1], "doctop": b[1]}
+
+    settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                "explicit_vertical_lines": [rect(b) for b in vertical],
+                "explicit_horizontal_lines": [rect(b) for b in horizontal],
+                "snap_tolerance": 4, "join_tolerance": 6, "intersection_tolerance": 6}
+    return page.find_tables(settings)
 
 
 def _from_pdfplumber(found: Any, words: Sequence[Word], marks: Sequence[BBox], shaded: Sequence[BBox]) -> Optional[PageTable]:
@@ -164,9 +187,9 @@ def horizontal_rules(page: Any) -> list[BBox]:
     return out
 
 
-def rule_grids(page: Any, taken: Sequence[BBox], words: Sequence[Word]) -> list[tuple[list[float], list[float]]]:
+def rule_grids(horizontal: Sequence[BBox], taken: Sequence[BBox], words: Sequence[Word]) -> list[tuple[list[float], list[float]]]:
     """(row edges, column edges) for each stack of horizontal rules outside the ruled tables."""
-    rules = [r for r in horizontal_rules(page) if not any(_inside(r, t) for t in taken)]
+    rules = [r for r in horizontal if not any(_inside(r, t) for t in taken)]
     rows: list[list[BBox]] = []  # rule segments sharing a y
     for rule in sorted(rules, key=lambda r: (round(r[1]), r[0])):
         if rows and abs(rows[-1][0][1] - rule[1]) <= 1.5:
