@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -24,6 +25,8 @@ from pipeline.readers.pdf_layout import Word
 RESOLUTION = 300  # dpi when the scan's own resolution is unknown; Tesseract reads body text well at 200-300
 INSTALL = "install OCR with: apt-get install tesseract-ocr && pip install 'councilplans[ocr]'"
 MIN_CONFIDENCE = 20
+SUSPECT_NUMBER = re.compile(r"^[^\w\s]?\s?\d[\d,.]*\s?\S{0,3}$|^.{0,3}\d.{0,3}$")  # a short figure the page pass may have garbled
+RULE_GLYPHS = {"|", "||", "|.", ".|", "[", "]", "!", "l|", "|l"}  # a ruling line read as text
 # glyphs Tesseract reads a list bullet as, when alone at the start of a line
 BULLET_MISREADS = {"¢", "©", "°", "«", "»", "*", "e", "o", "®", "«", "•", "·", "-", "—", "=", "+", "¬"}
 
@@ -106,7 +109,7 @@ def scan_words(scan: Scan) -> list[Word]:
     first_in_line: set[tuple] = set()
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
-        if not text or float(data["conf"][i]) < MIN_CONFIDENCE:
+        if not text or float(data["conf"][i]) < MIN_CONFIDENCE or text in RULE_GLYPHS:
             continue
         key = _line_key(data, i)
         if key not in first_in_line:
@@ -142,7 +145,9 @@ def image_rules(scan: Scan, min_length_pt: float = 30.0) -> tuple[list[tuple], l
     """
     import numpy as np
 
-    dark = np.asarray(scan.image, dtype=np.uint8) < 140
+    pixels = np.asarray(scan.image, dtype=np.uint8)
+    paper = float(np.percentile(pixels, 75))  # scans are rarely white: judge ink against the paper
+    dark = pixels < paper - 50
     min_run = int(min_length_pt / scan.scale)
     horizontal = _runs(dark, min_run)
     vertical = [(x0, y0, x1, y1) for (y0, x0, y1, x1) in _runs(dark.T, min_run)]
@@ -179,7 +184,13 @@ def _merge(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, i
                 break
         else:
             boxes.append([x0, y0, x1, y1])
-    return [tuple(b) for b in boxes if b[3] - b[1] <= 8]
+    out = []
+    for b in boxes:
+        if b[3] - b[1] <= 8:
+            out.append(tuple(b))
+        else:  # a filled band (a shaded header row): its edges are the rules
+            out += [(b[0], b[1], b[2], b[1] + 1), (b[0], b[3] - 1, b[2], b[3])]
+    return out
 
 
 def _merge_v(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -192,4 +203,73 @@ def find_tables(page: Any, words: list[Word], scan: Scan) -> list:
     from pipeline.readers.pdf_tables import find_tables as find
 
     horizontal, vertical = image_rules(scan)
-    return find(page, words, rules=(horizontal, vertical))
+    tables = find(page, words, rules=(horizontal, vertical + frame_edges(horizontal, vertical)))
+    for table in tables:
+        table.header_rows = -1  # OCR words carry no weight or fill: let the shared header test decide
+        for row in table.rows:
+            for cell in row:
+                if cell.span_of is None and (not cell.text or SUSPECT_NUMBER.match(cell.text)):
+                    reread_cell(cell, scan)
+                cell.text = fix_number(cell.text)
+    return tables
+
+
+def reread_cell(cell: Any, scan: Scan) -> None:
+    """OCR one cell on its own: a page pass misses or garbles short figures alone in a ruled box."""
+    import numpy as np
+    import pytesseract
+
+    from pipeline.readers.pdf_tables import cell_text
+
+    inset = 4
+    box = [v / scan.scale for v in cell.bbox]
+    left, top, right, bottom = int(box[0]) + inset, int(box[1]) + inset, int(box[2]) - inset, int(box[3]) - inset
+    if right - left < 8 or bottom - top < 8:
+        return
+    crop = scan.image.crop((left, top, right, bottom))
+    pixels = np.asarray(crop, dtype=np.uint8)
+    if int((pixels < np.percentile(pixels, 90) - 80).sum()) < 40:
+        return  # no ink: the cell is empty
+    data = pytesseract.image_to_data(crop, config="--psm 6", output_type=pytesseract.Output.DICT)
+    s = scan.scale
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        if not text or float(data["conf"][i]) < 60 or text in RULE_GLYPHS:
+            continue
+        x, y = (left + data["left"][i]) * s, (top + data["top"][i]) * s
+        w, h = data["width"][i] * s, data["height"][i] * s
+        words.append(Word(text, x, x + w, y, y + h, size=round(h / 0.75) / 2 * 2 / 2))
+    if words:
+        cell.words = words
+        cell.text = fix_number(cell_text(words, cell.bbox))
+
+
+def fix_number(text: str) -> str:
+    """A minus sign OCR read as a quote, equals or tilde in front of a figure."""
+    return re.sub(r"^[“”\"=~—_]\s?(?=\d)", "-", text)
+
+
+def frame_edges(horizontal: list[tuple], vertical: list[tuple]) -> list[tuple]:
+    """A table border the scan lost, mirrored from the one it kept.
+
+    A faint outer border is the first thing a scan loses.  Where horizontal
+    rules start at a surviving vertical border and all end at the same x, the
+    other border ran there over the same height.
+    """
+    out = []
+    for v in vertical:
+        x, top, bottom = (v[0] + v[2]) / 2, v[1], v[3]
+        spanned = [h for h in horizontal if top - 3 <= h[1] <= bottom + 3]
+        for side in (0, 2):
+            starts = [h for h in spanned if abs(h[side] - x) <= 4]
+            if len(starts) < 2:
+                continue
+            other = 2 - side
+            ends = sorted(h[other] for h in starts)
+            far = ends[-1] if side == 0 else ends[0]
+            if sum(1 for e in ends if abs(e - far) <= 4) >= 2 and not any(
+                abs((w[0] + w[2]) / 2 - far) <= 4 and w[1] <= top + 6 and w[3] >= bottom - 6 for w in vertical
+            ):
+                out.append((far - 0.5, top, far + 0.5, bottom))
+    return out

@@ -63,8 +63,10 @@ def _explicit_tables(page: Any, horizontal: list[BBox], vertical: list[BBox]) ->
         return []
 
     def rect(b: BBox) -> dict:
+        height = float(page.height)
         return {"object_type": "rect", "x0": b[0], "x1": b[2], "top": b[1], "bottom": b[3],
-                "width": b[2] - b[0], "height": b[3] - b[1], "doctop": b[1]}
+                "y0": height - b[3], "y1": height - b[1], "width": b[2] - b[0], "height": b[3] - b[1],
+                "doctop": b[1]}
 
     settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
                 "explicit_vertical_lines": [rect(b) for b in vertical],
