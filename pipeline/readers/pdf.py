@@ -11,6 +11,7 @@ no text layer is OCR-ed when the ``ocr`` extra is installed.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ class Page:
 
 
 # ---------------------------------------------------------------- opening
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font-descriptor chatter, not the user's problem
+
 
 def open_pdf(data: bytes) -> Any:
     """pdfplumber's PDF, or a coded ``ReadError`` that says what is wrong with the file."""
@@ -129,18 +133,35 @@ def running_key(line: Line) -> str:
 
 
 def drop_running_lines(pages: list[Page]) -> None:
-    """Remove running headers/footers (repeated in the page margins) and page numbers."""
+    """Remove running headers/footers (repeated in the page margins) and page numbers.
+
+    A margin line is running when a near-identical line (digits ignored, fuzzy
+    so OCR's misreadings still match) sits in the margin of half the pages.
+    """
+    from rapidfuzz import fuzz
+
     def marginal(page: Page, line: Line) -> bool:
         return line.bottom < page.height * MARGIN + 12 or line.top > page.height * (1 - MARGIN) - 12
 
-    counts = Counter(key for page in pages for key in {running_key(l) for l in page.lines if marginal(page, l)})
+    keys = [{running_key(l) for l in page.lines if marginal(page, l)} for page in pages]
     texted = sum(1 for p in pages if p.lines or p.tables)
     needed = max(2, texted // 2)
+
+    def running(key: str) -> bool:
+        return sum(1 for page_keys in keys if any(fuzz.ratio(key, k) >= 85 for k in page_keys)) >= needed
+
+    verdict: dict[str, bool] = {}
     for page in pages:
-        page.lines = [
-            l for l in page.lines
-            if not (marginal(page, l) and (counts[running_key(l)] >= needed or _PAGE_NUMBER.match(l.text.strip())))
-        ]
+        kept = []
+        for line in page.lines:
+            if marginal(page, line):
+                key = running_key(line)
+                if key not in verdict:
+                    verdict[key] = running(key)
+                if verdict[key] or _PAGE_NUMBER.match(line.text.strip()):
+                    continue
+            kept.append(line)
+        page.lines = kept
 
 
 @dataclass
@@ -207,11 +228,18 @@ def is_heading(unit: Unit, body: float) -> bool:
     return unit.size >= body * 1.15 or (unit.bold and len(unit.lines) <= 2)
 
 
-def stitch(prev: Block, table: PageTable, prev_table: PageTable) -> PageTable:
-    """Drop the header rows a continued table repeats on its new page."""
-    head = [[c.text for c in row] for row in prev_table.rows[: max(prev_table.header_rows, 0)]]
+def stitch(table: PageTable, prev_table: PageTable) -> PageTable:
+    """Drop the header rows a continued table repeats on its new page.
+
+    Matched fuzzily (OCR misreads); when type gave no header, the first row is
+    the candidate, since a data row repeated word for word at the top of the
+    next page is far rarer than a repeated header.
+    """
+    from rapidfuzz import fuzz
+
+    head = [" | ".join(c.text for c in row) for row in prev_table.rows[: max(prev_table.header_rows, 1)]]
     rows = list(table.rows)
-    while rows and head and [c.text for c in rows[0]] in head:
+    while rows and head and any(fuzz.ratio(" | ".join(c.text for c in rows[0]), h) >= 85 for h in head):
         rows.pop(0)
     return PageTable(table.bbox, rows, 0, table.columns)
 
@@ -234,7 +262,7 @@ def assemble(source: str, pages: list[Page]) -> Document:
                     and last_table[0].page == page.number - 1 and same_columns(last_table[1], item)
                 )
                 if continuing:
-                    item = stitch(last_table[0], item, last_table[1])
+                    item = stitch(item, last_table[1])
                     if not item.rows:
                         continue
                     block, _ = last_table
@@ -259,6 +287,7 @@ def assemble(source: str, pages: list[Page]) -> Document:
     for block in blocks:
         block.text = text[block.start:block.end]
     blocks = finish_blocks(blocks, text)
+    _place(blocks, writer)  # again: rejoining a heading broken over two lines must not demote it
     return Document(source=source, text=text, blocks=blocks, pages=len(pages))
 
 

@@ -229,13 +229,15 @@ def join_lines(lines: Sequence[Line]) -> str:
     return out
 
 
+def same_style(a: Line, b: Line) -> bool:
+    """Same weight and about the same size (OCR sizes come from line boxes and wobble)."""
+    return a.bold == b.bold and abs(a.size - b.size) <= 0.12 * max(a.size, b.size)
+
+
 def paragraphs(lines: list[Line], body: float) -> list[Unit]:
     """Group lines into paragraphs, headings and list items."""
     units: list[Unit] = []
     current: list[Line] = []
-
-    def style(line: Line) -> tuple[float, bool]:
-        return (round(line.size), line.bold)
 
     def flush() -> None:
         if current:
@@ -246,19 +248,21 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
             units.append(Unit(text, _union([l.bbox for l in current]), first.size, all(l.bold for l in current), list(current)))
             current.clear()
 
+    item_x = {round(l.words[0].x0 if l.marker else l.words[1].x0) for l in lines if starts_item(l) and (l.marker or len(l.words) > 1)}
+    item_x = {x for x in item_x if x > min((l.x0 for l in lines), default=0) + 6}
     for line in lines:
         if "\t" in line.text:  # an unruled row: keep its cells apart, one unit per line
             flush()
             current.append(line)
             flush()
             continue
+        spaced = True  # set off from the line above by space or style, not just by where it starts
         if current:
             prev = current[-1]
             gap = line.top - prev.bottom
+            spaced = not same_style(line, prev) or gap > 0.7 * max(prev.size, line.size) or gap < -1
             new = (
-                style(line) != style(prev)
-                or gap > 0.7 * max(prev.size, line.size)
-                or gap < -1
+                spaced
                 or starts_item(line)
                 or fits_on(prev, line, right_edge(prev, lines))
                 or (line.x0 < prev.x0 - 4 and prev.marker is not None)
@@ -266,6 +270,8 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
             )
             if new:
                 flush()
+        if spaced and not starts_item(line) and any(abs(line.x0 - x) < 3 for x in item_x):
+            line.marker = "•"  # at the text indent of the list around it: an item whose bullet was lost (OCR)
         current.append(line)
     flush()
     return units
