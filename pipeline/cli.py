@@ -142,6 +142,42 @@ def evaluate(gold_dir: Path, corpus: Path | None, pattern: str, excludes: tuple[
 
 
 @main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--page", type=int, default=None, help="Only this page (1-based). Required with --png.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the page image with block boxes (red headings, blue paragraphs, green list items, "
+                   "orange tables and their cells) to this PNG file.")
+@click.option("--width", type=int, default=100, show_default=True, help="Characters of text shown per block.")
+def inspect(file: Path, page: int | None, png: Path | None, width: int) -> None:
+    """Show what the reader saw in FILE: blocks and tables in reading order, with page, box and span.
+
+    Use it when a figure or table comes out wrong: the table rows and header
+    rows printed here are exactly what the extractors get.
+
+    \b
+    Examples:
+      councilplans inspect corpus/pdf/hart_2024-25_community-services.pdf --page 4
+      councilplans inspect plan.pdf --page 2 --png page2.png
+    """
+    from pipeline.inspection import describe, draw_page, read
+    from pipeline.readers import ReadError
+
+    try:
+        doc = read(file)
+    except ReadError as exc:
+        raise click.ClickException(f"{file}: {exc.code}: {exc.message}")
+    click.echo(describe(doc, page, width))
+    if png is not None:
+        if doc.pages is None:
+            raise click.UsageError("--png needs a PDF (text files have no page image)")
+        try:
+            written = draw_page(file, doc, page or 1, png)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--page")
+        click.echo(f"wrote {written}")
+
+
+@main.command()
 @click.option("--db", default=None, help=DB_HELP)
 def stats(db: str | None) -> None:
     """Records in the store by type, council and financial year."""

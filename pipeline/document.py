@@ -6,6 +6,7 @@ page numbers and boxes.  Extractors never see files.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Optional
@@ -33,6 +34,8 @@ class Piece:
 @dataclass
 class Cell(Piece):
     """One table cell; multi-line cells stay one cell."""
+
+    bbox: Optional[tuple[float, float, float, float]] = None  # on its page, for PDFs
 
     def items(self) -> list[Piece]:
         """The list items inside a cell (HTML lists, bullets, numbered runs, <p> paragraphs)."""
@@ -91,6 +94,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)  # manifest row, if any
     issues: list[tuple[str, str]] = field(default_factory=list)  # (code, message) from the reader
     nlp: dict[int, Any] = field(default_factory=dict)  # block index -> spaCy Doc
+    page_starts: list[int] = field(default_factory=list)  # offset in ``text`` where each page begins (PDFs)
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -104,6 +108,12 @@ class Document:
             self._heading_above.append(last)
             if block.kind == "heading":
                 last = i
+
+    def page_at(self, offset: int) -> Optional[int]:
+        """The page (1-based) holding a character offset, for PDFs; ``None`` for text."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
 
     def piece(self, start: int, end: int, page: Optional[int] = None) -> Piece:
         return Piece(self.text[start:end], start, end, page)

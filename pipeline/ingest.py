@@ -44,7 +44,7 @@ def find_sources(paths: Iterable[Path], manifest: dict[str, dict[str, str]] | No
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED and not _housekeeping(p)))
         else:
             found.append(path)
     seen, out = set(), []
@@ -55,6 +55,11 @@ def find_sources(paths: Iterable[Path], manifest: dict[str, dict[str, str]] | No
         seen.add(key)
         out.append(Source(path=path, meta=manifest.get(path.name, {})))
     return out
+
+
+def _housekeeping(path: Path) -> bool:
+    """README/LICENSE files inside a corpus folder describe it; they are not plans (name one directly to extract it)."""
+    return path.stem.upper() in {"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTES"}
 
 
 def sha256_bytes(data: bytes) -> str:

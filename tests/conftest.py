@@ -35,3 +35,14 @@ def pg_url():
         conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
         conn.commit()
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def require_ocr():
+    """OCR (Tesseract + pytesseract): CI installs it and must test it; elsewhere its absence skips."""
+    from pipeline.readers import ocr
+
+    if not ocr.available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must test OCR: " + ocr.install_hint())
+        pytest.skip("OCR not installed: " + ocr.install_hint())

@@ -10,7 +10,7 @@ from pipeline.ingest import Source
     ("blank.txt", b"   \n\n  ", "empty"),
     ("binary.txt", b"\x00\x01\x02\x03" * 50, "binary"),
     ("fake.pdf", b"%PDF-1.4 this is not really a pdf", "pdf_unreadable"),
-    ("truncated.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog", "pdf_unreadable"),
+    ("truncated.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog", "pdf_truncated"),
 ])
 def test_bad_files_fail_with_a_clear_code(tmp_path, name, data, code):
     path = tmp_path / name

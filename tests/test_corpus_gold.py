@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from pipeline.evaluate import CORE, evaluate, load_gold, score_document
+from pipeline.evaluate import CORE, TypeScore, evaluate, load_gold, pair_sources, score_document
 from pipeline.extract import process_source
 from pipeline.ingest import Source, load_manifest
 
@@ -35,8 +35,6 @@ def report():
 @pytest.mark.parametrize("source", sorted(GOLD))
 def test_document_core_f1(report, source):
     scores = report.by_source[source]
-    from pipeline.evaluate import TypeScore
-
     core = TypeScore()
     for kind in CORE:
         core.add(scores[kind])
@@ -72,3 +70,87 @@ def test_scoring_matches_gold_against_itself():
         scores = score_document(extracted, gold)
         for kind in CORE:
             assert scores[kind].f1 == pytest.approx(1.0) or scores[kind].gold == 0
+
+
+# ---------------------------------------------------------------- PDF renditions (same gold)
+
+PDF_DIR = CORPUS / "pdf"
+PDF_PAIRS, _ = pair_sources(GOLD, sorted(PDF_DIR.glob("*.pdf")))
+BORN_DIGITAL = {f: g for f, g in PDF_PAIRS.items() if "scanned" not in f}
+SCANNED = {f: g for f, g in PDF_PAIRS.items() if "scanned" in f}
+# born-digital floors sit a little under today's figures; the issue asks for within 0.03 of text
+PDF_FLOORS = {
+    "bracknell-forest_2024-25_communities-directorate.pdf": 0.95,
+    "hart_2024-25_community-services.pdf": 0.90,
+    "kent_2008-09_communities-directorate.pdf": 0.90,
+    "sevenoaks_2012-13_service-plans-summary.pdf": 0.90,
+    "south-derbyshire_2019-20_corporate-resources.pdf": 0.90,
+    "bracknell-forest_2024-25_communities-directorate_scanned.pdf": 0.85,
+    "sevenoaks_2012-13_service-plans-summary_scanned.pdf": 0.80,
+}
+
+
+def extract_pdf(name: str) -> list[dict]:
+    result = process_source(Source(PDF_DIR / name, meta=MANIFEST.get(name, {})))
+    assert result.status == "ok", result.issues
+    return [r.to_jsonl_dict() for r in result.records]
+
+
+def core_of(scores) -> TypeScore:
+    core = TypeScore()
+    for kind in CORE:
+        core.add(scores[kind])
+    return core
+
+
+@pytest.fixture(scope="module")
+def pdf_report():
+    return evaluate(GOLD, extract_pdf, BORN_DIGITAL)
+
+
+@pytest.fixture(scope="module")
+def scanned_report(require_ocr):
+    return evaluate(GOLD, extract_pdf, SCANNED)
+
+
+def test_every_corpus_pdf_has_gold():
+    assert set(PDF_PAIRS) == {p.name for p in PDF_DIR.glob("*.pdf")}
+    assert len(BORN_DIGITAL) == 5 and len(SCANNED) == 2
+
+
+@pytest.mark.parametrize("name", sorted(BORN_DIGITAL))
+def test_born_digital_pdf_core_f1(pdf_report, name):
+    scores = pdf_report.by_source[name]
+    assert core_of(scores).f1 >= PDF_FLOORS[name], {k: round(scores[k].f1, 3) for k in CORE}
+
+
+def test_born_digital_pdfs_reach_the_issue_figures(pdf_report, report):
+    """Issue #3: core F1 within 0.03 of the same documents' text F1, budgets at least 0.90."""
+    assert pdf_report.core().f1 >= report.core().f1 - 0.03
+    assert pdf_report.by_type["budget"].f1 >= 0.90
+
+
+@pytest.mark.parametrize("name", sorted(SCANNED))
+def test_scanned_pdf_core_f1(scanned_report, name):
+    scores = scanned_report.by_source[name]
+    assert core_of(scores).f1 >= PDF_FLOORS[name], {k: round(scores[k].f1, 3) for k in CORE}
+
+
+def test_scanned_pdfs_reach_the_issue_figure(scanned_report):
+    assert scanned_report.core().f1 >= 0.75
+
+
+def test_pdf_records_carry_the_page_their_words_are_on():
+    import pdfplumber
+
+    from pipeline.normalise.text import clean
+
+    name = "south-derbyshire_2019-20_corporate-resources.pdf"
+    with pdfplumber.open(PDF_DIR / name) as pdf:
+        pages = [clean(p.extract_text() or "") for p in pdf.pages]
+    records = [r for r in extract_pdf(name) if r["type"] in ("budget", "target")]
+    assert records
+    for record in records:
+        prov = record["provenance"]
+        assert prov["page"] is not None, record
+        assert clean(record["as_written"] if record["type"] == "budget" else prov["text"].split()[0]) in pages[prov["page"] - 1]

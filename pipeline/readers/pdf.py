@@ -47,29 +47,30 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font-descriptor chatter
 def open_pdf(data: bytes) -> Any:
     """pdfplumber's PDF, or a coded ``ReadError`` that says what is wrong with the file."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     if not data.lstrip()[:5] == b"%PDF-":
         raise ReadError("pdf_unreadable", "not a PDF: the file does not start with %PDF-")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ReadError("pdf_encrypted", "the PDF is encrypted; decrypt it (e.g. qpdf --decrypt in.pdf out.pdf) and retry") from exc
-    except PDFSyntaxError as exc:
-        hint = " (truncated download?)" if b"%%EOF" not in data[-2048:] else ""
-        raise ReadError("pdf_unreadable", f"the PDF structure cannot be parsed{hint}: {exc}") from exc
-    except Exception as exc:  # pdfminer raises many types for broken files
-        name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise ReadError("pdf_encrypted", "the PDF is encrypted; decrypt it (e.g. qpdf --decrypt in.pdf out.pdf) and retry") from exc
-        hint = " (truncated download?)" if b"%%EOF" not in data[-2048:] else ""
-        raise ReadError("pdf_unreadable", f"the PDF could not be opened{hint} ({name}: {exc})") from exc
+    except Exception as exc:  # pdfplumber wraps pdfminer's many exception types
+        raise _open_error(exc, data) from exc
     if not pages:
         pdf.close()
-        raise ReadError("pdf_no_pages", "the PDF has no pages")
+        raise ReadError("pdf_no_pages", "the PDF has no pages (an empty export or a broken page tree)")
     return pdf
+
+
+def _open_error(exc: Exception, data: bytes) -> ReadError:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    causes = [exc, *getattr(exc, "args", ())]
+    if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) or "Password" in type(c).__name__ for c in causes):
+        return ReadError("pdf_encrypted", "the PDF is password-protected; decrypt it (e.g. qpdf --decrypt --password=… in.pdf out.pdf) and retry")
+    truncated = b"%%EOF" not in data[-2048:] and b" obj" in data  # a PDF body that stops short
+    hint = "the file looks truncated (no %EOF marker at its end: an interrupted download?)" if truncated else "its structure cannot be parsed"
+    detail = next((repr(c) for c in causes if not isinstance(c, str)), str(exc))
+    return ReadError("pdf_truncated" if truncated else "pdf_unreadable", f"the PDF could not be opened: {hint} ({detail})")
 
 
 # ---------------------------------------------------------------- one page
@@ -103,7 +104,7 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
     out = Page(number, float(page.width), float(page.height))
     words = page_words(page)
     scan = None
-    if not words and use_ocr and ocr.available():
+    if not words and page.images and use_ocr and ocr.available():
         words, scan = ocr.page_words(page)
         out.ocr = True
     if not words:
@@ -206,7 +207,7 @@ class Writer:
                 if i:
                     self.write("\t")
                 start = self.write(box.text)
-                cells.append(Cell(box.text, start, start + len(box.text), page))
+                cells.append(Cell(box.text, start, start + len(box.text), page, bbox=box.bbox if box.bbox[2] > box.bbox[0] else None))
             self.write("\n")
             rows.append(cells)
         for r, row in enumerate(table.rows):  # a covered cell points at the cell it repeats
@@ -214,7 +215,7 @@ class Writer:
                 if box.span_of is not None:
                     source = next((rows[rr][cc] for rr, brow in enumerate(table.rows) for cc, b in enumerate(brow) if b is box.span_of), None)
                     if source is not None:
-                        rows[r][c] = Cell(source.text, source.start, source.end, source.page)
+                        rows[r][c] = Cell(source.text, source.start, source.end, source.page, bbox=source.bbox)
         start, end = rows[0][0].start, rows[-1][-1].end
         self.blocks.append(Block("", start, end, kind="table", page=page, bbox=table.bbox,
                                  table=Table(rows=rows, header_rows=table.header_rows)))
@@ -249,7 +250,9 @@ def assemble(source: str, pages: list[Page]) -> Document:
     all_lines = [l for p in pages for l in p.lines]
     body = body_size(all_lines) if all_lines else 10.0
     last_table: Optional[tuple[Block, PageTable]] = None
+    page_starts = []
     for page in pages:
+        page_starts.append(writer.length)
         items: list[tuple[float, Any]] = [(t.bbox[1], t) for t in page.tables]
         bands = _bands(page)
         for top, lines in bands:
@@ -288,7 +291,7 @@ def assemble(source: str, pages: list[Page]) -> Document:
         block.text = text[block.start:block.end]
     blocks = finish_blocks(blocks, text)
     _place(blocks, writer)  # again: rejoining a heading broken over two lines must not demote it
-    return Document(source=source, text=text, blocks=blocks, pages=len(pages))
+    return Document(source=source, text=text, blocks=blocks, pages=len(pages), page_starts=page_starts)
 
 
 def _bands(page: Page) -> list[tuple[float, list[Line]]]:
