@@ -80,8 +80,10 @@ def _print_summary(summary) -> None:
 
 @main.command()
 @click.option("--db", default=None, help=DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True, help="jsonl: one record per line as RECORDS.md; csv/parquet: one file per record type.")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="A file for jsonl, a folder for csv and parquet.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "fdp"]), required=True,
+              help="jsonl: one record per line as RECORDS.md; csv/parquet: one file per record type (budgets and "
+                   "services with their service-line category); fdp: budgets as a Fiscal Data Package.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="A file for jsonl, a folder for csv, parquet and fdp.")
 def export(db: str | None, fmt: str, out: Path) -> None:
     """Export the store's records (with provenance) for SQL, pandas, CSV or Parquet users."""
     from pipeline.export import export as do_export
@@ -139,6 +141,106 @@ def evaluate(gold_dir: Path, corpus: Path | None, pattern: str, excludes: tuple[
 
     report = run_eval(gold, extract_one, pairs)
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else format_report(report))
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeated options and comma lists both work: --councils Hart,Kent --councils Sevenoaks."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+@main.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--measure", default="net_budget", show_default=True,
+              type=click.Choice(["net_budget", "gross_expenditure", "income", "staffing", "savings", "pressures", "capital", "other"]),
+              help="Which budget figures to compare (RECORDS.md measures).")
+@click.option("--by", type=click.Choice(["council", "category", "service"]), default="council", show_default=True,
+              help="council: councils x years; category: MHCLG service lines x (council, year); service: the plans' own service names x (council, year).")
+@click.option("--councils", multiple=True, help="Councils to include (names, GSS or register codes; comma-separated or repeated). Default: all.")
+@click.option("--years", multiple=True, help="Financial years to include (2023-24, 2023/24; comma-separated or repeated). Default: all.")
+@click.option("--deflator", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of year,index (e.g. GDP deflators) to show amounts in real terms.")
+@click.option("--base-year", default=None, help="Prices to restate in with --deflator (default: the latest year in the table).")
+@click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV overriding the service-line mapping: columns category and name (exact) or pattern (regex).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/comparison.csv"), show_default=True,
+              help="The table: .csv or .parquet.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also draw the table as a PNG chart.")
+def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out, chart) -> None:
+    """Put councils and years side by side: a pivot of budget figures from the store, in pounds.
+
+    Totals and the lines that make them up are never added together: the lines
+    are used, and a plan's total only where it gives no lines.
+
+    \b
+    Examples:
+      councilplans compare                                   # net budgets, councils x years
+      councilplans compare --by category --years 2024-25 --out output/by-category.csv --chart output/by-category.png
+      councilplans compare --deflator deflators.csv --base-year 2024-25
+    """
+    from pipeline.compare import chart as draw, compare as do_compare, load_deflator, write
+    from pipeline.store import Store
+    from pipeline.taxonomy import Taxonomy
+
+    try:
+        index = load_deflator(deflator) if deflator else None
+        tax = Taxonomy(taxonomy) if taxonomy else None
+        with Store(db) as store:
+            budgets = store.frame("budget")
+        result = do_compare(budgets, measure, by, _split(councils), _split(years), index, base_year, tax)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    if result.table.empty:
+        raise click.ClickException(f"no {measure} figures in the store for those councils and years (run `councilplans extract` first?)")
+    click.echo(result.table.to_string(float_format=lambda v: f"{v:,.0f}"))
+    if result.real_terms_base:
+        click.echo(f"(real terms, {result.real_terms_base} prices)")
+    click.echo(f"wrote {write(result, out)}")
+    if chart:
+        click.echo(f"wrote {draw(result, chart)}")
+
+
+@main.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--oflog", "oflog_files", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Oflog metric data (either Oflog layout, or your own download with the same columns). Repeatable.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/benchmark.csv"), show_default=True,
+              help="One row per matched target (.csv or .parquet); unmatched targets go to FILE with .unmatched before the suffix.")
+def benchmark(db, oflog_files, out) -> None:
+    """Benchmark the plans' targets against Oflog metrics: actual, peer median, rank.
+
+    Each target whose indicator names an Oflog metric (catalogue: the verified
+    metrics in OFLOG.md, with the ways plans name them) gets the council's
+    actual value that year (blank if none, with the latest earlier value in
+    latest_actual), the median and rank among councils of the same authority
+    type, and whether the target is above or below them. Rank 1 is best.
+
+    \b
+    Example:
+      councilplans benchmark --oflog corpus/oflog/chartData.csv --oflog corpus/oflog/ASC_data.csv
+    """
+    from pipeline.oflog.benchmark import benchmark as run
+    from pipeline.oflog.catalogue import Catalogue
+    from pipeline.oflog.data import OflogDataError, load
+    from pipeline.store import Store
+
+    catalogue = Catalogue()
+    try:
+        data = load(oflog_files, catalogue)
+    except OflogDataError as exc:
+        raise click.ClickException(str(exc))
+    with Store(db) as store:
+        targets = store.frame("target")
+    result = run(targets, data, catalogue)
+    unmatched_path = out.with_name(f"{out.stem}.unmatched{out.suffix}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for frame, path in ((result.rows, out), (result.unmatched, unmatched_path)):
+        frame.to_parquet(path, index=False) if path.suffix.lower() == ".parquet" else frame.to_csv(path, index=False)
+    click.echo(f"{len(result.rows)} target(s) matched an Oflog metric, {len(result.unmatched)} did not "
+               f"({len(data)} metric values loaded, {len(catalogue)} metrics)")
+    if not result.rows.empty:
+        show = ["council", "financial_year", "metric", "comparator", "target", "actual", "latest_actual", "median", "rank", "rank_of", "target_vs_median"]
+        click.echo(result.rows[show].to_string(index=False))
+    click.echo(f"wrote {out}\nwrote {unmatched_path}")
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""Exports: JSONL exactly as RECORDS.md specifies; CSV and Parquet one file per record type."""
+"""Exports: JSONL exactly as RECORDS.md specifies; CSV and Parquet one file per record type; budgets as a Fiscal Data Package."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ from pipeline.store import Store
 from schemas import RECORD_TYPES
 from schemas.tables import table_name
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "fdp")
 
 
 def export(store: Store, fmt: str, out: Path) -> list[Path]:
@@ -19,6 +19,10 @@ def export(store: Store, fmt: str, out: Path) -> list[Path]:
             for record in store.records():
                 fh.write(json.dumps(record.to_jsonl_dict(), ensure_ascii=False) + "\n")
         return [out]
+    if fmt == "fdp":
+        from pipeline.fdp import write_fdp
+
+        return write_fdp(store.frame("budget"), out)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out.mkdir(parents=True, exist_ok=True)
@@ -28,6 +32,8 @@ def export(store: Store, fmt: str, out: Path) -> list[Path]:
         for column in ("extra", "issues"):
             if column in frame:
                 frame[column] = frame[column].map(lambda v: json.dumps(v) if v not in (None, {}) else None)
+        if kind in ("budget", "service"):
+            frame = with_categories(frame, "scope" if kind == "budget" else "name")
         name = "documents" if kind == "document" else table_name(kind)
         path = out / f"{name}.{fmt}"
         if fmt == "csv":
@@ -36,3 +42,11 @@ def export(store: Store, fmt: str, out: Path) -> list[Path]:
             frame.to_parquet(path, index=False)
         written.append(path)
     return written
+
+
+def with_categories(frame, column: str):
+    """Add the service-line category (and its confidence) for cross-council grouping."""
+    from pipeline.taxonomy import classify
+
+    mapped = [classify(v if isinstance(v, str) else None) for v in frame[column]] if column in frame else []
+    return frame.assign(category=[m.category for m in mapped], category_confidence=[m.confidence for m in mapped])

@@ -109,7 +109,8 @@ class Store:
         if kind == "document":
             return pd.read_sql(select(documents).order_by(documents.c.source), self.engine)
         table = RECORD_TABLES[kind]
-        query = select(table, documents.c.council, documents.c.council_code,
+        query = select(table, documents.c.council, documents.c.council_code, documents.c.register_code,
+                       documents.c.authority_type, documents.c.region,
                        documents.c.financial_year.label("document_year")).join(
             documents, documents.c.sha256 == table.c.document_sha256).order_by(table.c.source, table.c.ordinal)
         return pd.read_sql(query, self.engine)

@@ -1,0 +1,164 @@
+"""Side-by-side tables of councils and years from the store's budgets (pandas pivots).
+
+Plans mix headline totals with the lines that make them up; adding both would
+double count.  Per council and year a comparison uses the lines (records that
+are not totals) and falls back to the totals only where a plan gives nothing
+else.  When two plans give the same council, year, scope and line, the later
+plan wins (it restates the figure).  Amounts are pounds; with a deflator
+table they are restated in the prices of one base year.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from pipeline.normalise.years import parse_financial_year
+from pipeline.taxonomy import Taxonomy, classify
+
+BY = ("council", "category", "service")
+_TOTAL = re.compile(r"\b(total|overall|net (?:budget|expenditure) for the (?:directorate|service|council))\b", re.I)
+
+
+@dataclass
+class Comparison:
+    table: Any  # the pivot (pandas DataFrame)
+    long: Any  # the rows it was built from, with category and confidence
+    measure: str
+    by: str
+    real_terms_base: Optional[str] = None
+
+
+def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years: Sequence[str] = (),
+                 taxonomy: Optional[Taxonomy] = None) -> Any:
+    """The budget records to compare: one measure, chosen councils and years, totals set aside, duplicates resolved."""
+    frame = budgets[budgets["measure"] == measure].copy()
+    if councils:
+        wanted = {c.lower() for c in councils}
+        frame = frame[frame["council"].str.lower().isin(wanted) | frame["council_code"].str.lower().isin(wanted)
+                      | frame.get("register_code", frame["council"]).astype(str).str.lower().isin(wanted)]
+    if years:
+        wanted_years = {parse_financial_year(y) or y for y in years}
+        frame = frame[frame["financial_year"].isin(wanted_years)]
+    frame["council"] = frame["council"].fillna("(unknown council)")
+    frame["label"] = frame["scope"].fillna(frame["description"]).fillna("(unspecified)")
+    frame["is_total"] = frame["description"].fillna("").str.contains(_TOTAL) | frame["label"].str.contains(_TOTAL)
+    mapped = [classify(label, taxonomy) for label in frame["label"]]
+    frame["category"] = [m.category for m in mapped]
+    frame["category_confidence"] = [m.confidence for m in mapped]
+    frame = frame.sort_values("document_year").drop_duplicates(
+        ["council", "financial_year", "label", "description", "is_total"], keep="last")
+    keep = []
+    for _, group in frame.groupby(["council", "financial_year"], sort=False):
+        lines = group[~group["is_total"]]
+        keep.append(lines if not lines.empty else group)
+    import pandas as pd
+
+    return pd.concat(keep) if keep else frame.iloc[0:0]
+
+
+def load_deflator(path: Path) -> dict[str, float]:
+    """A CSV of ``year,index`` (financial years such as 2023-24 or 2023/24; calendar years mean the year starting then)."""
+    out: dict[str, float] = {}
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields = [f.lower() for f in reader.fieldnames or []]
+        if "year" not in fields or "index" not in fields:
+            raise ValueError(f"{path}: a deflator CSV needs 'year' and 'index' columns (found {reader.fieldnames})")
+        for n, row in enumerate(reader, start=2):
+            row = {k.lower(): v for k, v in row.items()}
+            year = parse_financial_year(row["year"]) or _calendar(row["year"])
+            if not year:
+                raise ValueError(f"{path}:{n}: {row['year']!r} is not a year")
+            try:
+                out[year] = float(row["index"])
+            except ValueError as exc:
+                raise ValueError(f"{path}:{n}: index {row['index']!r} is not a number") from exc
+    if not out:
+        raise ValueError(f"{path}: no rows")
+    return out
+
+
+def _calendar(text: str) -> Optional[str]:
+    m = re.fullmatch(r"\s*((?:19|20)\d{2})\s*", text or "")
+    return f"{m.group(1)}-{(int(m.group(1)) + 1) % 100:02d}" if m else None
+
+
+def deflate(lines: Any, deflator: dict[str, float], base: Optional[str] = None) -> tuple[Any, str]:
+    """Restate amounts in base-year prices: amount × index[base] / index[year]."""
+    base = base and (parse_financial_year(base) or base) or max(deflator)
+    if base not in deflator:
+        raise ValueError(f"base year {base} is not in the deflator table ({', '.join(sorted(deflator))})")
+    missing = sorted(set(lines["financial_year"]) - set(deflator))
+    if missing:
+        raise ValueError(f"the deflator table has no index for {', '.join(missing)}")
+    lines = lines.copy()
+    lines["amount_gbp"] = lines["amount_gbp"] * lines["financial_year"].map(lambda y: deflator[base] / deflator[y])
+    return lines, base
+
+
+def compare(budgets: Any, measure: str = "net_budget", by: str = "council", councils: Sequence[str] = (),
+            years: Sequence[str] = (), deflator: Optional[dict[str, float]] = None, base_year: Optional[str] = None,
+            taxonomy: Optional[Taxonomy] = None) -> Comparison:
+    """councils × years (``by='council'``), categories × councils, or services × councils (columns council, year)."""
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}")
+    lines = budget_lines(budgets, measure, councils, years, taxonomy)
+    base = None
+    if deflator is not None and not lines.empty:
+        lines, base = deflate(lines, deflator, base_year)
+    if lines.empty:
+        import pandas as pd
+
+        return Comparison(pd.DataFrame(), lines, measure, by, base)
+    if by == "council":
+        table = lines.pivot_table(index="council", columns="financial_year", values="amount_gbp", aggfunc="sum")
+    else:
+        rows = "category" if by == "category" else "label"
+        table = lines.pivot_table(index=rows, columns=["council", "financial_year"], values="amount_gbp", aggfunc="sum")
+        table.index.name = "category" if by == "category" else "service"
+    return Comparison(table.round(2), lines, measure, by, base)
+
+
+def write(comparison: Comparison, out: Path) -> Path:
+    """CSV or Parquet by the file's suffix (Parquet wants flat string column names)."""
+    table = comparison.table.copy()
+    if hasattr(table.columns, "levels"):
+        table.columns = [" ".join(str(p) for p in c) if isinstance(c, tuple) else str(c) for c in table.columns]
+    table.columns = [str(c) for c in table.columns]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".parquet":
+        table.reset_index().to_parquet(out, index=False)
+    elif out.suffix.lower() in (".csv", ".txt", ""):
+        table.to_csv(out)
+    else:
+        raise ValueError(f"{out}: write .csv or .parquet")
+    return out
+
+
+def chart(comparison: Comparison, out: Path) -> Path:
+    """A PNG: lines over years for councils, grouped bars for categories or services."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = comparison.table
+    fig, ax = plt.subplots(figsize=(10, 6))
+    scale, unit = (1e6, "£m") if table.abs().max().max() >= 1e6 else (1e3, "£k")
+    if comparison.by == "council":
+        (table / scale).T.plot(ax=ax, marker="o")
+        ax.set_xlabel("financial year")
+    else:
+        (table / scale).plot.barh(ax=ax)
+        ax.invert_yaxis()
+    terms = f", {comparison.real_terms_base} prices" if comparison.real_terms_base else ""
+    ax.set_title(f"{comparison.measure.replace('_', ' ')} by {comparison.by} ({unit}{terms})")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out
