@@ -1,11 +1,14 @@
 """Side-by-side tables of councils and years from the store's budgets (pandas pivots).
 
 Plans mix headline totals with the lines that make them up; adding both would
-double count.  Per council and year a comparison uses the lines (records that
-are not totals) and falls back to the totals only where a plan gives nothing
-else.  When two plans give the same council, year, scope and line, the later
-plan wins (it restates the figure).  Amounts are pounds; with a deflator
-table they are restated in the prices of one base year.
+double count.  A total is a line the plan calls a total, or a figure for the
+plan's own scope (the directorate a directorate plan is about).  Councils ×
+years uses a council-year's totals when the plans give any, else the sum of
+its lines; categories and services use the lines only.  A figure with no
+scope (a sum quoted in prose) is used only when nothing else is.  When two
+plans give the same council, year, scope and line, the later plan wins (it
+restates the figure).  Amounts are pounds; with a deflator table they are
+restated in the prices of one base year.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from pipeline.normalise.years import parse_financial_year
 from pipeline.taxonomy import Taxonomy, classify
 
 BY = ("council", "category", "service")
-_TOTAL = re.compile(r"\b(total|overall|net (?:budget|expenditure) for the (?:directorate|service|council))\b", re.I)
+_TOTAL = re.compile(r"\b(?:total|overall)\b", re.I)
 
 
 @dataclass
@@ -33,18 +36,23 @@ class Comparison:
 
 def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years: Sequence[str] = (),
                  taxonomy: Optional[Taxonomy] = None) -> Any:
-    """The budget records to compare: one measure, chosen councils and years, totals set aside, duplicates resolved."""
+    """The budget records to compare: one measure, chosen councils and years, totals marked, duplicates resolved."""
+    import pandas as pd
+
     frame = budgets[budgets["measure"] == measure].copy()
     if councils:
         wanted = {c.lower() for c in councils}
-        frame = frame[frame["council"].str.lower().isin(wanted) | frame["council_code"].str.lower().isin(wanted)
-                      | frame.get("register_code", frame["council"]).astype(str).str.lower().isin(wanted)]
+        keys = [frame[c].fillna("").astype(str).str.lower() for c in ("council", "council_code", "register_code") if c in frame]
+        frame = frame[pd.concat([k.isin(wanted) for k in keys], axis=1).any(axis=1)]
     if years:
         wanted_years = {parse_financial_year(y) or y for y in years}
         frame = frame[frame["financial_year"].isin(wanted_years)]
     frame["council"] = frame["council"].fillna("(unknown council)")
+    frame["scoped"] = frame["scope"].notna()
     frame["label"] = frame["scope"].fillna(frame["description"]).fillna("(unspecified)")
-    frame["is_total"] = frame["description"].fillna("").str.contains(_TOTAL) | frame["label"].str.contains(_TOTAL)
+    own_scope = frame.get("document_scope", pd.Series(None, index=frame.index)).fillna("").str.lower()
+    frame["is_total"] = (frame["description"].fillna("").str.contains(_TOTAL) | frame["label"].str.contains(_TOTAL)
+                         | (frame["label"].str.lower() == own_scope))
     mapped = [classify(label, taxonomy) for label in frame["label"]]
     frame["category"] = [m.category for m in mapped]
     frame["category_confidence"] = [m.confidence for m in mapped]
@@ -52,11 +60,20 @@ def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years
         ["council", "financial_year", "label", "description", "is_total"], keep="last")
     keep = []
     for _, group in frame.groupby(["council", "financial_year"], sort=False):
-        lines = group[~group["is_total"]]
-        keep.append(lines if not lines.empty else group)
+        scoped = group[group["scoped"]]
+        keep.append(scoped if not scoped.empty else group)
+    return pd.concat(keep) if keep else frame.iloc[0:0]
+
+
+def _council_year_figures(lines: Any) -> Any:
+    """Per council-year: its totals when it has any, else its lines."""
     import pandas as pd
 
-    return pd.concat(keep) if keep else frame.iloc[0:0]
+    keep = []
+    for _, group in lines.groupby(["council", "financial_year"], sort=False):
+        totals = group[group["is_total"]]
+        keep.append(totals if not totals.empty else group)
+    return pd.concat(keep) if keep else lines
 
 
 def load_deflator(path: Path) -> dict[str, float]:
@@ -114,10 +131,15 @@ def compare(budgets: Any, measure: str = "net_budget", by: str = "council", coun
 
         return Comparison(pd.DataFrame(), lines, measure, by, base)
     if by == "council":
-        table = lines.pivot_table(index="council", columns="financial_year", values="amount_gbp", aggfunc="sum")
+        table = _council_year_figures(lines).pivot_table(index="council", columns="financial_year", values="amount_gbp", aggfunc="sum")
     else:
         rows = "category" if by == "category" else "label"
-        table = lines.pivot_table(index=rows, columns=["council", "financial_year"], values="amount_gbp", aggfunc="sum")
+        parts = lines[~lines["is_total"]]
+        if parts.empty:
+            import pandas as pd
+
+            return Comparison(pd.DataFrame(), parts, measure, by, base)
+        table = parts.pivot_table(index=rows, columns=["council", "financial_year"], values="amount_gbp", aggfunc="sum")
         table.index.name = "category" if by == "category" else "service"
     return Comparison(table.round(2), lines, measure, by, base)
 

@@ -44,12 +44,16 @@ _PROPOSED = re.compile(r"\b(forecast|projected|proposed|draft|estimate[ds]?|indi
 
 def phase(description: str | None) -> str:
     """Plans state budgets (approved) unless the line says outturn (executed) or forecast (proposed)."""
-    text = description or ""
+    text = _text(description) or ""
     if _EXECUTED.search(text):
         return "executed"
     if _PROPOSED.search(text):
         return "proposed"
     return "approved"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None  # pandas gives NaN for a missing string
 
 
 def _period(fy: str | None) -> tuple[str | None, str | None]:
@@ -61,7 +65,7 @@ def _period(fy: str | None) -> tuple[str | None, str | None]:
 
 def budget_rows(budgets: Any) -> Any:
     frame = budgets.copy()
-    mapped = [classify(s if isinstance(s, str) else d) for s, d in zip(frame["scope"], frame["description"])]
+    mapped = [classify(_text(s) or _text(d)) for s, d in zip(frame["scope"], frame["description"])]
     periods = [_period(fy) for fy in frame["financial_year"]]
     out = frame.assign(
         fiscal_year=frame["financial_year"],

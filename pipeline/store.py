@@ -110,7 +110,7 @@ class Store:
             return pd.read_sql(select(documents).order_by(documents.c.source), self.engine)
         table = RECORD_TABLES[kind]
         query = select(table, documents.c.council, documents.c.council_code, documents.c.register_code,
-                       documents.c.authority_type, documents.c.region,
+                       documents.c.authority_type, documents.c.region, documents.c.scope.label("document_scope"),
                        documents.c.financial_year.label("document_year")).join(
             documents, documents.c.sha256 == table.c.document_sha256).order_by(table.c.source, table.c.ordinal)
         return pd.read_sql(query, self.engine)
