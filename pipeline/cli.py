@@ -20,10 +20,13 @@ def main() -> None:
 
     \b
     Typical session:
-      councilplans extract corpus/ --manifest corpus/manifest.csv
+      councilplans extract corpus/text corpus/pdf --manifest corpus/manifest.csv
       councilplans stats
+      councilplans compare --by category --out output/by-category.csv --chart output/by-category.png
+      councilplans benchmark --oflog corpus/oflog/chartData.csv --oflog corpus/oflog/ASC_data.csv
       councilplans export --format csv --out output/csv
-      councilplans evaluate corpus/gold --corpus corpus/text
+      councilplans evaluate corpus/gold --corpus corpus/pdf
+      councilplans inspect corpus/pdf/hart_2024-25_community-services.pdf --page 4
     """
 
 

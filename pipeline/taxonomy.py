@@ -49,8 +49,10 @@ def labels() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def _keyword_pattern(keyword: str) -> re.Pattern:
     # a keyword matches at a word start; a stem like "disabilit" also matches its endings
+    # an all-capitals keyword (IT, ICT) is an acronym: case counts, or "it" the pronoun would match
     tail = r"\w*" if not keyword.endswith(("s", "y", "e")) and len(keyword) > 6 else r"\b"
-    return re.compile(r"\b" + re.escape(keyword).replace(r"\ ", r"\s+") + tail, re.I)
+    flags = 0 if keyword.isupper() else re.I
+    return re.compile(r"\b" + re.escape(keyword).replace(r"\ ", r"\s+") + tail, flags)
 
 
 def _norm(name: str) -> str:
@@ -113,7 +115,7 @@ def _by_keywords(text: str) -> Mapping:
     best, (score, words) = ranked[0]
     second = ranked[1][1][0] if len(ranked) > 1 else 0
     letters = len(re.sub(r"[^a-z]", "", text.lower())) or 1
-    coverage = min(1.0, sum(len(re.sub(r"[^a-z]", "", w)) for w in words) / letters)
+    coverage = min(1.0, sum(len(re.sub(r"[^a-z]", "", w.lower())) for w in words) / letters)
     margin = (score - second) / score
     return Mapping(best, round(0.3 + 0.35 * coverage + 0.35 * margin, 2), ", ".join(words))
 

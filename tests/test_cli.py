@@ -54,6 +54,6 @@ def test_evaluate_json():
 
 
 def test_help_explains_every_command():
-    for command in ("extract", "export", "evaluate", "stats"):
+    for command in ("extract", "export", "evaluate", "stats", "inspect", "compare", "benchmark"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and len(result.output) > 200
