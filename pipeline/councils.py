@@ -102,6 +102,20 @@ def register() -> Register:
     return Register()
 
 
+def register_code(*keys: Optional[str], financial_year: Optional[str] = None) -> Optional[str]:
+    """The register code of the first key (GSS code, register code or name) that resolves to one council."""
+    for key in keys:
+        if not key or not isinstance(key, str):
+            continue
+        try:
+            council = register().resolve(key, financial_year)
+        except AmbiguousCouncil:
+            continue
+        if council:
+            return council.code
+    return None
+
+
 @dataclass
 class CouncilGuess:
     council: Council

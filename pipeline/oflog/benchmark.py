@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from pipeline.councils import AmbiguousCouncil, register
+from pipeline.councils import register_code
 from pipeline.oflog.catalogue import Catalogue, Metric
 from pipeline.oflog.matching import match
 
@@ -30,19 +30,6 @@ class BenchmarkResult:
     unmatched: Any  # pandas DataFrame, UNMATCHED_COLUMNS
 
 
-def _register_code(code: Optional[str], name: Optional[str], fy: Optional[str]) -> Optional[str]:
-    for key in (code, name):
-        if not key:
-            continue
-        try:
-            council = register().resolve(key, fy)
-        except AmbiguousCouncil:
-            continue
-        if council:
-            return council.code
-    return None
-
-
 def compare(target: Optional[float], other: Optional[float]) -> Optional[str]:
     if target is None or other is None or other != other or target != target:
         return None
@@ -51,14 +38,14 @@ def compare(target: Optional[float], other: Optional[float]) -> Optional[str]:
     return "above" if target > other else "below"
 
 
-def peer_standing(data: Any, metric: Metric, register_code: str, year: str) -> dict:
+def peer_standing(data: Any, metric: Metric, council: str, year: str) -> dict:
     """Median and rank of the council's value among its authority type in one year.
 
     Rank 1 is the best: highest value when higher is better, lowest when lower
     is better; a metric with no polarity is ranked highest first.
     """
     rows = data[(data["metric"] == metric.code) & (data["fy"] == year) & data["value"].notna()]
-    own = rows[rows["register_code"] == register_code]
+    own = rows[rows["register_code"] == council]
     if own.empty:
         return {}
     group = own.iloc[0]["la_type_group"]
@@ -71,9 +58,9 @@ def peer_standing(data: Any, metric: Metric, register_code: str, year: str) -> d
             "peer_group": group or "all councils", "data_year": year}
 
 
-def actual_values(data: Any, metric: Metric, register_code: str, year: Optional[str]) -> tuple[Optional[float], Optional[float], Optional[str]]:
+def actual_values(data: Any, metric: Metric, council: str, year: Optional[str]) -> tuple[Optional[float], Optional[float], Optional[str]]:
     """(actual that year, latest earlier value, its year)."""
-    rows = data[(data["metric"] == metric.code) & (data["register_code"] == register_code) & data["value"].notna()]
+    rows = data[(data["metric"] == metric.code) & (data["register_code"] == council) & data["value"].notna()]
     if rows.empty:
         return None, None, None
     same = rows[rows["fy"] == year] if year else rows.iloc[0:0]
@@ -103,7 +90,7 @@ def benchmark(targets: Any, data: Any, catalogue: Catalogue) -> BenchmarkResult:
                               "nearest_score": round(found.score, 1), "why": found.why})
             continue
         metric = found.metric
-        code = _register_code(t.get("council_code"), t.get("council"), year)
+        code = register_code(t.get("council_code"), t.get("council"), financial_year=year)
         actual, latest, latest_year = actual_values(data, metric, code, year) if code else (None, None, None)
         standing = peer_standing(data, metric, code, year if actual is not None else latest_year) if code and (actual is not None or latest_year) else {}
         reference = actual if actual is not None else latest

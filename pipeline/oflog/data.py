@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.councils import AmbiguousCouncil, register
+from pipeline.councils import register_code
 from pipeline.normalise.years import parse_financial_year
 from pipeline.oflog.catalogue import Catalogue, polarity_from
 
@@ -66,24 +66,10 @@ def load(paths: Iterable[Path], catalogue: Catalogue):
     data["value"] = pd.to_numeric(data["value"].str.replace(",", "").str.replace("%", "").str.strip().replace({"-": None, "": None}),
                                   errors="coerce")
     data["gss_code"] = data["gss_code"].str.strip().str.upper()
-    codes = {key: _register_code(*key) for key in set(zip(data["gss_code"], data["la_name"], data["fy"]))}
+    codes = {key: register_code(key[0], key[1], financial_year=key[2]) for key in set(zip(data["gss_code"], data["la_name"], data["fy"]))}
     data["register_code"] = [codes[key] for key in zip(data["gss_code"], data["la_name"], data["fy"])]
     data["metric"] = [_metric_code(catalogue, r.metric_code, r.metric_name, r.unit, r.polarity) for r in data.itertuples()]
     return data
-
-
-def _register_code(gss: str, name: str, fy: str) -> str | None:
-    reg = register()
-    for key in (gss, name):
-        if not key:
-            continue
-        try:
-            council = reg.resolve(key, fy)
-        except AmbiguousCouncil:
-            continue
-        if council:
-            return council.code
-    return None
 
 
 def _metric_code(catalogue: Catalogue, code: str, name: str, unit: str, polarity: str) -> str:
