@@ -10,6 +10,7 @@ Usage: python bench/pdf_throughput.py [--repeat N] [--folder DIR]
 from __future__ import annotations
 
 import argparse
+import logging
 import resource
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ import pdfplumber
 from pipeline.run import run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font-descriptor chatter
 
 
 def born_digital(folder: Path) -> list[Path]:

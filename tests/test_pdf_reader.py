@@ -302,3 +302,27 @@ def test_inspect_rejects_a_page_out_of_range(tmp_path):
 
     result = CliRunner().invoke(main, ["inspect", str(BRACKNELL), "--page", "99", "--png", str(tmp_path / "x.png")])
     assert result.exit_code != 0 and "out of range" in result.output
+
+
+def test_bullet_dots_are_found_in_a_scan_image():
+    from PIL import Image, ImageDraw
+
+    from pipeline.readers.ocr import Scan, bullet_marks
+
+    image = Image.new("L", (800, 300), 235)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([100, 96, 108, 104], fill=10)  # a bullet dot left of the first line
+    draw.line([(100, 170), (100, 200)], fill=10, width=2)  # a ruling line left of the second: not a bullet
+    scale = 0.5  # points per pixel
+    words = [Word("Deliver", 120 * scale, 200 * scale, 90 * scale, 110 * scale, size=10, line=1),
+             Word("Review", 120 * scale, 190 * scale, 175 * scale, 195 * scale, size=10, line=2)]
+    marks = bullet_marks(Scan(image, scale, 0.0), words)
+    assert len(marks) == 1 and marks[0][1] < 60
+
+
+def test_a_first_row_of_list_items_or_sentences_is_not_a_header():
+    from pipeline.readers.text import read_text
+
+    doc = read_text("t.txt", "Key objectives\n\nBuilding Control\t• Reviewed by the committee\nLicensing\t• Manage the partnership\n".encode())
+    table = next(b.table for b in doc.blocks if b.table is not None)
+    assert table.header_rows == 0

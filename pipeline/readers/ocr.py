@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from pipeline.readers.pdf_layout import Word
 
@@ -198,12 +198,47 @@ def _merge_v(runs: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int,
     return [(x0, y0, x1, y1) for (y0, x0, y1, x1) in _merge(swapped)]
 
 
-def find_tables(page: Any, words: list[Word], scan: Scan) -> list:
+def bullet_marks(scan: Scan, words: list[Word]) -> list[tuple]:
+    """Bullet dots left of where text starts: Tesseract drops small dots, the image still has them.
+
+    Looks just left of each line or segment start for one small, roughly
+    square, solid blob; a ruling line or a letter is too tall, too thin or too
+    hollow to pass.  Returns boxes in PDF points, the form drawn bullets take.
+    """
+    import numpy as np
+
+    from pipeline.readers.pdf_layout import group_lines, split_segments
+
+    pixels = np.asarray(scan.image, dtype=np.uint8)
+    ink = pixels < float(np.percentile(pixels, 75)) - 60
+    s = scan.scale
+    marks = []
+    for line in group_lines(words):
+        for seg in split_segments(line):
+            size = seg.size
+            middle = (seg.top + seg.bottom) / 2
+            left, right = int((seg.x0 - 2.2 * size) / s), int((seg.x0 - 1) / s)
+            top, bottom = int((middle - 0.45 * size) / s), int((middle + 0.45 * size) / s)
+            if left < 0 or top < 0 or right <= left or bottom <= top:
+                continue
+            window = ink[top:bottom, left:right]
+            ys, xs = np.nonzero(window)
+            if len(xs) < 4:
+                continue
+            w, h = (xs.max() - xs.min() + 1) * s, (ys.max() - ys.min() + 1) * s
+            fill = len(xs) / ((xs.max() - xs.min() + 1) * (ys.max() - ys.min() + 1))
+            if 0.12 * size <= w <= 0.6 * size and 0.12 * size <= h <= 0.6 * size and max(w, h) / min(w, h) < 1.8 and fill > 0.45:
+                x0, y0 = (left + xs.min()) * s, (top + ys.min()) * s
+                marks.append((x0, y0, x0 + w, y0 + h))
+    return marks
+
+
+def find_tables(page: Any, words: list[Word], scan: Scan, marks: Sequence[tuple] = ()) -> list:
     """Tables on a scanned page, from the ruling lines found in its image."""
     from pipeline.readers.pdf_tables import find_tables as find
 
     horizontal, vertical = image_rules(scan)
-    tables = find(page, words, rules=(horizontal, vertical + frame_edges(horizontal, vertical)))
+    tables = find(page, words, marks, rules=(horizontal, vertical + frame_edges(horizontal, vertical)))
     for table in tables:
         table.header_rows = -1  # OCR words carry no weight or fill: let the shared header test decide
         for row in table.rows:

@@ -117,7 +117,8 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
         out.marks = bullet_marks(page)
         out.tables = find_tables(page, words, out.marks)
     else:
-        out.tables = ocr.find_tables(page, words, scan)
+        out.marks = ocr.bullet_marks(scan, words)
+        out.tables = ocr.find_tables(page, words, scan, out.marks)
     free = [w for w in words if not any(_within(w, t.bbox) for t in out.tables)]
     out.lines = group_lines(free)
     return out, issues

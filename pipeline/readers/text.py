@@ -453,6 +453,8 @@ def _looks_like_header(table: Table) -> bool:
     texts = [c.text for c in first]
     if any("<" in t for t in texts) or any(len(clean(t)) > 60 for t in texts):
         return False
+    if any(_list_marker(t.strip()) or len(clean(t).split()) > 6 for t in texts):
+        return False  # a list item or a sentence is content, not a column label
     if not first[0].clean and any(c.clean for c in first[1:]):
         return True
     if any(_NUMERIC_CELL.match(t) for t in texts if t.strip()):
