@@ -201,23 +201,25 @@ class Writer:
         self.blocks.extend(scan_lines(chunk, base))
 
     def table(self, table: PageTable, page: int) -> None:
+        """Rows as tab-separated lines; a covered cell of a row-spanning cell is the same Cell (same span) again."""
         rows: list[list[Cell]] = []
+        written: dict[int, Cell] = {}  # id(CellBox) -> its Cell
         for row in table.rows:
             cells = []
             for i, box in enumerate(row):
                 if i:
                     self.write("\t")
+                source = written.get(id(box.span_of)) if box.span_of is not None else None
+                if source is not None:
+                    cells.append(source)
+                    continue
                 start = self.write(box.text)
-                cells.append(Cell(box.text, start, start + len(box.text), page, bbox=box.bbox if box.bbox[2] > box.bbox[0] else None))
+                cell = Cell(box.text, start, start + len(box.text), page, bbox=box.bbox if box.bbox[2] > box.bbox[0] else None)
+                written[id(box)] = cell
+                cells.append(cell)
             self.write("\n")
             rows.append(cells)
-        for r, row in enumerate(table.rows):  # a covered cell points at the cell it repeats
-            for c, box in enumerate(row):
-                if box.span_of is not None:
-                    source = next((rows[rr][cc] for rr, brow in enumerate(table.rows) for cc, b in enumerate(brow) if b is box.span_of), None)
-                    if source is not None:
-                        rows[r][c] = Cell(source.text, source.start, source.end, source.page, bbox=source.bbox)
-        start, end = rows[0][0].start, rows[-1][-1].end
+        start, end = rows[0][0].start, max(c.end for c in rows[-1])
         self.blocks.append(Block("", start, end, kind="table", page=page, bbox=table.bbox,
                                  table=Table(rows=rows, header_rows=table.header_rows)))
 
