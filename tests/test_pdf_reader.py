@@ -326,3 +326,23 @@ def test_a_first_row_of_list_items_or_sentences_is_not_a_header():
     doc = read_text("t.txt", "Key objectives\n\nBuilding Control\t• Reviewed by the committee\nLicensing\t• Manage the partnership\n".encode())
     table = next(b.table for b in doc.blocks if b.table is not None)
     assert table.header_rows == 0
+
+
+def test_a_table_running_over_three_pages_becomes_one_with_one_header():
+    from pipeline.readers.pdf import Writer, add_table
+    from pipeline.readers.pdf_tables import CellBox, PageTable
+
+    def table(*rows, header=0):
+        return PageTable((50, 100, 500, 300), [[CellBox((0, 0, 1, 1), t) for t in row] for row in rows], header, [50.0, 300.0])
+
+    writer, open_table = Writer(), None
+    open_table = add_table(writer, table(("Service", "Budget"), ("Finance", "425"), header=1), 8, open_table)
+    open_table = add_table(writer, table(("Service", "Budget"), ("Audit", "30")), 9, open_table)
+    open_table = add_table(writer, table(("Service", "Budget"), ("Total", "455")), 10, open_table)
+    assert len(writer.blocks) == 1
+    rows = [[c.text for c in row] for row in writer.blocks[0].table.rows]
+    assert rows == [["Service", "Budget"], ["Finance", "425"], ["Audit", "30"], ["Total", "455"]]
+    assert [row[0].page for row in writer.blocks[0].table.rows] == [8, 8, 9, 10]
+    # a table two pages on, or with other columns, is a new table
+    add_table(writer, table(("A", "B"), ("1", "2")), 12, open_table)
+    assert len(writer.blocks) == 2

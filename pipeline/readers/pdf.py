@@ -248,44 +248,54 @@ def stitch(table: PageTable, prev_table: PageTable) -> PageTable:
     return PageTable(table.bbox, rows, 0, table.columns)
 
 
+@dataclass
+class OpenTable:
+    """The table last written, for stitching: its block, its first page's layout and the page it reached."""
+
+    block: Block
+    layout: PageTable
+    last_page: int
+
+
+def add_table(writer: Writer, table: PageTable, page: int, open_table: Optional[OpenTable]) -> Optional[OpenTable]:
+    """Write a table, or append it to the previous one when it continues that table on the next page.
+
+    It continues when nothing came between them (running lines are gone by
+    now), it is on the following page and its columns line up.
+    """
+    continuing = (
+        open_table is not None and writer.blocks and open_table.block is writer.blocks[-1]
+        and open_table.last_page == page - 1 and same_columns(open_table.layout, table)
+    )
+    if not continuing:
+        writer.table(table, page)
+        return OpenTable(writer.blocks[-1], table, page)
+    rest = stitch(table, open_table.layout)
+    if rest.rows:
+        writer.table(rest, page)
+        new = writer.blocks.pop()
+        open_table.block.table.rows.extend(new.table.rows)
+        open_table.block.end = new.end
+    open_table.last_page = page
+    return open_table
+
+
 def assemble(source: str, pages: list[Page]) -> Document:
     writer = Writer()
     all_lines = [l for p in pages for l in p.lines]
     body = body_size(all_lines) if all_lines else 10.0
-    last_table: Optional[tuple[Block, PageTable]] = None
+    open_table: Optional[OpenTable] = None
     page_starts = []
     for page in pages:
         page_starts.append(writer.length)
-        items: list[tuple[float, Any]] = [(t.bbox[1], t) for t in page.tables]
-        bands = _bands(page)
-        for top, lines in bands:
-            items.append((top, lines))
-        items.sort(key=lambda it: it[0])
-        for _, item in items:
+        items: list[tuple[float, Any]] = [(t.bbox[1], t) for t in page.tables] + _bands(page)
+        for _, item in sorted(items, key=lambda it: it[0]):
             if isinstance(item, PageTable):
-                continuing = (
-                    last_table is not None and last_table[0] is (writer.blocks[-1] if writer.blocks else None)
-                    and last_table[0].page == page.number - 1 and same_columns(last_table[1], item)
-                )
-                if continuing:
-                    item = stitch(item, last_table[1])
-                    if not item.rows:
-                        continue
-                    block, _ = last_table
-                    before = len(writer.blocks)
-                    writer.table(item, page.number)
-                    new = writer.blocks.pop()
-                    assert len(writer.blocks) == before
-                    block.table.rows.extend(new.table.rows)
-                    block.end = new.end
-                    continue
-                writer.table(item, page.number)
-                last_table = (writer.blocks[-1], item)
+                open_table = add_table(writer, item, page.number, open_table)
             else:
                 ordered = reading_order(item, page.width)
                 attach_bullets(ordered, page.marks)
-                units = paragraphs(ordered, body)
-                writer.flow(units, page.number, body)
+                writer.flow(paragraphs(ordered, body), page.number, body)
         writer.write("\n")
     text = writer.text
     blocks = writer.blocks
