@@ -142,6 +142,8 @@ def _register_facts(meta: DocumentMeta) -> dict:
         return facts
     if council:
         facts.update(register_code=council.code, authority_type=council.type_name, region=council.region)
+        if not meta.council_code and council.gss:
+            facts["council_code"] = council.gss  # named but not coded in the plan: the register knows the GSS code
     return facts
 
 

@@ -81,3 +81,13 @@ def test_store_documents_carry_register_code_type_and_region(tmp_path):
     with Store(str(tmp_path / "s.db")) as store:
         doc = store.documents()[0]
     assert (doc["council_code"], doc["register_code"], doc["authority_type"], doc["region"]) == ("E07000089", "HAT", "Non-metropolitan district", "South East")
+
+
+def test_a_document_named_but_not_coded_gets_its_gss_code_from_the_register():
+    from pipeline.store import _register_facts
+    from schemas import DocumentMeta
+
+    facts = _register_facts(DocumentMeta(source="x.txt", council="North Yorkshire", financial_year="2024-25"))
+    assert (facts["register_code"], facts["council_code"], facts["authority_type"]) == ("NYE", "E06000065", "Unitary authority")
+    before = _register_facts(DocumentMeta(source="x.txt", council="North Yorkshire", financial_year="2020-21"))
+    assert (before["register_code"], before["council_code"]) == ("NYK", "E10000023")
