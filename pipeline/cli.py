@@ -38,7 +38,11 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Re-extract documents already in the store unchanged.")
 @click.option("--strict", is_flag=True, help="Stop at the first error with a traceback (for debugging).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, force: bool, strict: bool, quiet: bool) -> None:
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to extract in (default: one per core). Results are saved as each document finishes.")
+@click.option("--scheduler", default=None, help="Run on a Dask cluster at this address (e.g. tcp://10.0.0.5:8786) instead of local processes.")
+def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, force: bool, strict: bool, quiet: bool,
+            workers: int | None, scheduler: str | None) -> None:
     """Extract records from council plans (files or folders) into the store.
 
     Each document is loaded in its own transaction and keyed by content hash:
@@ -52,14 +56,20 @@ def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, forc
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
 
+    done = [0]
+
     def progress(source) -> None:
+        done[0] += 1
         if not quiet:
-            click.echo(f"  reading {source.path}", err=True)
+            click.echo(f"  [{done[0]}] {source.path}", err=True)
 
     try:
-        summary = run_batch(paths, db=db, manifest=manifest, strict=strict, force=force, progress=progress)
+        summary = run_batch(paths, db=db, manifest=manifest, strict=strict, force=force, progress=progress,
+                            workers=workers, scheduler=scheduler)
     except ManifestError as exc:
         raise click.UsageError(str(exc))
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc))
     _print_summary(summary)
     sys.exit(1 if summary.failed else 0)
 

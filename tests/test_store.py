@@ -88,3 +88,20 @@ def test_a_failing_save_rolls_back_only_that_document(tmp_path, monkeypatch):
     with Store(db) as store:
         assert len(list(store.records())) == count  # the old version is still there, whole
         assert [b.amount_gbp for b in store.records("budget")] == [1_200_000]
+
+
+def test_parallel_extraction_stores_what_one_process_stores(tmp_path):
+    from pipeline.run import run_batch
+    from pipeline.store import Store
+
+    from conftest import CORPUS
+
+    def snapshot(db):
+        with Store(db) as store:
+            return sorted((r.type, r.source, r.provenance.char_start if r.provenance else -1) for r in store.records())
+
+    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    serial = run_batch([CORPUS / "text"], db=one, manifest=CORPUS / "manifest.csv", workers=1)
+    parallel = run_batch([CORPUS / "text"], db=two, manifest=CORPUS / "manifest.csv", workers=2)
+    assert [r.source for r in parallel.results] == [r.source for r in serial.results]  # reported in input order
+    assert snapshot(one) == snapshot(two)
