@@ -46,7 +46,7 @@ def pipeline_pages(files: list[Path], tmp: Path) -> tuple[int, int, float]:
     for k, path in enumerate(files):
         shutil.copy(path, src / f"{k:03d}_{path.name}")  # distinct names; the store keys on content + path
     start = time.perf_counter()
-    summary = run_batch([src], db=str(tmp / "bench.db"), force=True)
+    summary = run_batch([src], db=str(tmp / "bench.db"), force=True, workers=1)  # one process, as bare pdfplumber
     elapsed = time.perf_counter() - start
     pages = sum(r.pages or 0 for r in summary.results)
     records = sum(len(r.records) for r in summary.results)

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=20, help="copies of the corpus to process (default 20)")
+    parser.add_argument("--workers", type=int, default=1, help="extraction processes (default 1; extract uses one per core)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "plans"
@@ -29,7 +30,7 @@ def main() -> None:
                 (src / f"{k:03d}_{f.name}").write_text(f.read_text(encoding="utf-8") + f"\n{k}\n", encoding="utf-8")
         size = sum(p.stat().st_size for p in src.iterdir())
         start = time.perf_counter()
-        summary = run_batch([src], db=str(Path(tmp) / "bench.db"))
+        summary = run_batch([src], db=str(Path(tmp) / "bench.db"), workers=args.workers)
         elapsed = time.perf_counter() - start
     n = len(summary.results)
     records = sum(len(r.records) for r in summary.results)
