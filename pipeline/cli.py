@@ -181,8 +181,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
 def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out, chart) -> None:
     """Put councils and years side by side: a pivot of budget figures from the store, in pounds.
 
-    Totals and the lines that make them up are never added together: the lines
-    are used, and a plan's total only where it gives no lines.
+    Totals and the lines that make them up are never added together: councils x
+    years uses a council-year's totals when its plans give them, else the sum of
+    its lines; categories and services use the lines.
 
     \b
     Examples:
