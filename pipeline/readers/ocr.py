@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Optional, Sequence
 
 from pipeline.readers.pdf_layout import Word
@@ -28,7 +29,7 @@ MIN_CONFIDENCE = 20
 SUSPECT_NUMBER = re.compile(r"^[^\w\s]?\s?\d[\d,.]*\s?\S{0,3}$|^.{0,3}\d.{0,3}$")  # a short figure the page pass may have garbled
 RULE_GLYPHS = {"|", "||", "|.", ".|", "[", "]", "!", "l|", "|l"}  # a ruling line read as text
 # glyphs Tesseract reads a list bullet as, when alone at the start of a line
-BULLET_MISREADS = {"¢", "©", "°", "«", "»", "*", "e", "o", "®", "«", "•", "·", "-", "—", "=", "+", "¬"}
+BULLET_MISREADS = {"¢", "©", "°", "«", "»", "*", "e", "o", "®", "•", "·", "-", "—", "=", "+", "¬"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,6 +52,26 @@ class Scan:
     image: Any  # PIL greyscale image
     scale: float  # PDF points per pixel
     angle: float  # degrees the scan was turned back by
+
+    @cached_property
+    def pixels(self) -> Any:
+        import numpy as np
+
+        return np.asarray(self.image, dtype=np.uint8)
+
+    @cached_property
+    def paper(self) -> float:
+        """The paper's grey level: scans are rarely white, so ink is judged against this."""
+        import numpy as np
+
+        return float(np.percentile(self.pixels, 75))
+
+    def ink(self, contrast: float) -> Any:
+        """Pixels at least ``contrast`` darker than the paper (a mask, made once per contrast)."""
+        masks = self.__dict__.setdefault("_ink", {})
+        if contrast not in masks:
+            masks[contrast] = self.pixels < self.paper - contrast
+        return masks[contrast]
 
 
 def scan_resolution(page: Any) -> int:
@@ -94,29 +115,36 @@ def skew_angle(image: Any, limit: float = 3.0, step: float = 0.05) -> float:
 
 
 def scan_words(scan: Scan) -> list[Word]:
-    """Tesseract's words in PDF points, grouped into Tesseract's own lines; noise dropped."""
+    """Tesseract's words on the whole page, in PDF points, grouped into Tesseract's own lines."""
+    return tesseract_words(scan.image, scan.scale, psm=3, min_confidence=MIN_CONFIDENCE, mark_bullets=True)
+
+
+def tesseract_words(image: Any, scale: float, psm: int, min_confidence: float, offset: tuple[int, int] = (0, 0),
+                    mark_bullets: bool = False) -> list[Word]:
+    """Tesseract's words in an image (placed at ``offset`` pixels in the page), as ``Word`` boxes in PDF points.
+
+    Sizes come from the line's box (steadier than a word's); words under the
+    confidence floor and ruling lines read as text are dropped; with
+    ``mark_bullets`` a bullet misread at a line's start becomes "•".
+    """
     import pytesseract
 
     # Tesseract's OpenMP threads fight each other (and a batch's workers): one thread is ~3x faster here
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    data = pytesseract.image_to_data(scan.image, config="--psm 3", output_type=pytesseract.Output.DICT)
-    s = scan.scale
-    line_height: dict[tuple, float] = {}
-    for i, level in enumerate(data["level"]):
-        if level == 4:  # a text line: its height is a steadier size measure than a word's
-            line_height[_line_key(data, i)] = data["height"][i] * s
+    data = pytesseract.image_to_data(image, config=f"--psm {psm}", output_type=pytesseract.Output.DICT)
+    line_height = {_line_key(data, i): data["height"][i] * scale for i, level in enumerate(data["level"]) if level == 4}
     words: list[Word] = []
     first_in_line: set[tuple] = set()
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
-        if not text or float(data["conf"][i]) < MIN_CONFIDENCE or text in RULE_GLYPHS:
+        if not text or float(data["conf"][i]) < min_confidence or text in RULE_GLYPHS:
             continue
         key = _line_key(data, i)
-        if key not in first_in_line:
-            first_in_line.add(key)
-            if text in BULLET_MISREADS and _more_in_line(data, i, key):
-                text = "•"
-        x, y, w, h = (data[k][i] * s for k in ("left", "top", "width", "height"))
+        if mark_bullets and key not in first_in_line and text in BULLET_MISREADS and _more_in_line(data, i, key):
+            text = "•"
+        first_in_line.add(key)
+        x, y = (offset[0] + data["left"][i]) * scale, (offset[1] + data["top"][i]) * scale
+        w, h = data["width"][i] * scale, data["height"][i] * scale
         size = round(line_height.get(key, h) / 1.2 * 2) / 2
         words.append(Word(text, x, x + w, y, y + h, size=size, line=hash(key)))
     return words
@@ -143,11 +171,7 @@ def image_rules(scan: Scan, min_length_pt: float = 30.0) -> tuple[list[tuple], l
     A rule is a run of dark pixels at least ``min_length_pt`` long, one to a
     few pixels thick; text strokes are far shorter.
     """
-    import numpy as np
-
-    pixels = np.asarray(scan.image, dtype=np.uint8)
-    paper = float(np.percentile(pixels, 75))  # scans are rarely white: judge ink against the paper
-    dark = pixels < paper - 50
+    dark = scan.ink(50)
     min_run = int(min_length_pt / scan.scale)
     horizontal = _runs(dark, min_run)
     vertical = [(x0, y0, x1, y1) for (y0, x0, y1, x1) in _runs(dark.T, min_run)]
@@ -209,8 +233,7 @@ def bullet_marks(scan: Scan, words: list[Word]) -> list[tuple]:
 
     from pipeline.readers.pdf_layout import group_lines, split_segments
 
-    pixels = np.asarray(scan.image, dtype=np.uint8)
-    ink = pixels < float(np.percentile(pixels, 75)) - 60
+    ink = scan.ink(60)
     s = scan.scale
     marks = []
     for line in group_lines(words):
@@ -251,9 +274,6 @@ def find_tables(page: Any, words: list[Word], scan: Scan, marks: Sequence[tuple]
 
 def reread_cell(cell: Any, scan: Scan) -> None:
     """OCR one cell on its own: a page pass misses or garbles short figures alone in a ruled box."""
-    import numpy as np
-    import pytesseract
-
     from pipeline.readers.pdf_tables import cell_text
 
     inset = 4
@@ -261,20 +281,9 @@ def reread_cell(cell: Any, scan: Scan) -> None:
     left, top, right, bottom = int(box[0]) + inset, int(box[1]) + inset, int(box[2]) - inset, int(box[3]) - inset
     if right - left < 8 or bottom - top < 8:
         return
-    crop = scan.image.crop((left, top, right, bottom))
-    pixels = np.asarray(crop, dtype=np.uint8)
-    if int((pixels < np.percentile(pixels, 90) - 80).sum()) < 40:
+    if int(scan.ink(80)[top:bottom, left:right].sum()) < 40:
         return  # no ink: the cell is empty
-    data = pytesseract.image_to_data(crop, config="--psm 6", output_type=pytesseract.Output.DICT)
-    s = scan.scale
-    words = []
-    for i, text in enumerate(data["text"]):
-        text = (text or "").strip()
-        if not text or float(data["conf"][i]) < 60 or text in RULE_GLYPHS:
-            continue
-        x, y = (left + data["left"][i]) * s, (top + data["top"][i]) * s
-        w, h = data["width"][i] * s, data["height"][i] * s
-        words.append(Word(text, x, x + w, y, y + h, size=round(h / 0.75) / 2 * 2 / 2))
+    words = tesseract_words(scan.image.crop((left, top, right, bottom)), scan.scale, psm=6, min_confidence=60, offset=(left, top))
     if words:
         cell.words = words
         cell.text = fix_number(cell_text(words, cell.bbox))

@@ -10,17 +10,17 @@ no text layer is OCR-ed when the ``ocr`` extra is installed.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.readers import ocr
 from pipeline.readers.errors import ReadError
-from pipeline.readers.pdf_layout import Line, Unit, Word, attach_bullets, body_size, group_lines, paragraphs, reading_order, union
+from pipeline.readers.pdf_layout import BBox, Line, Unit, Word, attach_bullets, body_size, group_lines, paragraphs, reading_order, union
 from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
 from pipeline.readers.text import finish_blocks, scan_lines
 
@@ -35,7 +35,7 @@ class Page:
     height: float
     lines: list[Line] = field(default_factory=list)  # outside tables, top to bottom
     tables: list[PageTable] = field(default_factory=list)
-    marks: list[tuple[float, float, float, float]] = field(default_factory=list)  # drawn bullets
+    marks: list[BBox] = field(default_factory=list)  # drawn bullets
     ocr: bool = False
 
 
@@ -89,7 +89,7 @@ def _is_bold(fontname: str) -> bool:
     return any(k in name for k in ("bold", "black", "heavy", "semibold", "demi"))
 
 
-def bullet_marks(page: Any) -> list[tuple[float, float, float, float]]:
+def bullet_marks(page: Any) -> list[BBox]:
     """Small drawn shapes (list bullets rendered as graphics rather than glyphs)."""
     marks = []
     for obj in list(page.curves) + list(page.rects):
@@ -119,13 +119,9 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
     else:
         out.marks = ocr.bullet_marks(scan, words)
         out.tables = ocr.find_tables(page, words, scan, out.marks)
-    free = [w for w in words if not any(_within(w, t.bbox) for t in out.tables)]
+    free = [w for w in words if not any(w.inside(t.bbox) for t in out.tables)]
     out.lines = group_lines(free)
     return out, issues
-
-
-def _within(word: Word, bbox: tuple[float, float, float, float]) -> bool:
-    return bbox[0] - 1 <= (word.x0 + word.x1) / 2 <= bbox[2] + 1 and bbox[1] - 1 <= word.middle <= bbox[3] + 1
 
 
 # ---------------------------------------------------------------- across pages
@@ -319,10 +315,17 @@ def _bands(page: Page) -> list[tuple[float, list[Line]]]:
 def _place(blocks: list[Block], writer: Writer) -> None:
     """Give flow blocks their page and box, and the heading level their type size says."""
     sizes = sorted(set(writer.headings.values()), reverse=True)
+    starts = [s[0] for s in writer.spans]  # units are written in order, so their starts ascend
     for block in blocks:
         if block.kind == "table":
             continue
-        hits = [s for s in writer.spans if s[0] < block.end and block.start < s[1]]
+        first = max(0, bisect.bisect_right(starts, block.start) - 1)
+        hits = []
+        for span in writer.spans[first:]:
+            if span[0] >= block.end:
+                break
+            if block.start < span[1]:
+                hits.append(span)
         if hits:
             block.page = hits[0][2]
             block.bbox = union(s[3] for s in hits if s[2] == block.page)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import median
 from typing import Iterable, Optional, Sequence
 
-BULLET_CHARS = "•·▪◦●○■□➢►✓✔-–*"
-_MARKER = re.compile(r"^(?:[•·▪◦●○■□➢►✓✔]|[-–*](?=\s)|\d{1,3}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])$")
+BULLET_GLYPHS = "•·▪◦●○■□➢►✓✔"
+_MARKER = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*](?=\s)|\d{{1,3}}[.)]|\([a-z0-9]{{1,3}}\)|[a-z][.)])$")
+BBox = tuple[float, float, float, float]
 
 
 @dataclass
@@ -32,44 +34,51 @@ class Word:
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
 
+    def inside(self, bbox: BBox, slack: float = 1.0) -> bool:
+        """The word's centre lies in the box (the test for "this word belongs to that cell/table")."""
+        return bbox[0] - slack <= (self.x0 + self.x1) / 2 <= bbox[2] + slack and bbox[1] - slack <= self.middle <= bbox[3] + slack
+
 
 @dataclass
 class Line:
+    """Words on one line.  Its words never change after grouping, so its geometry is computed once."""
+
     words: list[Word]
     marker: Optional[str] = None  # a bullet drawn as a graphic left of the line
 
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
+    @cached_property
+    def bbox(self) -> BBox:
+        return (min(w.x0 for w in self.words), min(w.top for w in self.words),
+                max(w.x1 for w in self.words), max(w.bottom for w in self.words))
 
     @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+    def x0(self) -> float:
+        return self.bbox[0]
 
     @property
     def top(self) -> float:
-        return min(w.top for w in self.words)
+        return self.bbox[1]
+
+    @property
+    def x1(self) -> float:
+        return self.bbox[2]
 
     @property
     def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
+        return self.bbox[3]
 
-    @property
+    @cached_property
     def size(self) -> float:
         return median(w.size for w in self.words)
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
         return bool(letters) and all(w.bold for w in letters)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return join_words(self.words)
-
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return (self.x0, self.top, self.x1, self.bottom)
 
 
 @dataclass
@@ -77,7 +86,7 @@ class Unit:
     """One line of reconstructed text: a paragraph, heading, list item or unruled row."""
 
     text: str
-    bbox: tuple[float, float, float, float]
+    bbox: BBox
     size: float
     bold: bool
     lines: list[Line] = field(default_factory=list)
@@ -189,7 +198,7 @@ def body_size(lines: Iterable[Line]) -> float:
     return max(weights, key=weights.get) if weights else 10.0
 
 
-def attach_bullets(lines: list[Line], marks: Sequence[tuple[float, float, float, float]]) -> None:
+def attach_bullets(lines: list[Line], marks: Sequence[BBox]) -> None:
     """A small graphic just left of a line's first word is its list bullet."""
     for line in lines:
         for x0, top, x1, bottom in marks:
@@ -200,7 +209,7 @@ def attach_bullets(lines: list[Line], marks: Sequence[tuple[float, float, float,
 
 def starts_item(line: Line) -> bool:
     first = line.words[0].text
-    return line.marker is not None or bool(_MARKER.match(first)) or first[:1] in "•▪◦●■➢►✓✔"
+    return line.marker is not None or bool(_MARKER.match(first)) or (first[:1] in BULLET_GLYPHS and first[:1] != "·")
 
 
 def fits_on(prev: Line, nxt: Line, right: float) -> bool:
@@ -215,17 +224,20 @@ def fits_on(prev: Line, nxt: Line, right: float) -> bool:
     return room > (first.x1 - first.x0) + 0.6 * first.size
 
 
+def append_wrapped(out: str, text: str) -> str:
+    """Add a wrapped line's text: after a hyphen or slash it runs on ("2011/" "12"), else after a space."""
+    if not out:
+        return text
+    if out.endswith(("/", "-")) and not out.endswith((" -", " /")):
+        return out + text
+    return out + " " + text
+
+
 def join_lines(lines: Sequence[Line]) -> str:
-    """Lines of one paragraph as one line; a line ending in a hyphen or slash joins without a space."""
+    """Lines of one paragraph as one line."""
     out = ""
     for line in lines:
-        text = line.text.replace("\t", " ")
-        if not out:
-            out = text
-        elif out.endswith(("/", "-")) and not out.endswith((" -", " /")):
-            out += text
-        else:
-            out += " " + text
+        out = append_wrapped(out, line.text.replace("\t", " "))
     return out
 
 
@@ -245,7 +257,7 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
             text = join_lines(current)
             if first.marker and not starts_with_marker(text):
                 text = f"{first.marker} {text}"
-            units.append(Unit(text, _union([l.bbox for l in current]), first.size, all(l.bold for l in current), list(current)))
+            units.append(Unit(text, union(l.bbox for l in current), first.size, all(l.bold for l in current), list(current)))
             current.clear()
 
     item_x = {round(l.words[0].x0 if l.marker else l.words[1].x0) for l in lines if starts_item(l) and (l.marker or len(l.words) > 1)}
@@ -280,14 +292,14 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
 def right_edge(line: Line, lines: Sequence[Line]) -> float:
     """Where lines of this line's column end: the furthest x1 that at least two overlapping lines reach."""
     ends = sorted((l.x1 for l in lines if l.x0 < line.x1 and l.x1 > line.x0), reverse=True)
-    for i, x in enumerate(ends):
+    for x in ends:
         if sum(1 for e in ends if e >= x - 3) >= 2:
             return x
     return ends[0] if ends else line.x1
 
 
 def starts_with_marker(text: str) -> bool:
-    return bool(text) and (text[0] in "•·▪◦●○■□➢►✓✔" or bool(_MARKER.match(text.split(" ", 1)[0])))
+    return bool(text) and (text[0] in BULLET_GLYPHS or bool(_MARKER.match(text.split(" ", 1)[0])))
 
 
 def _continues_item(current: list[Line], line: Line) -> bool:
@@ -296,10 +308,6 @@ def _continues_item(current: list[Line], line: Line) -> bool:
     return starts_item(first) and len(first.words) > 1 and abs(line.x0 - first.words[1].x0) < 4
 
 
-def _union(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+def union(boxes: Iterable[BBox]) -> BBox:
     boxes = list(boxes)
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def union(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
-    return _union(boxes)

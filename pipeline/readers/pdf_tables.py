@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Optional, Sequence
 
-from pipeline.readers.pdf_layout import Line, Word, attach_bullets, column_gap, fits_on, group_lines, starts_item, starts_with_marker
-
-BBox = tuple[float, float, float, float]
+from pipeline.readers.pdf_layout import (BBox, Line, Word, append_wrapped, attach_bullets, column_gap, fits_on, group_lines,
+                                         starts_item, starts_with_marker)
 
 
 @dataclass
@@ -104,7 +103,7 @@ def _covered(rows: list[list[CellBox]], col: int, row_bbox: BBox) -> CellBox:
 
 
 def cell_box(bbox: BBox, words: Sequence[Word], marks: Sequence[BBox] = ()) -> CellBox:
-    inside = [w for w in words if bbox[0] - 1 <= (w.x0 + w.x1) / 2 <= bbox[2] + 1 and bbox[1] - 1 <= w.middle <= bbox[3] + 1]
+    inside = [w for w in words if w.inside(bbox)]
     return CellBox(bbox, cell_text(inside, bbox, marks), inside)
 
 
@@ -113,7 +112,7 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> 
     lines = group_lines(words)
     if not lines:
         return ""
-    attach_bullets(lines, [m for m in marks if bbox[0] - 1 <= m[0] and m[2] <= bbox[2] + 1 and bbox[1] - 1 <= m[1] and m[3] <= bbox[3] + 1])
+    attach_bullets(lines, [m for m in marks if _inside(m, bbox, slack=1)])
     pad = max(2.0, min(line.x0 for line in lines) - bbox[0])
     right = bbox[2] - pad
 
@@ -124,12 +123,7 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> 
     out = shown(lines[0])
     for prev, line in zip(lines, lines[1:]):
         text = shown(line)
-        if starts_item(line) or fits_on(prev, line, right):
-            out += "\n" + text
-        elif out.endswith(("/", "-")) and not out.endswith((" -", " /")):
-            out += text
-        else:
-            out += " " + text
+        out = out + "\n" + text if starts_item(line) or fits_on(prev, line, right) else append_wrapped(out, text)
     return out
 
 
@@ -244,8 +238,8 @@ def _compatible(a: list[BBox], b: list[BBox]) -> bool:
     return within(ea, eb) or within(eb, ea)
 
 
-def _inside(box: BBox, outer: BBox) -> bool:
-    return box[0] >= outer[0] - 2 and box[2] <= outer[2] + 2 and box[1] >= outer[1] - 2 and box[3] <= outer[3] + 2
+def _inside(box: BBox, outer: BBox, slack: float = 2) -> bool:
+    return box[0] >= outer[0] - slack and box[2] <= outer[2] + slack and box[1] >= outer[1] - slack and box[3] <= outer[3] + slack
 
 
 def _separates(words: Sequence[Word], above: list[BBox], below: list[BBox], stack: list[list[BBox]]) -> bool:
