@@ -208,7 +208,10 @@ def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out
     click.echo(result.table.to_string(float_format=lambda v: f"{v:,.0f}"))
     if result.real_terms_base:
         click.echo(f"(real terms, {result.real_terms_base} prices)")
-    click.echo(f"wrote {write(result, out)}")
+    try:
+        click.echo(f"wrote {write(result, out)}")
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
     if chart:
         click.echo(f"wrote {draw(result, chart)}")
 
@@ -232,6 +235,7 @@ def benchmark(db, oflog_files, out) -> None:
     Example:
       councilplans benchmark --oflog corpus/oflog/chartData.csv --oflog corpus/oflog/ASC_data.csv
     """
+    from pipeline.export import write_frame
     from pipeline.oflog.benchmark import benchmark as run
     from pipeline.oflog.catalogue import Catalogue
     from pipeline.oflog.data import OflogDataError, load
@@ -246,9 +250,11 @@ def benchmark(db, oflog_files, out) -> None:
         targets = store.frame("target")
     result = run(targets, data, catalogue)
     unmatched_path = out.with_name(f"{out.stem}.unmatched{out.suffix}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for frame, path in ((result.rows, out), (result.unmatched, unmatched_path)):
-        frame.to_parquet(path, index=False) if path.suffix.lower() == ".parquet" else frame.to_csv(path, index=False)
+    try:
+        write_frame(result.rows, out)
+        write_frame(result.unmatched, unmatched_path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
     click.echo(f"{len(result.rows)} target(s) matched an Oflog metric, {len(result.unmatched)} did not "
                f"({len(data)} metric values loaded, {len(catalogue)} metrics)")
     if not result.rows.empty:

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from pipeline.normalise.years import parse_financial_year
-from pipeline.taxonomy import Taxonomy, classify
+import pandas as pd
+
+from pipeline.normalise.years import fy_starting, parse_financial_year
+from pipeline.taxonomy import Taxonomy, categorise
 
 BY = ("council", "category", "service")
 _TOTAL = re.compile(r"\b(?:total|overall)\b", re.I)
@@ -37,8 +39,6 @@ class Comparison:
 def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years: Sequence[str] = (),
                  taxonomy: Optional[Taxonomy] = None) -> Any:
     """The budget records to compare: one measure, chosen councils and years, totals marked, duplicates resolved."""
-    import pandas as pd
-
     frame = budgets[budgets["measure"] == measure].copy()
     if councils:
         wanted = {c.lower() for c in councils}
@@ -53,9 +53,7 @@ def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years
     own_scope = frame.get("document_scope", pd.Series(None, index=frame.index)).fillna("").str.lower()
     frame["is_total"] = (frame["description"].fillna("").str.contains(_TOTAL) | frame["label"].str.contains(_TOTAL)
                          | (frame["label"].str.lower() == own_scope))
-    mapped = [classify(label, taxonomy) for label in frame["label"]]
-    frame["category"] = [m.category for m in mapped]
-    frame["category_confidence"] = [m.confidence for m in mapped]
+    frame["category"], frame["category_confidence"] = categorise(frame["label"], taxonomy)
     frame = frame.sort_values("document_year").drop_duplicates(
         ["council", "financial_year", "label", "description", "is_total"], keep="last")
     keep = []
@@ -67,8 +65,6 @@ def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years
 
 def _council_year_figures(lines: Any) -> Any:
     """Per council-year: its totals when it has any, else its lines."""
-    import pandas as pd
-
     keep = []
     for _, group in lines.groupby(["council", "financial_year"], sort=False):
         totals = group[group["is_total"]]
@@ -100,7 +96,7 @@ def load_deflator(path: Path) -> dict[str, float]:
 
 def _calendar(text: str) -> Optional[str]:
     m = re.fullmatch(r"\s*((?:19|20)\d{2})\s*", text or "")
-    return f"{m.group(1)}-{(int(m.group(1)) + 1) % 100:02d}" if m else None
+    return fy_starting(int(m.group(1))) if m else None
 
 
 def deflate(lines: Any, deflator: dict[str, float], base: Optional[str] = None) -> tuple[Any, str]:
@@ -126,38 +122,26 @@ def compare(budgets: Any, measure: str = "net_budget", by: str = "council", coun
     base = None
     if deflator is not None and not lines.empty:
         lines, base = deflate(lines, deflator, base_year)
-    if lines.empty:
-        import pandas as pd
-
-        return Comparison(pd.DataFrame(), lines, measure, by, base)
     if by == "council":
-        table = _council_year_figures(lines).pivot_table(index="council", columns="financial_year", values="amount_gbp", aggfunc="sum")
+        figures, columns, rows = _council_year_figures(lines), "financial_year", "council"
     else:
-        rows = "category" if by == "category" else "label"
-        parts = lines[~lines["is_total"]]
-        if parts.empty:
-            import pandas as pd
-
-            return Comparison(pd.DataFrame(), parts, measure, by, base)
-        table = parts.pivot_table(index=rows, columns=["council", "financial_year"], values="amount_gbp", aggfunc="sum")
-        table.index.name = "category" if by == "category" else "service"
+        figures, columns, rows = lines[~lines["is_total"]], ["council", "financial_year"], "category" if by == "category" else "label"
+    if figures.empty:
+        return Comparison(pd.DataFrame(), figures, measure, by, base)
+    table = figures.pivot_table(index=rows, columns=columns, values="amount_gbp", aggfunc="sum")
+    if by == "service":
+        table.index.name = "service"
     return Comparison(table.round(2), lines, measure, by, base)
 
 
 def write(comparison: Comparison, out: Path) -> Path:
     """CSV or Parquet by the file's suffix (Parquet wants flat string column names)."""
+    from pipeline.export import write_frame
+
     table = comparison.table.copy()
-    if hasattr(table.columns, "levels"):
-        table.columns = [" ".join(str(p) for p in c) if isinstance(c, tuple) else str(c) for c in table.columns]
-    table.columns = [str(c) for c in table.columns]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".parquet":
-        table.reset_index().to_parquet(out, index=False)
-    elif out.suffix.lower() in (".csv", ".txt", ""):
-        table.to_csv(out)
-    else:
-        raise ValueError(f"{out}: write .csv or .parquet")
-    return out
+    table.columns = [" ".join(str(p) for p in c) if isinstance(c, tuple) else str(c) for c in table.columns]
+    return write_frame(table.reset_index() if out.suffix.lower() == ".parquet" else table, out,
+                       index=out.suffix.lower() != ".parquet")
 
 
 def chart(comparison: Comparison, out: Path) -> Path:

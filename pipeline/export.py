@@ -36,17 +36,26 @@ def export(store: Store, fmt: str, out: Path) -> list[Path]:
             frame = with_categories(frame, "scope" if kind == "budget" else "name")
         name = "documents" if kind == "document" else table_name(kind)
         path = out / f"{name}.{fmt}"
-        if fmt == "csv":
-            frame.to_csv(path, index=False)
-        else:
-            frame.to_parquet(path, index=False)
-        written.append(path)
+        written.append(write_frame(frame, path))
     return written
 
 
 def with_categories(frame, column: str):
     """Add the service-line category (and its confidence) for cross-council grouping."""
-    from pipeline.taxonomy import classify
+    from pipeline.taxonomy import categorise
 
-    mapped = [classify(v if isinstance(v, str) else None) for v in frame[column]] if column in frame else []
-    return frame.assign(category=[m.category for m in mapped], category_confidence=[m.confidence for m in mapped])
+    categories, confidences = categorise(frame[column]) if column in frame else ([], [])
+    return frame.assign(category=categories, category_confidence=confidences)
+
+
+def write_frame(frame, path: Path, index: bool = False) -> Path:
+    """A table as CSV or Parquet, chosen by the file's suffix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame.to_parquet(path, index=index)
+    elif suffix in (".csv", ".txt", ""):
+        frame.to_csv(path, index=index)
+    else:
+        raise ValueError(f"{path}: write .csv or .parquet")
+    return path

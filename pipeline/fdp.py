@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pipeline.taxonomy import classify
+from pipeline.normalise.years import first_year
+from pipeline.taxonomy import categorise
 
 REVENUE_MEASURES = {"income"}
 FIELDS = [
@@ -57,23 +58,24 @@ def _text(value: Any) -> str | None:
 
 
 def _period(fy: str | None) -> tuple[str | None, str | None]:
-    if not fy or not re.fullmatch(r"\d{4}-\d{2}", fy):
+    """First and last day of a UK financial year (April to March)."""
+    if not isinstance(fy, str) or not re.fullmatch(r"\d{4}-\d{2}", fy):
         return None, None
-    start = int(fy[:4])
+    start = first_year(fy)
     return f"{start}-04-01", f"{start + 1}-03-31"
 
 
 def budget_rows(budgets: Any) -> Any:
     frame = budgets.copy()
-    mapped = [classify(_text(s) or _text(d)) for s, d in zip(frame["scope"], frame["description"])]
+    categories, confidences = categorise(frame["scope"].where(frame["scope"].notna(), frame["description"]))
     periods = [_period(fy) for fy in frame["financial_year"]]
     out = frame.assign(
         fiscal_year=frame["financial_year"],
         fiscal_period_start=[p[0] for p in periods],
         fiscal_period_end=[p[1] for p in periods],
         service=frame["scope"],
-        category=[m.category for m in mapped],
-        category_confidence=[m.confidence for m in mapped],
+        category=categories,
+        category_confidence=confidences,
         direction=["revenue" if m in REVENUE_MEASURES else "expenditure" for m in frame["measure"]],
         phase=[phase(d) for d in frame["description"]],
         amount=frame["amount_gbp"],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Any, Iterable, Optional
 
 UNCLASSIFIED = "unclassified"
 
@@ -40,10 +40,6 @@ def categories() -> tuple[Category, ...]:
     with resources.files("pipeline.data").joinpath("service_taxonomy.csv").open(encoding="utf-8") as fh:
         return tuple(Category(r["category"], r["label"], tuple(k.strip() for k in r["keywords"].split("|") if k.strip()))
                      for r in csv.DictReader(fh))
-
-
-def labels() -> dict[str, str]:
-    return {c.name: c.label for c in categories()} | {UNCLASSIFIED: "Unclassified"}
 
 
 @lru_cache(maxsize=None)
@@ -127,3 +123,9 @@ def default_taxonomy() -> Taxonomy:
 
 def classify(name: Optional[str], taxonomy: Optional[Taxonomy] = None) -> Mapping:
     return (taxonomy or default_taxonomy()).classify(name)
+
+
+def categorise(names: Iterable[Any], taxonomy: Optional[Taxonomy] = None) -> tuple[list[str], list[float]]:
+    """Categories and confidences for a column of names (pandas' NaN and other non-strings count as no name)."""
+    mapped = [classify(n if isinstance(n, str) else None, taxonomy) for n in names]
+    return [m.category for m in mapped], [m.confidence for m in mapped]

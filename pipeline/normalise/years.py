@@ -69,9 +69,13 @@ def first_year(fy: str) -> int:
     return int(fy[:4])
 
 
+def fy_starting(year: int) -> str:
+    """The financial year that starts in April of ``year``: 2023 → ``2023-24``."""
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
 def year_of(fy: Optional[str], offset: int) -> Optional[str]:
     """The financial year ``offset`` years after ``fy``."""
     if not fy:
         return None
-    start = first_year(fy) + offset
-    return f"{start}-{(start + 1) % 100:02d}"
+    return fy_starting(first_year(fy) + offset)
