@@ -260,7 +260,7 @@ def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:
     return clean(m.group(1)) if m else None
 
 
-@register("budgets")
+@register("budgets", requires=("metadata", "services"))
 def extract_budgets(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     for block in doc.blocks:

@@ -57,7 +57,7 @@ def _scope_line(doc: Document, title_blocks: list) -> Optional[str]:
     return after[0] if bare and after and len(after[0].clean.split()) <= 5 else None
 
 
-@register("metadata")
+@register("metadata", requires=())
 def extract_metadata(doc: Document, ctx: Context) -> list[Record]:
     blocks = _title_blocks(doc)
     extra = _scope_line(doc, blocks)

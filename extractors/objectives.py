@@ -218,7 +218,7 @@ def _unit_objective_table(doc: Document, ctx: Context, block: Block) -> list[Obj
     return out
 
 
-@register("objectives")
+@register("objectives", requires=("metadata", "services"))
 def extract_objectives(doc: Document, ctx: Context) -> list[Record]:
     out: list[Objective] = _list_objectives(doc, ctx)
     for block in doc.tables():

@@ -17,7 +17,7 @@ def _count(text: str) -> Optional[int]:
     return int(text) if re.fullmatch(r"\d+", text) else None
 
 
-@register("performance")
+@register("performance", requires=("metadata",))
 def extract_performance(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     for block in doc.tables():

@@ -14,7 +14,7 @@ _NO_RISK = re.compile(r"\b(no|not any)\b[^.]*\brisks?\b|\bno budgets?\b", re.I)
 _CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w*|threat|uncertain\w*|vigilance|paramount)\b", re.I)
 
 
-@register("risks")
+@register("risks", requires=("metadata", "services"))
 def extract_risks(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     for block in doc.blocks:

@@ -61,7 +61,7 @@ def _loose(name: str) -> str:
     return re.sub(r"\s+(?:services?|directorate|department)$", "", strip_unit_suffix(name), flags=re.I)
 
 
-@register("services")
+@register("services", requires=("metadata",))
 def extract_services(doc: Document, ctx: Context) -> list[Record]:
     units = _Units(doc, ctx)
     scope = ctx.scope

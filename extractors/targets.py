@@ -71,7 +71,7 @@ def _table_targets(doc: Document, ctx: Context, block: Block) -> list[Target]:
     return out
 
 
-@register("targets")
+@register("targets", requires=("metadata", "services"))
 def extract_targets(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     for block in doc.tables():

@@ -34,7 +34,7 @@ def _basis_in(text: str) -> Optional[str]:
     return basis_of(m.group(1)) if m else None
 
 
-@register("workforce")
+@register("workforce", requires=("metadata", "services"))
 def extract_workforce(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     for block in doc.blocks:

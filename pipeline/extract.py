@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from extractors import Context, load_builtin
+from extractors import Context, load_builtin, run_order
 from pipeline.document import Document
 from pipeline.ingest import Source, sha256_bytes
 from pipeline.nlp import annotate
@@ -49,20 +49,21 @@ class DocumentResult:
 
 def extract_document(doc: Document, strict: bool = False) -> tuple[list[Record], list[Issue]]:
     """Run the registered extractors over a parsed document."""
-    extractors = load_builtin()
+    extractors = run_order(load_builtin())
     ctx = Context(doc=doc)
     ctx.meta = DocumentMeta(source=doc.source)
     issues: list[Issue] = []
     records: list[Record] = []
     annotated = False
-    for name, fn in extractors.items():
-        if not annotated and name != "metadata":
+    for ex in extractors:
+        name = ex.name
+        if not annotated and ex.requires:
             blocks = [b for b in doc.blocks if b.kind in ("paragraph", "list_item", "heading")]
             for block, nlp_doc in zip(blocks, annotate((b.text for b in blocks), ctx.plan_year)):
                 doc.nlp[block.index] = nlp_doc
             annotated = True
         try:
-            records.extend(fn(doc, ctx))
+            records.extend(ex(doc, ctx))
         except Exception as exc:
             if strict:
                 raise

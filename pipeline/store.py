@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional
 from sqlalchemy import create_engine, delete, func, inspect, or_, select
 from sqlalchemy.engine import Engine
 
-import pipeline
+from pipeline.version import rules_version
 from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.extract import DocumentResult
 from schemas import RECORD_TYPES, DocumentMeta, Provenance, Record
@@ -53,7 +53,7 @@ class Store:
         """True when this exact content is already loaded from this path by this pipeline version."""
         with self.engine.connect() as conn:
             row = conn.execute(select(documents.c.pipeline_version, documents.c.path).where(documents.c.sha256 == sha256)).first()
-        return bool(row and row.pipeline_version == pipeline.__version__ and row.path == path)
+        return bool(row and row.pipeline_version == rules_version() and row.path == path)
 
     def save(self, result: DocumentResult) -> None:
         """Replace everything known about this document (or an older version of the same path) atomically."""
@@ -63,7 +63,7 @@ class Store:
         row = {
             "sha256": result.sha256, "source": result.source, "path": result.path, "status": result.status,
             "issues": [{"code": i.code, "message": i.message, "severity": i.severity} for i in result.issues],
-            "pages": result.pages, "pipeline_version": pipeline.__version__,
+            "pages": result.pages, "pipeline_version": rules_version(),
             "extracted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             **{name: getattr(meta, name) for name in DocumentMeta.field_names()},
             **_register_facts(meta),

@@ -12,6 +12,8 @@ Measure = Literal[
 Comparator = Literal["<", "<=", "=", ">=", ">"]
 Unit = Literal["percent", "days", "gbp", "number"]
 Basis = Literal["employees", "fte", "volunteers", "sessional"]
+# budget / revised / outturn / forecast / proposed: which kind of figure a budget is (RECORDS.md)
+Phase = Literal["budget", "revised", "outturn", "forecast", "proposed"]
 
 
 class Provenance(BaseModel):
@@ -93,6 +95,7 @@ class Budget(Record):
     amount_gbp: float
     description: Optional[str] = None
     as_written: str = ""
+    phase: Optional[Phase] = None
 
 
 class Target(Record):
