@@ -21,7 +21,7 @@ documents = Table(
     Column("pages", Integer),
     Column("pipeline_version", String(32)),
     Column("extracted_at", String(32)),
-    *[Column(name, String(512)) for name in DocumentMeta.field_names()],
+    *[Column(name, Text) for name in DocumentMeta.field_names()],  # titles can be whole run-on pages
     # register facts for cross-council queries
     Column("register_code", String(8)),
     Column("authority_type", String(64)),

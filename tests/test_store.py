@@ -30,13 +30,14 @@ def db_url(request, tmp_path):
 def test_extract_twice_changes_nothing(db_url, tmp_path):
     src = tmp_path / "plans"
     shutil.copytree(CORPUS / "text", src)
+    n = len(list(src.glob("*.txt")))
     first = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv")
-    assert first.failed == 0 and len(first.results) == 5
+    assert first.failed == 0 and len(first.results) == n
     before = snapshot(db_url)
     second = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv")
-    assert len(second.skipped) == 5
+    assert len(second.skipped) == n
     forced = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv", force=True)
-    assert len(forced.results) == 5
+    assert len(forced.results) == n
     assert snapshot(db_url) == before
     assert len(before["budget"]) > 100
 
