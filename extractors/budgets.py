@@ -13,11 +13,13 @@ from typing import Optional
 
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance, section_unit, unit_from_heading
-from pipeline.document import Block, Document, Table
+from pipeline.document import Block, Document
 from pipeline.nlp import spans
-from pipeline.normalise.money import Money, find_money, parse_cell_amount, unit_scale
+from pipeline.normalise.money import Money, find_money
 from pipeline.normalise.text import clean
 from pipeline.normalise.years import find_years
+from pipeline.tables import vocabulary
+from pipeline.tables.view import TableView
 from schemas import Budget, Record
 
 MEASURES = [  # most specific first; the rightmost match before an amount wins
@@ -61,61 +63,41 @@ def _context_measure(text: str) -> Optional[str]:
 # ---------------------------------------------------------------- tables
 
 
-def document_scale(doc: Document) -> int:
-    """The scale a document's money tables declare (used for tables that forget to)."""
-    scales = [unit_scale(b.table.unit) for b in doc.tables() if b.table.unit]
-    return max(set(scales), key=scales.count) if scales else 1
-
-
-def money_table_columns(table: Table, doc: Document) -> list[tuple[int, Optional[str]]]:
-    """(column, financial year) for each money column of a money table; [] if it is not one."""
-    header = table.header
-    if not header or len(table.body) == 0:
+def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
+    """Every money cell of a table: the row says what it is for, the column its year, phase and measure."""
+    money = [c for c in view.columns if c.money]
+    if not money:
         return []
-    context = " ".join(header + [table.caption or ""])
-    if _NOT_MONEY_TABLE.search(" ".join(header)):
-        return []
-    columns = []
-    for i, label in enumerate(header[1:], start=1):
-        years = find_years(label)
-        money_header = bool(re.search(r"£|budget|cost|spend|savings|outturn|estimate", label, re.I))
-        if years or money_header:
-            numeric = sum(1 for row in table.body if parse_cell_amount(row[i].text) is not None)
-            if numeric:
-                columns.append((i, years[0].value if years else None))
-    if not columns:
-        return []
-    if not (table.unit or _MONEY_CONTEXT.search(context)):
-        return []
-    return columns
-
-
-def _table_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
-    table = block.table
-    columns = money_table_columns(table, doc)
-    if not columns:
-        return []
-    scale = unit_scale(table.unit) if table.unit else document_scale(doc)
-    context = " ".join([table.caption or "", heading_words(doc, block.index, 2), " ".join(table.header)])
-    measure = _context_measure(context) or "net_budget"
-    caption_year = (find_years(table.caption or "") or [None])[0]
+    context_measure = _context_measure(" / ".join([view.context, heading_words(doc, view.block.index, 2)]))
     out = []
-    for row in table.body:
-        label = row[0].clean
-        total = bool(re.search(r"\btotal\b", label, re.I))
-        scope = _total_scope(doc, ctx, block, label) if total else label
-        for col, year in columns:
-            money = parse_cell_amount(row[col].text, scale)
-            if money is None:
+    for row in view.data_rows():
+        total = row.role in ("total", "subtotal")
+        scope = (_total_scope(doc, ctx, view.block, row.label) if total and row.role == "total" else row.label) or None
+        row_measure = _row_measure(row)
+        for column in money:
+            amount = view.amount(row, column)
+            if amount is None:
                 continue
+            cell = row.cells[column.index]
             out.append(Budget(
-                source=doc.source, scope=scope or None, measure=measure,
-                financial_year=year or (caption_year.value if caption_year else ctx.plan_year),
-                amount_gbp=money.amount, as_written=row[col].clean,
-                description="total" if total else None,
-                provenance=provenance(row[col]), confidence=0.8 if total else 0.95,
+                source=doc.source, scope=scope,
+                measure=column.measure or row_measure or context_measure or "net_budget",
+                financial_year=column.year or view.year or ctx.plan_year, phase=column.phase,
+                amount_gbp=amount, as_written=cell.clean, description="total" if total else None,
+                provenance=provenance(cell), confidence=round((0.8 if total else 0.95) * row.confidence, 3),
             ))
     return out
+
+
+def _row_measure(row) -> Optional[str]:
+    """A line's measure from its section (``Employees``, ``Income``, ``Funded by``) or its own words."""
+    for text in (row.section or "", row.label):
+        found = vocabulary.last("measure", text)
+        if found in ("income", "staffing", "capital", "savings", "pressures"):
+            return found
+        if vocabulary.first("row", text) == "funding":
+            return "income"
+    return None
 
 
 def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optional[str]:
@@ -260,15 +242,15 @@ def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:
     return clean(m.group(1)) if m else None
 
 
-@register("budgets", requires=("metadata", "services"))
+@register("budgets", requires=("metadata", "services"), version="2")
 def extract_budgets(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
+    views = {id(v.block): v for v in ctx.tables}
     for block in doc.blocks:
         if block.kind == "table":
-            if money_table_columns(block.table, doc):
-                out.extend(_table_budgets(doc, ctx, block))
-            else:
-                out.extend(_cell_budgets(doc, ctx, block))
+            view = views.get(id(block))
+            found = _view_budgets(doc, ctx, view) if view is not None else []
+            out.extend(found or _cell_budgets(doc, ctx, block))
         elif block.kind in ("paragraph", "list_item"):
             out.extend(_prose_budgets(doc, ctx, block))
     return out

@@ -33,6 +33,7 @@ class Context:
     doc: Document
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     services: list[Service] = field(default_factory=list)
+    tables: list = field(default_factory=list)  # pipeline.tables.view.TableView per table, read once before extractors run
 
     @property
     def plan_year(self) -> Optional[str]:

@@ -226,15 +226,13 @@ def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
 
 def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
     """Row labels of a money table are cost centres: units the plan budgets for."""
-    from extractors.budgets import money_table_columns
-
-    for block in doc.tables():
-        if not money_table_columns(block.table, doc):
+    for view in ctx.tables:
+        if not any(c.money for c in view.columns):
             continue
-        for row in block.table.body:
-            label = row[0].clean
+        for row in view.data_rows("data"):
+            label = row.label
             if label and not re.search(r"\btotal\b", label, re.I) and not re.search(r"\d", label):
-                units.add(label, row[0], parent=ctx.scope, confidence=0.7)
+                units.add(label, row.cells[view.label_column], parent=ctx.scope, confidence=0.7)
 
 
 def _mentions(doc: Document, ctx: Context, units: _Units) -> None:

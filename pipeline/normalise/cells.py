@@ -98,5 +98,9 @@ def is_figure(text: str) -> bool:
 
 
 def strip_footnote(label: str) -> str:
-    """``Education (2)`` → ``Education``; ``Defences[1]`` → ``Defences``; ``Theatre*`` → ``Theatre``."""
-    return FOOTNOTE.sub("", label).rstrip()
+    """``Education (2)`` → ``Education``; ``Defences[1]`` → ``Defences``; ``Theatre*`` → ``Theatre``.
+
+    A cell that is nothing but the marker (``(2)``) is a bracketed figure, not a footnote, and stays.
+    """
+    stripped = FOOTNOTE.sub("", label).rstrip()
+    return stripped if stripped.strip(" -–") else label
