@@ -28,6 +28,7 @@ from typing import Optional, Sequence
 from pipeline.document import Cell
 from pipeline.normalise.cells import classify, strip_footnote
 from pipeline.readers.text_settings import TEXT_SETTINGS
+from pipeline.tables import vocabulary
 from pipeline.tables.vocabulary import header_word_share
 
 S = TEXT_SETTINGS
@@ -326,7 +327,8 @@ def _header_bands(header: list[StreamCell]) -> tuple[Optional[StreamCell], list[
     """
     if not header:
         return None, [], []
-    label_head = header[0] if _untyped(header[0]) and len(header) > 1 else None
+    heads_labels = _untyped(header[0]) or vocabulary.first("column", header[0].text) == "item"
+    label_head = header[0] if heads_labels and len(header) > 1 else None
     rest = header[1:] if label_head else header
     text_heads = [c for c in rest if _untyped(c)]
     return label_head, text_heads, _bands([c for c in rest if not _untyped(c)])

@@ -34,6 +34,7 @@ FIGURE_ROLES = ("figure", "target", "actual", "baseline", "comparison", "workfor
 _MONEY_WORDS = re.compile(r"£|\bbudget|\bcost|\bspend|\bexpenditure|\bincome|\bsavings?\b|\bpressures?\b|\bgrowth\b|"
                           r"\bnet\b|\bgross\b|\boutturn|\bestimates?\b|\bcapital\b|\brevenue\b|\bfunding\b|\bgrant\b|\bcash limit", re.I)
 _NOT_MONEY = re.compile(r"\b(?:fte|ftes|head ?count|posts|%|per ?cent|percentage|number of|no\. of|days|weeks|hours)\b", re.I)
+_INDICATOR_HEAD = re.compile(r"\b(?:measures?|indicators?|kpis?|pis?|description|metric)\b", re.I)
 _NOTE_ROW = re.compile(r"^(?:notes?\b|source\b|\*|†|\(?[a-z]\)\s)", re.I)
 
 
@@ -107,6 +108,14 @@ class TableView:
             return None
         scale = parsed.scale if parsed.scale != 1 else column.scale
         return round(parsed.value * scale, 6)
+
+    @property
+    def indicator_column(self) -> int:
+        """The column naming what is measured: one headed Measure/Indicator/KPI/Description, else the label column."""
+        for column in self.columns:
+            if column.index != self.ref_column and _INDICATOR_HEAD.search(column.label) and column.kind in ("text", "empty"):
+                return column.index
+        return self.label_column
 
     def columns_with(self, *roles: str) -> list[Column]:
         return [c for c in self.columns if c.role in roles]
@@ -271,8 +280,10 @@ def _scale(view: TableView, doc: Document, block: Block) -> None:
     """Money columns and their scale: the column's unit, else the table's, else the sentence before it."""
     table_unit = view.table.unit or _unit_in(view.context)
     for column in view.columns:
-        if column.kind != "count" or column.role not in ("figure",):
+        if column.kind != "count" or column.role not in ("figure", "actual", "baseline"):
             continue
+        if column.role != "figure" and not (column.unit or table_unit or _cells_have_pounds(view, column)):
+            continue  # an Actual or Baseline column is money only when a unit or £ says so; else it is a KPI's value
         header_money = bool(_MONEY_WORDS.search(column.label)) and not _NOT_MONEY.search(column.label)
         context_money = bool(table_unit or _MONEY_WORDS.search(view.context))
         cells_money = _cells_have_pounds(view, column)
