@@ -68,7 +68,7 @@ def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
     money = [c for c in view.columns if c.money]
     if not money:
         return []
-    context_measure = _context_measure(" / ".join([view.context, heading_words(doc, view.block.index, 2)]))
+    context_measure = _context_measure(" / ".join([view.context, heading_words(doc, view.block.index, 2), ctx.meta.title or ""]))
     out = []
     for row in view.data_rows():
         total = row.role in ("total", "subtotal")

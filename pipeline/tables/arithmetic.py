@@ -40,17 +40,19 @@ def _values(view: "TableView", row: "Row", columns) -> dict[int, tuple[float, in
     return out
 
 
-def _groups(view: "TableView") -> Iterator[tuple[list["Row"], "Row"]]:
-    """(lines, the row after them) for every total or sub-total row."""
-    lines: list[Row] = []
+def _groups(view: "TableView") -> Iterator[tuple[list[list["Row"]], "Row"]]:
+    """For every total or sub-total row: the ways its lines may run (since the last section; since the last total)."""
+    in_section: list[Row] = []
+    since_total: list[Row] = []
     for row in view.rows:
         if row.role == "section":
-            lines = []
+            in_section = []
         elif row.role in ("total", "subtotal"):
-            yield lines, row
-            lines = []
+            yield [in_section, since_total], row
+            in_section, since_total = [], []
         elif row.role == "data":
-            lines.append(row)
+            in_section.append(row)
+            since_total.append(row)
 
 
 def _sums_to(view: "TableView", lines: list["Row"], total: "Row", columns) -> Optional[bool]:
@@ -97,9 +99,10 @@ def check_totals(view: "TableView") -> list[tuple[str, str]]:
     """Issues for stated totals their lines do not reach; those rows' confidence drops."""
     issues = []
     columns = _figure_columns(view)
-    for lines, total in _groups(view):
-        verdict = _sums_to(view, lines, total, columns)
-        if verdict is False:
+    for candidates, total in _groups(view):
+        verdicts = [_sums_to(view, lines, total, columns) for lines in candidates]
+        lines = candidates[-1]
+        if False in verdicts and True not in verdicts:
             total.confidence = 0.6
             for line in lines:
                 line.confidence = min(line.confidence, 0.8)

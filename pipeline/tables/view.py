@@ -26,7 +26,7 @@ from typing import Iterator, Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.cells import CellValue, classify, strip_footnote
 from pipeline.normalise.money import UNIT_PATTERN, unit_scale
-from pipeline.normalise.years import find_years
+from pipeline.normalise.years import find_years, year_of
 from pipeline.tables import vocabulary
 from pipeline.tables.arithmetic import check_totals, find_subtotals
 
@@ -192,6 +192,9 @@ def _column(table: Table, i: int) -> Column:
     role = vocabulary.first("column", label)
     if role == "workforce" and column.unit:
         role = None  # "Staffing (FTEs)" over a £'000 column: the unit says money
+    if role == "carried":
+        column.year = year_of(column.year, 1)  # "2004/05 Slippage": money from 2004/05 spent in the next year
+        role = None
     column.role = role or "text"
     return column
 
@@ -223,6 +226,24 @@ def _label_and_ref(table: Table, columns: list[Column]) -> tuple[int, Optional[i
     return 0, ref
 
 
+_LEADING_REF = re.compile(r"^(?P<ref>\d{1,3}[a-z]?)\.?\s+(?=\S)|^(?P<code>[A-Z]{0,3}\d{3,6})(?=[A-Z][a-z])")
+
+
+_GLUED_WORDS = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
+
+
+def split_label(text: str) -> tuple[Optional[str], str]:
+    """``14 Denny Beck Bridge`` → (``14``, ``Denny Beck Bridge``); ``00101Salaries`` → (``00101``, ``Salaries``).
+
+    Words a PDF ran together are parted again: ``TotalExpenditure`` → ``Total Expenditure``.
+    """
+    text = _GLUED_WORDS.sub(" ", text)
+    m = _LEADING_REF.match(text)
+    if not m:
+        return None, text
+    return m.group("ref") or m.group("code"), text[m.end():].strip()
+
+
 def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
     header = [c.clean.lower() for c in table.rows[0]] if table.header_rows else None
     rows: list[Row] = []
@@ -231,8 +252,8 @@ def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
     for k, cells in enumerate(body):
         index = table.header_rows + k
         label_cell = cells[label_col] if label_col < len(cells) else cells[0]
-        label = strip_footnote(label_cell.clean)
-        row = Row(index=index, cells=cells, label=label)
+        ref, label = split_label(strip_footnote(label_cell.clean)) if ref_col is None else (None, strip_footnote(label_cell.clean))
+        row = Row(index=index, cells=cells, label=label, ref=ref)
         if ref_col is not None and ref_col < len(cells):
             row.ref = cells[ref_col].clean.rstrip(".") or None
         others = [c for i, c in enumerate(cells) if i not in (label_col, ref_col) and c.text.strip()]
