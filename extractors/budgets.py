@@ -100,6 +100,9 @@ def _row_measure(row) -> Optional[str]:
     return None
 
 
+_FINANCE_HEADING = re.compile(r"^(?:budgets?|budget position|finance|financial (?:information|summary|resources)|resources)$", re.I)
+
+
 def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optional[str]:
     named = re.sub(r"\btotals?\b", "", label, flags=re.I).strip(" :-")
     if named:
@@ -108,6 +111,8 @@ def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optio
         unit = unit_from_heading(heading.text)
         if unit:
             return unit
+        if _FINANCE_HEADING.match(heading.clean):
+            break  # "Budgets": the plan's own budget, not a section's
     return ctx.scope
 
 
@@ -220,7 +225,8 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
                 measure = context_measure
             elif measure in (None, "net_budget", "other") and context_measure:
                 measure = context_measure
-            scope = (_subject_unit(sentence, ctx) or (ctx.known_unit(paragraph_unit) if paragraph_unit else None)
+            scope = (_subject_unit(sentence, ctx) or amount_subject(sentence, amounts, k, ctx)
+                     or (ctx.known_unit(paragraph_unit) if paragraph_unit else None)
                      or section_unit(doc, block.index, ctx))
             description = _description(sentence, money, block.kind == "list_item")
             out.append(Budget(
@@ -230,6 +236,66 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
                 provenance=provenance(block, block.start + s, block.start + e, doc), confidence=0.85,
             ))
     return out
+
+
+_CLAUSE_START = re.compile(r"(?:^|[,;:(]|\b(?:that|which|where|whereas|while|but|and the|with|including|plus)\b)\s*", re.I)
+_CONNECTOR = re.compile(r"\s*(?:of|at|totalling|amounting to|is|are|was|were|will be|of around|of about|:|–|-|=)?\s*$", re.I)
+_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:funded by|from|for|towards|on|to fund|to support|in respect of)\s+(?P<np>(?:the\s+)?[A-Z][\w'’&/-]*(?:\s+(?:and|&|of|for|the)?\s*[A-Z][\w'’&/-]*)*)")
+_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
+_YEAR_PHRASE = re.compile(r"\s*\b(?:for|in|during|of)\s+(?:the\s+)?(?:financial\s+year\s+)?(?:FY\s?)?(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\b", re.I)
+_GENERIC_SUBJECT = re.compile(
+    r"^(?:it|this|which|these|total|amount|sum|figure|budget|budgets|savings?|costs?|spend|spending|expenditure|income|"
+    r"investment|funding|provision|allocation|pressures?|growth|reduction|increase|additional|further|overall|net|gross|"
+    r"revenue|capital|approximately|around|about|over|some|up|to|and|of|a|an|the|further\s\w+|\s)+$", re.I)
+
+
+_UNIT_HEAD = re.compile(r"\b(?:department|directorate|services?|committee|team|unit|office|division|partnership|"
+                        r"account|fund|grant|reserves?|rate|programme|board|authority|council)$", re.I)
+_VERBISH = re.compile(r"^.*\b(?:includes?|including|totals?|totalling|will|would|is|are|was|were|has|have|had|make|makes|"
+                      r"made|achieve[sd]?|achievable|provides?|represents?|gives?|brings?|be|been)\b\s*", re.I)
+
+
+def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Context] = None) -> Optional[str]:
+    """The unit or fund one amount in a sentence belongs to: ``the cash limit for the X Committee of £N`` → X.
+
+    Every amount gets its own subject when the words around it name one: the
+    noun phrase just before it (after ``of``/``is``, years and determiners
+    taken off), or ``… for X``/``… through X`` inside that phrase, or ``£N
+    funded by X`` after it.  The phrase must name a unit, a committee, a
+    fund or a grant (``… Department``, ``… Committee``, ``district rate``) or
+    a unit the plan names; otherwise (``savings``, ``staffing reductions``)
+    the amount belongs to its paragraph's unit.
+    """
+    money = amounts[k]
+    start = amounts[k - 1].end if k else 0
+    before = _CONNECTOR.sub("", _YEAR_PHRASE.sub("", sentence[start: money.start]))
+    clause = list(_CLAUSE_START.finditer(before))
+    np = _VERBISH.sub("", (before[clause[-1].end():] if clause else before).strip(" ."))
+    for candidate in _candidates(np):
+        if _names_unit(candidate, ctx):
+            return candidate
+    after = _AFTER.match(sentence[money.end: amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)])
+    if after:
+        candidate = _DETERMINERS.sub("", after.group("np")).strip()
+        if _names_unit(candidate, ctx) or candidate[:1].isupper():
+            return candidate
+    return None
+
+
+def _candidates(np: str) -> list[str]:
+    """The phrase itself, and what follows its last ``for``/``through``/``by``."""
+    out = []
+    m = re.search(r"\b(?:for|through|by|from|within)\s+(?!\d)(?P<x>[^,;]+)$", np, re.I)
+    if m:
+        out.append(m.group("x"))
+    out.append(np)
+    return [_DETERMINERS.sub("", _DETERMINERS.sub("", c.strip())).strip(" .:-–•·") for c in out if c.strip()]
+
+
+def _names_unit(candidate: str, ctx: Optional[Context]) -> bool:
+    if not candidate or len(candidate.split()) > 10 or _GENERIC_SUBJECT.match(candidate):
+        return False
+    return bool(_UNIT_HEAD.search(candidate)) or (ctx is not None and ctx.known_unit(candidate) is not None)
 
 
 def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:

@@ -227,11 +227,14 @@ def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
 def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
     """Row labels of a money table are cost centres: units the plan budgets for."""
     for view in ctx.tables:
-        if not any(c.money for c in view.columns):
-            continue
+        year_columns = [c for c in view.columns if c.money and c.year]
+        if len(year_columns) < 2 or re.search(r"\bcapital\b", view.context + " " + (ctx.meta.title or ""), re.I):
+            continue  # a year-by-year revenue table's lines are units; a capital programme's are schemes
         for row in view.data_rows("data"):
             label = row.label
-            if label and not re.search(r"\btotal\b", label, re.I) and not re.search(r"\d", label):
+            if row.ref or not label:
+                continue  # a ledger line (00101 Salaries) is an account, not a unit
+            if not re.search(r"\btotal\b", label, re.I) and not re.search(r"\d", label):
                 units.add(label, row.cells[view.label_column], parent=ctx.scope, confidence=0.7)
 
 

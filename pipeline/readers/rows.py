@@ -250,8 +250,8 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
         if line.blank or _rule_line(line.stripped):
             k += 1
             continue
-        if "\t" in line.text.strip() or "|" in line.text:
-            break
+        if "\t" in line.text.strip() or "|" in line.text or _BULLETED.match(line.stripped):
+            break  # other table forms; a bulleted list is a list even when its items end in amounts
         found = figure_row(line.text, columns or None)
         if found is None:
             if len(line.stripped) > 120 or not (rows or header_lines):
@@ -283,6 +283,9 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
     header = _header_cells(lines, header_lines, columns)
     body = [_row_cells(lines[k], r, columns) for k, r in rows]
     return RowsTable(header=header, rows=body, next_line=end, before=[])
+
+
+_BULLETED = re.compile(r"^(?:[•·▪◦●○■□➢►–—*]|\d{1,2}[.)]\s|\(?[a-z]\)\s)")
 
 
 def _rule_line(stripped: str) -> bool:
