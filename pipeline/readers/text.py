@@ -20,7 +20,7 @@ from typing import Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
-from pipeline.readers import rows, streams
+from pipeline.readers import rows, runon, streams
 from pipeline.readers.errors import ReadError
 
 
@@ -156,6 +156,9 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             i = _read_anchored(lines, i, blocks, text)
         elif _spaced_table_ahead(lines, i):
             i = _read_spaced(lines, i, blocks, text)
+        elif (flat := runon.read(line.text, line.start)) is not None:
+            blocks.extend(runon.blocks(flat, line.text, line.start))
+            i += 1
         elif i >= no_stream_before and streams.is_stream_line(line.stripped):
             j = _read_stream(lines, i, blocks, text)
             if j is None:

@@ -157,6 +157,7 @@ def read_table(doc: Document, block: Block) -> TableView:
     view.rows = _rows(table, view.label_column, view.ref_column)
     _column_kinds(view)
     _scale(view, doc, block)
+    _kpi_rows_are_not_totals(view)
     find_subtotals(view)
     view.issues.extend(check_totals(view))
     return view
@@ -312,6 +313,15 @@ def _scale(view: TableView, doc: Document, block: Block) -> None:
             column.kind = "money"
             if not column.unit and table_unit and not cells_money:
                 column.unit, column.scale = table_unit, unit_scale(table_unit)
+
+
+def _kpi_rows_are_not_totals(view: TableView) -> None:
+    """``Total attendances at leisure centres`` in a KPI table names an indicator, not a sum of the rows above."""
+    if any(c.money for c in view.columns):
+        return
+    for row in view.rows:
+        if row.role == "total" and len(row.label.split()) > 3:
+            row.role = "data"
 
 
 def _unit_in(text: str) -> Optional[str]:
