@@ -7,7 +7,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, provenance
 from pipeline.document import Document
-from pipeline.normalise.targets import COMPARATOR_PATTERN, find_targets, parse_target
+from pipeline.normalise.targets import COMPARATOR_PATTERN, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
 from pipeline.normalise.cells import strip_footnote
 from pipeline.tables.view import TableView
@@ -44,6 +44,9 @@ def _view_targets(doc: Document, ctx: Context, view: TableView) -> list[Target]:
 
 def _cell_targets(doc: Document, ctx: Context, view: TableView, row, column, indicator: str) -> list[Target]:
     cell = row.cells[column.index]
+    several = cell_figures(cell.text, _row_figures(view, row, column))
+    if len(several) >= 2:
+        return _several_targets(doc, ctx, view, row, column, indicator, several)
     target_text = clean(cell.text) or None
     found = find_targets(target_text or "")
     if not found and target_text and not parse_target(target_text).info_only:
@@ -59,6 +62,39 @@ def _cell_targets(doc: Document, ctx: Context, view: TableView, row, column, ind
         ref=row.ref, provenance=provenance(label_cell, label_cell.start, max(label_cell.end, cell.end), doc),
         confidence=0.9 if k == 0 else 0.7,
     ) for k, tv in enumerate(values)]
+
+
+def _row_figures(view: TableView, row, column) -> tuple[float, ...]:
+    """The row's other single figures: what a figure run together with another is judged against."""
+    out = []
+    for other in view.columns:
+        if other.index != column.index and other.index != view.ref_column:
+            parsed = view.value(row, other)
+            if parsed is not None:
+                out.append(abs(parsed.value))
+    return tuple(out)
+
+
+def _several_targets(doc: Document, ctx: Context, view: TableView, row, column, indicator: str, figures) -> list[Target]:
+    """A cell with an earlier and an amended figure (``470 / 201.3A``): the amended one is the target.
+
+    Without an ``A`` marker the last figure is taken as current; the others
+    are kept with lower confidence, and a repeated figure once.
+    """
+    cell = row.cells[column.index]
+    current = next((f for f in reversed(figures) if f.amended), figures[-1])
+    seen, out = set(), []
+    for figure in sorted(figures, key=lambda f: f is not current):
+        if figure.value in seen:
+            continue
+        seen.add(figure.value)
+        out.append(Target(
+            source=doc.source, indicator=indicator, target_text=clean(cell.text[figure.start:figure.end]), comparator="=",
+            value=figure.value, unit=figure.unit, financial_year=column.year or view.year or ctx.plan_year,
+            service=ctx.scope, ref=row.ref, confidence=0.85 if figure is current else 0.5,
+            provenance=provenance(cell, cell.start + figure.start, cell.start + figure.end, doc),
+        ))
+    return out
 
 
 def _is_unit(ctx: Context, name) -> bool:

@@ -20,7 +20,7 @@ from typing import Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
-from pipeline.readers import rows, runon, streams
+from pipeline.readers import delimited, rows, runon, streams
 from pipeline.readers.errors import ReadError
 
 
@@ -149,6 +149,10 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             i = _read_cell_table(lines, i, blocks, text)
         elif _is_tsv(line):
             i = _read_tsv(lines, i, blocks, text)
+        elif (stop := delimited.region(lines, i)) > i and (slashed := delimited.read(lines, i, stop, text)) is not None:
+            grid = delimited.square(slashed.header, slashed.rows)
+            blocks.append(_table_block(grid, text, len(slashed.header)))
+            i = stop
         elif (found := rows.read(lines, i)) is not None:
             blocks.append(_table_block(found.header + found.rows, text, len(found.header)))
             i = found.next_line
