@@ -75,6 +75,12 @@ def header_columns(text: str) -> list[tuple[int, int]]:
     hits = vocabulary.hits("column", text)
     if len(hits) < 2:
         return []
+    # the header is the stretch of column words just before the first row, not words scattered through prose
+    while hits and (len(text[hits[0].start:].split()) > S.runon_header_max_words
+                    or vocabulary.header_word_share(text[hits[0].start:]) < S.runon_header_word_share):
+        hits = hits[1:]
+    if len(hits) < 2:
+        return []
     starts = [h.start for h in hits]
     out = []
     for k, s in enumerate(starts):

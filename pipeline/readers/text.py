@@ -378,6 +378,7 @@ def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
 
 def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
     rows = []
+    first = i
     while i < len(lines) and not lines[i].blank and _SPACED.search(lines[i].stripped):
         line = lines[i]
         cells, pos = [], line.start
@@ -385,8 +386,24 @@ def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> i
             cells.append(_cell(text, pos + m.start(), pos + m.end()))
         rows.append(cells)
         i += 1
-    blocks.append(_table_block(rows, text))
+    header = _single_spaced_header(lines, first, blocks, text, max(len(r) for r in rows))
+    if header is not None:
+        rows.insert(0, header)
+    blocks.append(_table_block(rows, text, 1 if header is not None else None))
     return i
+
+
+def _single_spaced_header(lines: list[Line], first: int, blocks: list[Block], text: str, width: int) -> Optional[list[Cell]]:
+    """``We will... Success measure Baseline Target`` just above double-spaced rows: column words, one per column."""
+    if first == 0 or lines[first - 1].blank or not blocks or blocks[-1].start != lines[first - 1].start + (
+            len(lines[first - 1].text) - len(lines[first - 1].text.lstrip(" \t\xa0"))):
+        return None
+    line = lines[first - 1]
+    spans = runon.header_columns(line.text)
+    if len(spans) != width:
+        return None
+    blocks.pop()
+    return [_cell(text, line.start + s, line.start + e) for s, e in spans]
 
 
 # ---------------------------------------------------------------- repairs

@@ -80,6 +80,6 @@ def header_word_share(text: str) -> float:
     spans = [(h.start, h.end) for role in ROLES for h in hits(role, text)]
     spans += [(m.start(), m.end()) for m in FY_PATTERN.finditer(text)]
     spans += [(m.start(), m.end()) for m in UNIT_PATTERN.finditer(text)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years)\b|£+", text, re.I)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years|name|no\.?)\b|£+", text, re.I)]
     covered = sum(1 for w in words if any(s <= w.start() and w.end() <= e for s, e in spans))
     return covered / len(words)
