@@ -75,3 +75,9 @@ def test_slash_delimited_cells_two_line_header_and_right_aligned_short_rows():
     assert [c.text for c in t.body[1]] == ["The number of benefit claimants visited per 1, 000 caseload.", "76a",
                                            "166.68", "330", "400201.3A", "470\n201.3A", "N/A"]
     assert [c.text for c in t.body[2]][1:] == ["78a", "65 days", "52 days", "45 days\n28 days A", "41.5 days", "36 days"]
+
+
+def test_a_contents_page_with_page_numbers_is_not_a_table():
+    doc = read_text("t.txt", b"Service Plan 2019/2020\n\nKey aims\n\nScene setting 4\n\nOverview 6\n\nService performance 10\n")
+    assert not list(doc.tables())
+    assert doc.blocks[0].clean == "Service Plan 2019/2020"
