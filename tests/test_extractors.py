@@ -155,3 +155,16 @@ def test_a_driver_statement_names_its_indicator_after_the_figure():
 
 def test_figures_in_prose_without_target_words_around_are_not_targets():
     assert _targets("Our year\n\nWe answered 90% of calls and processed claims in 12 days.\n") == []
+
+
+def test_budget_phase_from_the_column_and_from_the_sentence():
+    from pipeline.extract import extract_document
+    from pipeline.readers.text import read_text
+
+    text = ("Parks Service Plan 2024/25\n\nBudget (£000)\n\nService\tOriginal 2024/25\tRevised 2024/25\tActual 2023/24\n"
+            "Parks\t1,200\t1,250\t1,100\n\nThe revised budget for 2024/25 is £1.25m against an outturn of £1.1m in 2023/24.\n")
+    records, _ = extract_document(read_text("t.txt", text.encode()))
+    phases = {(r.amount_gbp, r.phase) for r in records if r.type == "budget"}
+    assert {(1_200_000, "budget"), (1_250_000, "revised"), (1_100_000, "outturn")} <= phases
+    prose = [r for r in records if r.type == "budget" and r.provenance.text.startswith("The revised")]
+    assert [(r.amount_gbp, r.phase, r.financial_year) for r in prose] == [(1_250_000, "revised", "2024-25"), (1_100_000, "outturn", "2023-24")]
