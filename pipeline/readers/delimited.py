@@ -35,7 +35,13 @@ def is_delimited_line(text: str) -> bool:
 
 
 def region(lines: Sequence, i: int) -> int:
-    """The end of a run of lines that reads as a slash-delimited table starting at ``i`` (``i`` if none)."""
+    """The end of a run of lines that reads as a slash-delimited table starting at ``i`` (``i`` if none).
+
+    Only a line that holds or is followed by a separator can start one, which
+    keeps the reader linear on long stretches of prose.
+    """
+    if not (is_delimited_line(lines[i].text) or (i + 1 < len(lines) and lines[i + 1].text.lstrip().startswith("/"))):
+        return i
     k, separators = i, 0
     while k < len(lines) and not lines[k].blank:
         separators += len(_SEPARATOR.findall(lines[k].text.strip()))
