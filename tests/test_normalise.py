@@ -116,3 +116,10 @@ def test_target_cells_with_an_earlier_and_an_amended_figure():
     assert figs("400201.3A", (166.68, 330, 470)) == [(400.0, "number", False), (201.3, "number", True)]
     assert figs("400201.3") == [(400201.3, "number", False)]  # nothing to judge it against: one figure
     assert figs("To be deleted") == [] and figs("within 5 days") == []
+
+
+def test_money_in_words():
+    from pipeline.normalise.money import find_money
+
+    found = [(m.amount, m.as_written) for m in find_money("Savings of half a million pounds, £2.5 million and two million pounds.")]
+    assert found == [(500_000, "half a million pounds"), (2_500_000, "£2.5 million"), (2_000_000, "two million pounds")]
