@@ -1,0 +1,1 @@
+"""Static review site (placeholder while it is written)."""
