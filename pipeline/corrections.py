@@ -284,7 +284,7 @@ class _Resolver:
             action = "delete"
         if action not in ("delete", "set", "add"):
             raise CorrectionError(f"action must be delete, set or add (got {row.get('action')!r})")
-        if row.get("record_id"):
+        if row.get("record_id") and not (row.get("record_key") or row.get("key")):  # a key outlives an id
             sha, kind, key, occurrence, record = self._by_id(str(row["record_id"]))
         else:
             sha, kind = self._document(row), self._kind(row)
@@ -340,14 +340,7 @@ class _Resolver:
 
     def rows(self, sha: str, kind: str) -> list[dict]:
         if (sha, kind) not in self._rows:
-            from sqlalchemy import select
-
-            from schemas.tables import RECORD_TABLES
-
-            table = RECORD_TABLES[kind]
-            with self.store.engine.connect() as conn:
-                self._rows[(sha, kind)] = [dict(r._mapping) for r in conn.execute(
-                    select(table).where(table.c.document_sha256 == sha).order_by(table.c.ordinal))]
+            self._rows[(sha, kind)] = self.store.rows(kind, sha)
         return self._rows[(sha, kind)]
 
     def _record(self, sha: str, kind: str, key: dict, occurrence: int) -> dict:

@@ -154,6 +154,13 @@ class Store:
         frame = pd.read_sql(query, self.engine)
         return corrector.frame(kind, frame, self.frame("document")) if corrector is not None else frame
 
+    def rows(self, kind: str, sha256: str) -> list[dict]:
+        """One document's rows of one record type, as stored, in extraction order."""
+        table = RECORD_TABLES[kind]
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(table).where(table.c.document_sha256 == sha256).order_by(table.c.ordinal))]
+
     def record_keys(self, kind: str) -> list[dict]:
         """Each record's document, ordinal and natural-key fields, in document order (what corrections are matched on)."""
         table = RECORD_TABLES[kind]
