@@ -139,7 +139,7 @@ class Corrector:
             if row.get("added"):
                 row.update({col: docs[row["document_sha256"]].get(src) for col, src in joined.items()})
         out = pd.DataFrame(parts, columns=list(frame.columns) + ["corrected", "correction"])
-        out["corrected"] = out["corrected"].fillna(False).astype(bool)
+        out["corrected"] = out["corrected"].eq(True)
         return out
 
 

@@ -20,7 +20,7 @@ Action = Literal["delete", "set", "add"]
 
 
 class Correction(BaseModel):
-    id: str = ""  # a hash of what the correction says (not when), so loading a file twice adds nothing
+    id: str = ""  # a hash of what the correction changes (not who, why or when): loading it twice adds nothing
     document_sha256: str
     source: Optional[str] = None  # the file name, for people reading the table
     record_type: str
@@ -38,6 +38,5 @@ class Correction(BaseModel):
             self.id = self.content_id()
 
     def content_id(self) -> str:
-        what = [self.document_sha256, self.record_type, self.record_key, self.occurrence, self.action, self.field,
-                self.value, self.author, self.reason]
+        what = [self.document_sha256, self.record_type, self.record_key, self.occurrence, self.action, self.field, self.value]
         return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:20]

@@ -25,8 +25,7 @@ from typing import Any, Callable, Literal, Optional, get_args, get_origin
 
 from pipeline.corrections import Corrector, key_of, keyed, status
 from pipeline.review import html
-from pipeline.review.layout import (Placement, ensure_words, load_layout, place_in_text, place_on_pages,
-                                    save_layout)
+from pipeline.review.layout import Placement, load_layout, place_in_text, place_on_pages
 from pipeline.review.pages import image_name, render_pages
 from pipeline.review.settings import ReviewSettings
 from schemas import RECORD_TYPES
@@ -219,9 +218,6 @@ def _pdf(doc: dict, raw: bytes, path: Path, out: Path, name: str, records: list[
     layout = load_layout(path, raw, needs_ocr, settings, cache)
     rows = [{"page": r.get("p"), "char_start": r.get("s"), "char_end": r.get("e"), "snippet": r.get("sn")} for r in records]
     placements = place_on_pages(layout, rows, settings)
-    if any(p.how == "unplaced" and r.get("sn") for p, r in zip(placements, records)) and ensure_words(layout, raw, settings):
-        save_layout(layout, cache)  # spans that moved are found again by their words
-        placements = place_on_pages(layout, rows, settings)
     sizes = layout.sizes
     for rec, placed in zip(records, placements):
         _note_placement(rec, placed)

@@ -32,11 +32,17 @@ from pipeline.review.settings import ReviewSettings
 
 BBox = tuple[float, float, float, float]
 _TOKEN = re.compile(r"[a-z0-9]+")
+_DIGIT_LOOKALIKES = str.maketrans("oilsz", "01152")  # OCR's usual misreads inside a figure
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case letter/digit runs: "£1,000" and "1000" are the same token, punctuation never matters."""
-    return _TOKEN.findall((text or "").lower().replace(",", ""))
+    """Lower-case letter/digit runs: "£1,000" and "1000" are the same token, punctuation never matters.
+
+    In a token holding a digit, letters OCR confuses with digits are read as
+    digits ("1,2O0" is 1200).
+    """
+    found = _TOKEN.findall((text or "").lower().replace(",", ""))
+    return [t.translate(_DIGIT_LOOKALIKES) if any(c.isdigit() for c in t) else t for t in found]
 
 
 def same_words(a: str, b: str) -> bool:
@@ -250,8 +256,8 @@ def _read_layout(path: Path, data: bytes, needs_ocr: bool, settings: ReviewSetti
             needs_ocr = True
         else:
             layout.pieces, layout.text = reader_pieces(doc), doc.text
-    if needs_ocr:
-        layout.words, layout.ocr = page_words(data, settings, allow_ocr=True)
+    # words box a figure inside a sentence or cell (text layer), or find records on OCR'd pages
+    layout.words, layout.ocr = page_words(data, settings, allow_ocr=needs_ocr)
     return layout
 
 
@@ -288,12 +294,27 @@ def place_on_pages(layout: PdfLayout, records: list[dict], settings: ReviewSetti
         start, end, page, snippet = row.get("char_start"), row.get("char_end"), row.get("page"), row.get("snippet") or ""
         if index is not None and start is not None and end is not None and (
                 not snippet or layout.text is None or same_words(layout.text[start:end], snippet)):
-            rects = index.rects(start, end, page)
+            rects = _within_piece(layout, index, start, end, page, snippet, settings) or index.rects(start, end, page)
             if rects:
                 out.append(Placement("exact", (start, end), rects))
                 continue
         out.append(_located(layout, page, snippet, cursor, settings))
     return out
+
+
+def _within_piece(layout: PdfLayout, index: PieceIndex, start: int, end: int, page: Optional[int], snippet: str,
+                  settings: ReviewSettings) -> list[tuple[int, float, float, float, float]]:
+    """A record that is a small part of one cell or paragraph (a figure in a sentence): boxed at its own words."""
+    pieces = [p for p in index.overlapping(start, end) if page is None or p.page == page]
+    if len(pieces) != 1 or not snippet:
+        return []
+    piece = pieces[0]
+    if end - start >= settings.refine_below * (piece.end - piece.start) or piece.page not in layout.words:
+        return []
+    x0, top, x1, bottom = piece.bbox
+    inside = [w for w in layout.words[piece.page] if x0 - 1 <= (w[1] + w[3]) / 2 <= x1 + 1 and top - 1 <= (w[2] + w[4]) / 2 <= bottom + 1]
+    found = locate(snippet, inside, 0, settings)
+    return [(piece.page, *box) for box in found[1]] if found else []
 
 
 def _located(layout: PdfLayout, page: Optional[int], snippet: str, cursor: dict[int, int], settings: ReviewSettings) -> Placement:
@@ -309,9 +330,3 @@ def _located(layout: PdfLayout, page: Optional[int], snippet: str, cursor: dict[
     return Placement("located", None, [(page, *b) for b in boxes])
 
 
-def ensure_words(layout: PdfLayout, data: bytes, settings: ReviewSettings) -> bool:
-    """Load text-layer words for locating records whose span no longer matches the reader's text; True if loaded."""
-    if layout.words:
-        return False
-    layout.words, _ = page_words(data, settings, allow_ocr=False)
-    return True

@@ -13,6 +13,8 @@ class ReviewSettings:
     # page images: pixels per PDF point (1.5 = 108 dpi, readable, ~50-120 KB a page as WebP)
     image_scale: float = 1.5
     image_quality: int = 60
+    # a record covering less than this share of its table cell or paragraph is boxed at its own words
+    refine_below: float = 0.8
     # locating a record's words on an OCR'd page (see layout.locate)
     ocr_resolution: int = 150
     ocr_min_confidence: float = 30
