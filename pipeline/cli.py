@@ -364,6 +364,25 @@ def correct(files, db, author, reason, show, out) -> None:
 
 
 @main.command()
+@click.option("--db", default=None, help="The SQLite store (Datasette serves SQLite files). Default: " + DEFAULT_DB)
+def datasette(db: str | None) -> None:
+    """Write Datasette metadata (labels, facets, column descriptions) beside a SQLite store.
+
+    `councilplans extract` through the Python API writes it too. Then browse
+    the store with `pip install 'councilplans[datasette]'` and the command
+    this prints.
+    """
+    from pipeline import api
+
+    with api.open_store(db):  # it must exist
+        pass
+    path = api.write_datasette_metadata(db)
+    if path is None:
+        raise click.ClickException("Datasette serves SQLite files; this store is not one")
+    click.echo(f"wrote {path}\nbrowse with: datasette {db or DEFAULT_DB} --metadata {path}")
+
+
+@main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--page", type=int, default=None, help="Only this page (1-based). Required with --png.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
