@@ -32,7 +32,6 @@ from schemas import RECORD_TYPES
 from schemas.corrections import Correction
 
 KINDS = tuple(k for k in RECORD_TYPES if k != "document")
-FILE_FORMAT = "councilplans-corrections"
 ADDED_ORDINAL = 1_000_000  # added records sort after every extracted one
 PROVENANCE_KEYS = ("page", "char_start", "char_end", "snippet")
 
@@ -328,15 +327,9 @@ class _Resolver:
 
     @staticmethod
     def _key(row: dict, kind: str) -> dict:
-        key = row.get("record_key") or row.get("key")
-        if isinstance(key, str):
-            try:
-                key = json.loads(key)
-            except json.JSONDecodeError as exc:
-                raise CorrectionError(f"key is not JSON: {key!r}") from exc
-        if not isinstance(key, dict):
-            raise CorrectionError(f"give the record's key ({', '.join(RECORD_TYPES[kind].natural_key)}) as JSON, or its record_id")
-        return {name: key.get(name) for name in RECORD_TYPES[kind].natural_key}
+        names = RECORD_TYPES[kind].natural_key
+        key = _json_object(row.get("record_key") or row.get("key"), f"give the record's key ({', '.join(names)}) as a JSON object, or its record_id")
+        return {name: key.get(name) for name in names}
 
     def rows(self, sha: str, kind: str) -> list[dict]:
         if (sha, kind) not in self._rows:
@@ -382,13 +375,7 @@ class _Resolver:
 
     @staticmethod
     def _checked_record(kind: str, value: Any) -> dict:
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except json.JSONDecodeError as exc:
-                raise CorrectionError(f"an added record's value must be a JSON object of its fields: {exc}") from exc
-        if not isinstance(value, dict):
-            raise CorrectionError("an added record's value must be a JSON object of its fields")
+        value = _json_object(value, "an added record's value must be a JSON object of its fields")
         value = {k: v for k, v in value.items() if v not in (None, "")}
         provenance = {k: value.pop(k) for k in PROVENANCE_KEYS if k in value}
         unknown = set(value) - set(RECORD_TYPES[kind].field_names())
@@ -399,9 +386,14 @@ class _Resolver:
         return {**out, **provenance}
 
 
-def write_file(corrections: Iterable[Correction], path: Path) -> Path:
-    """A corrections file in the form ``read_file`` loads (the review site downloads the same)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"format": FILE_FORMAT, "version": 1, "corrections": [c.model_dump() for c in corrections]}
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    return path
+def _json_object(value: Any, what: str) -> dict:
+    """A dict, from a dict or its JSON text (a CSV cell); otherwise CorrectionError saying ``what`` is wanted."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise CorrectionError(f"{what} ({exc})") from exc
+    if not isinstance(value, dict):
+        raise CorrectionError(what)
+    return value
+

@@ -32,7 +32,7 @@ def export(store: Store, fmt: str, out: Path, corrector: Optional[Corrector] = N
     written = []
     for kind in RECORD_TYPES:
         frame = store.frame(kind, corrector if kind != "document" else None)
-        for column in ("extra", "issues", "original", "correction_ids"):
+        for column in ("extra", "issues"):
             if column in frame:
                 frame[column] = frame[column].map(lambda v: json.dumps(v) if v not in (None, {}) else None)
         if kind in ("budget", "service"):

@@ -63,6 +63,14 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / name))
 
 
+def open_document(page, out, source):
+    """From the index, as a reader would: click the document's link; its records, as the page holds them."""
+    page.goto((out / "index.html").as_uri())
+    page.click(f"text={source}")
+    page.wait_for_selector("#recs li")
+    return page.evaluate("window.councilplansReview.records")
+
+
 def in_view(page, selector_or_handle, container="#src"):
     handle = page.query_selector(selector_or_handle) if isinstance(selector_or_handle, str) else selector_or_handle
     box, area = handle.bounding_box(), page.query_selector(container).bounding_box()
@@ -84,11 +92,7 @@ def test_index_sorts_and_filters(page, site):
 
 
 def test_clicking_a_record_shows_its_box_on_the_pdf_page(page, site):
-    _, out = site
-    page.goto((out / "index.html").as_uri())
-    page.click("text=hart_2024-25_community-services.pdf")
-    page.wait_for_selector("#recs li")
-    data = page.evaluate("window.councilplansReview.records")
+    data = open_document(page, site[1], "hart_2024-25_community-services.pdf")
     budget = next(r for r in data if r["t"] == "budget" and r["p"] and r["p"] > 1)
     page.click(f"#recs li[data-i='{budget['i']}']")
     box = page.wait_for_selector(f".box.sel[data-r='{budget['i']}']", state="visible")
@@ -106,11 +110,7 @@ def test_clicking_a_record_shows_its_box_on_the_pdf_page(page, site):
 
 
 def test_clicking_a_record_highlights_its_words_in_a_text_plan(page, site):
-    _, out = site
-    page.goto((out / "index.html").as_uri())
-    page.click("text=sevenoaks_2012-13_service-plans-summary.txt")
-    page.wait_for_selector("#recs li")
-    data = page.evaluate("window.councilplansReview.records")
+    data = open_document(page, site[1], "sevenoaks_2012-13_service-plans-summary.txt")
     last = [r for r in data if r["t"] == "budget"][-1]  # far down the text: it must scroll there
     page.click(f"#recs li[data-i='{last['i']}']")
     marks = page.query_selector_all(".hl.sel")
@@ -121,9 +121,7 @@ def test_clicking_a_record_highlights_its_words_in_a_text_plan(page, site):
 
 def test_a_correction_made_in_the_browser_loads(page, site):
     db, out = site
-    page.goto((out / "index.html").as_uri())
-    page.click("text=hart_2024-25_community-services.txt")
-    data = page.evaluate("window.councilplansReview.records")
+    data = open_document(page, out, "hart_2024-25_community-services.txt")
     target = next(r for r in data if r["t"] == "target")
     page.fill("#author", "Browser Tester")
     page.dispatch_event("#author", "change")
