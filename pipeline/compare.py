@@ -20,6 +20,7 @@ from typing import Any, Optional, Sequence
 
 import pandas as pd
 
+from pipeline.errors import InputError
 from pipeline.normalise.years import fy_starting, parse_financial_year
 from pipeline.taxonomy import Taxonomy, categorise
 
@@ -79,18 +80,18 @@ def load_deflator(path: Path) -> dict[str, float]:
         reader = csv.DictReader(fh)
         fields = [f.lower() for f in reader.fieldnames or []]
         if "year" not in fields or "index" not in fields:
-            raise ValueError(f"{path}: a deflator CSV needs 'year' and 'index' columns (found {reader.fieldnames})")
+            raise InputError(f"{path}: a deflator CSV needs 'year' and 'index' columns (found {reader.fieldnames})")
         for n, row in enumerate(reader, start=2):
             row = {k.lower(): v for k, v in row.items()}
             year = parse_financial_year(row["year"]) or _calendar(row["year"])
             if not year:
-                raise ValueError(f"{path}:{n}: {row['year']!r} is not a year")
+                raise InputError(f"{path}:{n}: {row['year']!r} is not a year")
             try:
                 out[year] = float(row["index"])
             except ValueError as exc:
-                raise ValueError(f"{path}:{n}: index {row['index']!r} is not a number") from exc
+                raise InputError(f"{path}:{n}: index {row['index']!r} is not a number") from exc
     if not out:
-        raise ValueError(f"{path}: no rows")
+        raise InputError(f"{path}: no rows")
     return out
 
 
@@ -103,10 +104,10 @@ def deflate(lines: Any, deflator: dict[str, float], base: Optional[str] = None) 
     """Restate amounts in base-year prices: amount × index[base] / index[year]."""
     base = base and (parse_financial_year(base) or base) or max(deflator)
     if base not in deflator:
-        raise ValueError(f"base year {base} is not in the deflator table ({', '.join(sorted(deflator))})")
+        raise InputError(f"base year {base} is not in the deflator table ({', '.join(sorted(deflator))})")
     missing = sorted(set(lines["financial_year"]) - set(deflator))
     if missing:
-        raise ValueError(f"the deflator table has no index for {', '.join(missing)}")
+        raise InputError(f"the deflator table has no index for {', '.join(missing)}")
     lines = lines.copy()
     lines["amount_gbp"] = lines["amount_gbp"] * lines["financial_year"].map(lambda y: deflator[base] / deflator[y])
     return lines, base
@@ -117,7 +118,7 @@ def compare(budgets: Any, measure: str = "net_budget", by: str = "council", coun
             taxonomy: Optional[Taxonomy] = None) -> Comparison:
     """councils × years (``by='council'``), categories × councils, or services × councils (columns council, year)."""
     if by not in BY:
-        raise ValueError(f"by must be one of {', '.join(BY)}")
+        raise InputError(f"by must be one of {', '.join(BY)}")
     lines = budget_lines(budgets, measure, councils, years, taxonomy)
     base = None
     if deflator is not None and not lines.empty:

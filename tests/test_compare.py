@@ -86,5 +86,8 @@ def test_cli_compare_on_the_corpus_writes_csv_parquet_and_chart(tmp_path):
 
 
 def test_cli_compare_with_nothing_to_show_says_so(tmp_path):
+    from pipeline.store import Store
+
+    Store(str(tmp_path / "empty.db")).close()  # a store with no records yet
     result = CliRunner().invoke(main, ["compare", "--db", str(tmp_path / "empty.db"), "--out", str(tmp_path / "x.csv")])
     assert result.exit_code != 0 and "no net_budget figures" in result.output
