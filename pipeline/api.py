@@ -121,8 +121,9 @@ def export(db: Optional[str] = None, format: str = "csv", out: PathLike = "outpu
 
 def compare(db: Optional[str] = None, measure: str = "net_budget", by: str = "council", *, councils: Sequence[str] = (),
             years: Sequence[str] = (), deflator: Union[PathLike, Mapping[str, float], None] = None,
-            base_year: Optional[str] = None, taxonomy: Optional[PathLike] = None, raw: bool = False) -> "Comparison":
-    """Councils × years (or service lines / services × council-years) of one budget measure, in pounds.
+            base_year: Optional[str] = None, taxonomy: Optional[PathLike] = None, raw: bool = False,
+            phase: str = "budget") -> "Comparison":
+    """Councils × years (or service lines / services × council-years) of one budget measure and phase, in pounds.
 
     ``deflator``: a ``year,index`` CSV or a ``{year: index}`` mapping, to
     restate amounts in ``base_year`` prices.  ``result.table`` is the pivot.
@@ -134,7 +135,7 @@ def compare(db: Optional[str] = None, measure: str = "net_budget", by: str = "co
     tax = Taxonomy(Path(taxonomy)) if taxonomy else None
     with open_store(db) as store:
         budgets = store.frame("budget", corrector(store, raw))
-    return pivot(budgets, measure, by, list(councils), list(years), index, base_year, tax)
+    return pivot(budgets, measure, by, list(councils), list(years), index, base_year, tax, phase)
 
 
 def benchmark(oflog: Union[PathLike, Iterable[PathLike]], db: Optional[str] = None, *, raw: bool = False) -> "BenchmarkResult":

@@ -185,6 +185,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--measure", default="net_budget", show_default=True,
               type=click.Choice(["net_budget", "gross_expenditure", "income", "staffing", "savings", "pressures", "capital", "other"]),
               help="Which budget figures to compare (RECORDS.md measures).")
+@click.option("--phase", type=click.Choice(["budget", "revised", "outturn", "forecast", "proposed", "all"]), default="budget",
+              show_default=True, help="Which kind of figure: budget (original/approved, or not stated), revised, outturn (actuals), "
+                                      "forecast, proposed; phases are never added together. 'all' ignores the phase.")
 @click.option("--by", type=click.Choice(["council", "category", "service"]), default="council", show_default=True,
               help="council: councils x years; category: MHCLG service lines x (council, year); service: the plans' own service names x (council, year).")
 @click.option("--councils", multiple=True, help="Councils to include (names, GSS or register codes; comma-separated or repeated). Default: all.")
@@ -198,7 +201,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
               help="The table: .csv or .parquet.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also draw the table as a PNG chart.")
 @click.option("--raw", is_flag=True, help=RAW_HELP)
-def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out, chart, raw) -> None:
+def compare(db, measure, phase, by, councils, years, deflator, base_year, taxonomy, out, chart, raw) -> None:
     """Put councils and years side by side: a pivot of budget figures from the store, in pounds.
 
     Totals and the lines that make them up are never added together: councils x
@@ -216,9 +219,9 @@ def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out
     from pipeline.compare import chart as draw, write
 
     result = api.compare(db, measure, by, councils=_split(councils), years=_split(years), deflator=deflator,
-                         base_year=base_year, taxonomy=taxonomy, raw=raw)
+                         base_year=base_year, taxonomy=taxonomy, raw=raw, phase=phase)
     if result.table.empty:
-        raise click.ClickException(f"no {measure} figures in the store for those councils and years (run `councilplans extract` first?)")
+        raise click.ClickException(f"no {measure} ({phase}) figures in the store for those councils and years (run `councilplans extract` first?)")
     click.echo(result.table.to_string(float_format=lambda v: f"{v:,.0f}"))
     if result.real_terms_base:
         click.echo(f"(real terms, {result.real_terms_base} prices)")

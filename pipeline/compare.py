@@ -25,6 +25,7 @@ from pipeline.normalise.years import fy_starting, parse_financial_year
 from pipeline.taxonomy import Taxonomy, categorise
 
 BY = ("council", "category", "service")
+PHASES = ("budget", "revised", "outturn", "forecast", "proposed", "all")
 _TOTAL = re.compile(r"\b(?:total|overall)\b", re.I)
 
 
@@ -38,9 +39,17 @@ class Comparison:
 
 
 def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years: Sequence[str] = (),
-                 taxonomy: Optional[Taxonomy] = None) -> Any:
-    """The budget records to compare: one measure, chosen councils and years, totals marked, duplicates resolved."""
+                 taxonomy: Optional[Taxonomy] = None, phase: str = "budget") -> Any:
+    """The budget records to compare: one measure and phase, chosen councils and years, totals marked, duplicates resolved.
+
+    Phases are never mixed: a plan's original budget, its revised budget and
+    the outturn for the same year are different figures.  ``budget`` keeps
+    figures whose phase is budget or not stated (what plans mostly print).
+    """
     frame = budgets[budgets["measure"] == measure].copy()
+    if phase != "all" and "phase" in frame:
+        wanted = frame["phase"].isna() | (frame["phase"] == phase) if phase == "budget" else frame["phase"] == phase
+        frame = frame[wanted]
     if councils:
         wanted = {c.lower() for c in councils}
         keys = [frame[c].fillna("").astype(str).str.lower() for c in ("council", "council_code", "register_code") if c in frame]
@@ -115,11 +124,13 @@ def deflate(lines: Any, deflator: dict[str, float], base: Optional[str] = None) 
 
 def compare(budgets: Any, measure: str = "net_budget", by: str = "council", councils: Sequence[str] = (),
             years: Sequence[str] = (), deflator: Optional[dict[str, float]] = None, base_year: Optional[str] = None,
-            taxonomy: Optional[Taxonomy] = None) -> Comparison:
+            taxonomy: Optional[Taxonomy] = None, phase: str = "budget") -> Comparison:
     """councils × years (``by='council'``), categories × councils, or services × councils (columns council, year)."""
     if by not in BY:
         raise InputError(f"by must be one of {', '.join(BY)}")
-    lines = budget_lines(budgets, measure, councils, years, taxonomy)
+    if phase not in PHASES:
+        raise InputError(f"phase must be one of {', '.join(PHASES)}")
+    lines = budget_lines(budgets, measure, councils, years, taxonomy, phase)
     base = None
     if deflator is not None and not lines.empty:
         lines, base = deflate(lines, deflator, base_year)
