@@ -1,0 +1,63 @@
+"""Build the producer renditions of the text corpus in corpus/pdf/renditions/ (test set-up, run by hand).
+
+Every text in corpus/text is typeset by each producer in each table style and
+written as ``<text stem>_<producer>-<style>.pdf``, which ``evaluate`` pairs
+with the text's gold.  The PDFs are committed, so tests and CI need none of
+the producers; re-run this only to change the renditions.
+
+Needs (Debian): ``apt-get install libreoffice-writer pandoc texlive-latex-base
+texlive-latex-recommended texlive-fonts-recommended lmodern fonts-liberation
+fonts-dejavu img2pdf tesseract-ocr`` and ``pip install -e '.[renditions]'``
+(python-docx, reportlab, img2pdf).
+
+Usage: python tests/renditions/make_renditions.py [--only STEM] [--combo producer-style ...] [--scan]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+ROOT = HERE.parent.parent
+
+from outline import outline  # noqa: E402
+from producers import PRODUCERS  # noqa: E402
+
+# producer x table style; LaTeX's own tables are booktabs (rules at head and foot only) or, with those off, rule-free
+COMBOS = [("libreoffice", "ruled"), ("libreoffice", "headrule"), ("libreoffice", "rulefree"),
+          ("reportlab", "ruled"), ("reportlab", "headrule"), ("reportlab", "rulefree"),
+          ("latex", "headrule"), ("latex", "rulefree")]
+OUT = ROOT / "corpus" / "pdf" / "renditions"
+
+
+def build(texts: list[Path], combos: list[tuple[str, str]]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for path in texts:
+        items = outline(path)
+        for producer, style in combos:
+            out = OUT / f"{path.stem}_{producer}-{style}.pdf"
+            PRODUCERS[producer](items, style, out)
+            print(f"{out.relative_to(ROOT)}  {out.stat().st_size // 1024} KB", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", action="append", default=[], help="text stems to build (default: all)")
+    parser.add_argument("--combo", action="append", default=[], help="producer-style to build (default: all)")
+    parser.add_argument("--scan", action="store_true", help="also make the office-scanner page (scan.py)")
+    args = parser.parse_args()
+    texts = sorted((ROOT / "corpus" / "text").glob("*.txt"))
+    if args.only:
+        texts = [t for t in texts if t.stem in args.only]
+    combos = [c for c in COMBOS if not args.combo or f"{c[0]}-{c[1]}" in args.combo]
+    build(texts, combos)
+    if args.scan:
+        from scan import office_scan
+
+        office_scan()
+
+
+if __name__ == "__main__":
+    main()
