@@ -21,6 +21,7 @@ from pipeline.document import Block, Cell, Document, Table
 from pipeline.readers import ocr
 from pipeline.readers.errors import ReadError
 from pipeline.readers.pdf_layout import BBox, Line, Unit, Word, attach_bullets, body_size, group_lines, paragraphs, reading_order, union
+from pipeline.readers.pdf_settings import LAYOUT
 from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
 from pipeline.readers.text import finish_blocks, scan_lines
 
@@ -76,12 +77,21 @@ def _open_error(exc: Exception, data: bytes) -> ReadError:
 # ---------------------------------------------------------------- one page
 
 def page_words(page: Any) -> list[Word]:
-    raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
+    raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False,
+                             x_tolerance=LAYOUT.word_x_tolerance, x_tolerance_ratio=LAYOUT.word_x_tolerance_ratio)
     return [
-        Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), _is_bold(w["fontname"]))
+        Word(glyphs(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), _is_bold(w["fontname"]))
         for w in raw
         if w["text"].strip()
     ]
+
+
+_SYMBOL_FONT = re.compile("^[\uf000-\uf0ff]$")  # Symbol/Wingdings glyphs Word and LibreOffice draw list bullets with
+
+
+def glyphs(text: str) -> str:
+    """A list bullet drawn from a symbol font (a private-use code point) is a bullet (pdfplumber expands ligatures itself)."""
+    return "•" if _SYMBOL_FONT.match(text) else text
 
 
 def _is_bold(fontname: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Optional, Sequence
 
 from pipeline.readers.pdf_layout import (BBox, Line, Word, append_wrapped, attach_bullets, column_gap, fits_on, group_lines,
                                          starts_item, starts_with_marker)
+from pipeline.readers.pdf_settings import LAYOUT
 
 
 @dataclass
@@ -53,6 +54,9 @@ def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = (),
         table = grid_table(ys, xs, words, marks)
         if table is not None:
             tables.append(table)
+    free = [w for w in words if not any(w.inside(t.bbox) for t in tables)]
+    loose = [r for r in horizontal if not any(_inside(r, t.bbox) for t in tables)]
+    tables += find_unruled(free, loose, marks)
     return sorted(tables, key=lambda t: t.bbox[1])
 
 
@@ -201,6 +205,8 @@ def rule_grids(horizontal: Sequence[BBox], taken: Sequence[BBox], words: Sequenc
             stacks.append([row])
     grids = []
     for stack in stacks:
+        if len(stack) <= LAYOUT.booktabs_max_rules:
+            continue  # rules at the head and foot only: the body's rows come from its text (pdf_unruled)
         x0, x1 = min(r[0] for row in stack for r in row), max(r[2] for row in stack for r in row)
         xs = _segment_edges(stack, x0, x1)
         if len(xs) <= 2 and len(stack) >= 3:
@@ -324,3 +330,5 @@ def same_columns(a: PageTable, b: PageTable) -> bool:
         return True
     return all(abs(x - y) < 6 for x, y in zip(a.columns, b.columns))
 
+
+from pipeline.readers.pdf_unruled import find_unruled  # noqa: E402  (it builds on the cell helpers above)
