@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Optional, Sequence
 
-from pipeline.readers.pdf_layout import BULLET_GLYPHS, BBox, Line, Word, group_lines, starts_item
+from pipeline.readers.pdf_layout import BULLET_GLYPHS, BBox, Line, Word, group_lines, split_segments, starts_item
 from pipeline.readers.pdf_settings import LAYOUT, LayoutSettings
 from pipeline.readers.pdf_tables import CellBox, PageTable, cell_text, header_rows
 
@@ -110,16 +110,12 @@ def _columns(stretch: Stretch) -> list[tuple[float, float]]:
 
 
 def _prose(stretch: Stretch, s: LayoutSettings) -> bool:
-    """Two columns of long lines are two-column prose; a column of bullets or numbers beside text is a list."""
-    cols = _columns(stretch)
-    per_col = [[[w for w in l.words if a - 1 <= w.x0 and w.x1 <= b + 1] for l in stretch.lines] for a, b in cols]
-    wordy = 0
-    for col in per_col:
-        counts = [len(ws) for ws in col if ws]
-        wordy += bool(counts) and sum(counts) / len(counts) >= s.unruled_prose_words
-    if wordy >= 2:
+    """Lines that are two long runs of words apart are two-column prose; a bullet or number column beside text is a list."""
+    segments = [seg for l in stretch.lines for seg in split_segments(l)]
+    if sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments):
         return True
-    markers = [ws for ws in per_col[0] if ws]
+    cols = _columns(stretch)
+    markers = [ws for ws in ([w for w in l.words if w.x1 <= cols[0][1] + 1] for l in stretch.lines) if ws]
     return len(cols) == 2 and bool(markers) and all(len(ws) == 1 and LIST_MARK.match(ws[0].text) for ws in markers)
 
 
@@ -240,6 +236,9 @@ def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Seque
     i = 0
     while i < len(lines):
         stretch = grow(lines, i, s)
+        if stretch is not None and _prose(stretch, s):
+            i += len(stretch.lines)  # two-column prose: none of its lines starts a table
+            continue
         if stretch is not None and _is_table(stretch, s):
             columns = _columns(stretch)
             ys = [(r[1] + r[3]) / 2 for r in rules if _spans(r, columns, s)]
@@ -256,7 +255,7 @@ def _is_table(stretch: Stretch, s: LayoutSettings) -> bool:
     if len(stretch.gaps) + 1 < s.unruled_min_columns:
         return False
     multi = sum(1 for l in stretch.lines if any(_uses(l, g) for g in stretch.gaps))
-    return multi >= s.unruled_min_rows and not _prose(stretch, s)
+    return multi >= s.unruled_min_rows
 
 
 def _spans(rule: BBox, columns: Sequence[tuple[float, float]], s: LayoutSettings) -> bool:

@@ -20,7 +20,7 @@ class Item:
     kind: str  # heading | paragraph | bullet | numbered | table
     text: str = ""
     level: int = 1
-    number: Optional[str] = None  # a numbered item's own number ("22")
+    number: Optional[str] = None  # a numbered item's own number as printed ("22", "2.")
     rows: list[list[str]] = field(default_factory=list)  # table cells; a cell's lines are its items
     header_rows: int = 0
 
@@ -41,10 +41,9 @@ def outline(path: Path) -> list[Item]:
         if block.kind == "heading":
             items.append(Item("heading", text, level=min(max(block.level, 1), 3)))
         elif block.kind == "list_item":
-            marker = (block.marker or "").strip()
-            if re.fullmatch(r"\d{1,3}", marker):
-                text = re.sub(rf"^{marker}[.)]?\s+", "", text)
-                items.append(Item("numbered", text, number=marker))
+            number = re.match(r"\s*(\d{1,3}[.)]?)\s", block.text)  # the number as printed: "2." or "22"
+            if number:
+                items.append(Item("numbered", re.sub(r"^\d{1,3}[.)]?\s+", "", text), number=number.group(1)))
             else:
                 items.append(Item("bullet", text))
         else:

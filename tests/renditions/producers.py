@@ -197,7 +197,7 @@ def reportlab(items: list[Item], style: str, out: Path, two_columns: bool = True
         if item.kind == "paragraph":
             return [para(item.text, body)]
         if item.kind in ("bullet", "numbered"):
-            kind = dict(bulletType="bullet", start="•") if item.kind == "bullet" else dict(bulletType="1", start=item.number)
+            kind = dict(bulletType="bullet", start="•") if item.kind == "bullet" else dict(bulletType="1", start=item.number.rstrip(".)"))
             return [ListFlowable([ListItem(para(item.text, body))], leftIndent=16, bulletFontName="Serif", bulletFontSize=9, **kind)]
         return [table(item), Spacer(1, 8)]
 
@@ -270,7 +270,7 @@ def _html(item: Item) -> str:
     if item.kind == "bullet":
         return f"<ul><li>{esc(item.text)}</li></ul>"
     if item.kind == "numbered":
-        return f'<ol start="{item.number}"><li>{esc(item.text)}</li></ol>'
+        return f'<ol start="{item.number.rstrip(".)")}"><li>{esc(item.text)}</li></ol>'
     widths = _widths(item.rows, 100.0)
     cols = "".join(f'<col style="width: {w:.0f}%">' for w in widths)
     rows = []
