@@ -56,7 +56,7 @@ def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = (),
             tables.append(table)
     free = [w for w in words if not any(w.inside(t.bbox) for t in tables)]
     loose = [r for r in horizontal if not any(_inside(r, t.bbox) for t in tables)]
-    tables += find_unruled(free, loose, marks)
+    tables += find_unruled(free, loose, marks, float(page.width))
     return sorted(tables, key=lambda t: t.bbox[1])
 
 

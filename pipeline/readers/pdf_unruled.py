@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Optional, Sequence
 
-from pipeline.readers.pdf_layout import BULLET_GLYPHS, BBox, Line, Word, group_lines, split_segments, starts_item
+from pipeline.readers.pdf_layout import BULLET_GLYPHS, BBox, Line, Word, find_gutter, group_lines, split_segments, starts_item
 from pipeline.readers.pdf_settings import LAYOUT, LayoutSettings
 from pipeline.readers.pdf_tables import CellBox, PageTable, cell_text, header_rows
 
@@ -109,8 +109,13 @@ def _columns(stretch: Stretch) -> list[tuple[float, float]]:
     return [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
 
 
-def _prose(stretch: Stretch, s: LayoutSettings) -> bool:
-    """Lines that are two long runs of words apart are two-column prose; a bullet or number column beside text is a list."""
+def _prose(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) -> bool:
+    """Runs of many words either side of the page's prose gutter, or mostly long runs of words, are prose;
+    a column of bullets or numbers beside text is a list."""
+    if gutter is not None and any(a <= gutter <= b for a, b in stretch.gaps):
+        sides = [[sum(1 for w in l.words if (w.x1 <= gutter) == left) for l in stretch.lines] for left in (True, False)]
+        if all(sum(n for n in side if n) / max(1, sum(1 for n in side if n)) >= s.unruled_prose_side_words for side in sides):
+            return True
     segments = [seg for l in stretch.lines for seg in split_segments(l)]
     if sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments):
         return True
@@ -122,7 +127,12 @@ def _prose(stretch: Stretch, s: LayoutSettings) -> bool:
 # ---------------------------------------------------------------- rows
 
 def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], size: float) -> list[list[Line]]:
-    """Lines grouped into rows: a line joins the row above only to continue cells that ran to their column's edge."""
+    """Lines grouped into rows: a line joins the row above only to continue cells that ran to their column's edge.
+
+    A column's edge is where its text reaches furthest (not a rule or gap edge, which include the padding).
+    """
+    reach = {c: max(w.x1 for w in ws) for c, ws in _by_column([w for l in lines for w in l.words], columns).items()}
+    columns = [(a, reach.get(c, b)) for c, (a, b) in enumerate(columns)]
     rows: list[list[Line]] = []
     last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
     for line in lines:
@@ -229,14 +239,18 @@ def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float
 
 
 def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Sequence[BBox] = (),
-                 s: LayoutSettings = LAYOUT) -> list[PageTable]:
-    """Rule-free tables among the words (those outside ruled tables), top to bottom."""
+                 page_width: Optional[float] = None, s: LayoutSettings = LAYOUT) -> list[PageTable]:
+    """Rule-free tables among the words (those outside ruled tables), top to bottom.
+
+    ``page_width`` lets the page's two-column prose gutter (if any) be found, so prose is never a table.
+    """
     lines = group_lines(words)
+    gutter = find_gutter(lines, page_width) if page_width else None
     tables: list[PageTable] = []
     i = 0
     while i < len(lines):
         stretch = grow(lines, i, s)
-        if stretch is not None and _prose(stretch, s):
+        if stretch is not None and _prose(stretch, s, gutter):
             i += len(stretch.lines)  # two-column prose: none of its lines starts a table
             continue
         if stretch is not None and _is_table(stretch, s):
