@@ -54,8 +54,10 @@ def gaps(words: Sequence[Word], min_width: float) -> list[tuple[float, float]]:
     return out
 
 
-def _crosses(line: Line, gap: tuple[float, float]) -> bool:
-    return any(w.x0 < gap[1] and w.x1 > gap[0] for w in line.words)
+def _closes(line: Line, gap: tuple[float, float], min_width: float) -> bool:
+    """The line's words leave no whitespace ``min_width`` wide inside the gap (it runs across the column break)."""
+    inside = [w for w in line.words if w.x0 < gap[1] and w.x1 > gap[0]]
+    return bool(inside) and not gaps([Word("", gap[0] - 1, gap[0], 0, 0), *inside, Word("", gap[1], gap[1] + 1, 0, 0)], min_width)
 
 
 def _uses(line: Line, gap: tuple[float, float]) -> bool:
@@ -89,7 +91,7 @@ def grow(lines: Sequence[Line], start: int, s: LayoutSettings) -> Optional[Stret
         if line.top - prev.bottom > s.unruled_row_gap_em * size or abs(line.size - size) >= s.unruled_size_step:
             break
         used = [g for g in open_gaps if sum(_uses(l, g) for l in taken) >= 2]
-        if any(_crosses(line, g) for g in used):
+        if any(_closes(line, g, min_gap) for g in used):
             break  # a line across a column break two rows needed: prose or a caption after the table
         together = gaps([w for l in taken + [line] for w in l.words], min_gap)
         if not together:
@@ -116,9 +118,10 @@ def _prose(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) 
         sides = [[sum(1 for w in l.words if (w.x1 <= gutter) == left) for l in stretch.lines] for left in (True, False)]
         if all(sum(n for n in side if n) / max(1, sum(1 for n in side if n)) >= s.unruled_prose_side_words for side in sides):
             return True
-    segments = [seg for l in stretch.lines for seg in split_segments(l)]
-    if sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments):
-        return True
+    split = [split_segments(l) for l in stretch.lines]
+    segments = [seg for segs in split for seg in segs]
+    if max(len(segs) for segs in split) <= 2 and sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments):
+        return True  # (three runs of words on one line are a table's cells, however long)
     cols = _columns(stretch)
     markers = [ws for ws in ([w for w in l.words if w.x1 <= cols[0][1] + 1] for l in stretch.lines) if ws]
     return len(cols) == 2 and bool(markers) and all(len(ws) == 1 and LIST_MARK.match(ws[0].text) for ws in markers)
@@ -161,8 +164,8 @@ def _continues(above: Optional[list[Word]], words: list[Word], column: tuple[flo
     if not above:
         return False
     text, before = " ".join(w.text for w in words), " ".join(w.text for w in above)
-    if numeric(text) or numeric(before):
-        return False  # figures do not wrap into figures: a new row
+    if numeric(before):
+        return False  # a figure does not wrap: whatever comes under it is a new row
     if starts_item(Line(words)) and before:
         return True  # the next item of a list inside the cell
     first = min(words, key=lambda w: w.x0)
