@@ -250,22 +250,40 @@ def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Seque
     lines = group_lines(words)
     gutter = find_gutter(lines, page_width) if page_width else None
     tables: list[PageTable] = []
-    i = 0
+    i = free_from = 0
     while i < len(lines):
         stretch = grow(lines, i, s)
         if stretch is not None and _prose(stretch, s, gutter):
             i += len(stretch.lines)  # two-column prose: none of its lines starts a table
             continue
         if stretch is not None and _is_table(stretch, s):
+            stretch.lines[:0] = header_above(lines[free_from:i], stretch, s)
             columns = _columns(stretch)
             ys = [(r[1] + r[3]) / 2 for r in rules if _spans(r, columns, s)]
             table = table_from_lines(stretch.lines, columns, ys, marks, s)
             if table is not None:
                 tables.append(table)
-                i += len(stretch.lines)
+                i = free_from = lines.index(stretch.lines[-1]) + 1
                 continue
         i += 1
     return tables
+
+
+def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) -> list[Line]:
+    """Header lines above the first row that has every column: a bottom-aligned header's first lines
+    hold only its longer labels, and have no gap of their own to start a table with."""
+    first = stretch.lines[0]
+    columns = _columns(stretch)
+    out: list[Line] = []
+    for line in reversed(before[-2:]):
+        edge = (out[0] if out else first).top
+        if edge - line.bottom > s.unruled_row_gap_em * stretch.size or abs(line.size - stretch.size) >= s.unruled_size_step:
+            break
+        if any(_closes(line, g, s.unruled_gap_em * stretch.size) for g in stretch.gaps) or line.x0 < columns[0][0] - 2 \
+                or line.x1 > columns[-1][1] + 2 or set(_by_column(line.words, columns)) == {0}:
+            break
+        out.insert(0, line)
+    return out
 
 
 def _is_table(stretch: Stretch, s: LayoutSettings) -> bool:
