@@ -129,8 +129,10 @@ def _prose(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) 
 
 # ---------------------------------------------------------------- rows
 
-def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], size: float) -> list[list[Line]]:
-    """Lines grouped into rows: a line joins the row above only to continue cells that ran to their column's edge.
+def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], size: float,
+               rule_ys: Sequence[float] = ()) -> list[list[Line]]:
+    """Lines grouped into rows: a line joins the row above only to continue cells that ran to their column's edge,
+    and never across a rule.
 
     A column's edge is where its text reaches furthest (not a rule or gap edge, which include the padding).
     """
@@ -140,7 +142,8 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
     last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
     for line in lines:
         cells = _by_column(line.words, columns)
-        if rows and all(_continues(last.get(c), ws, columns[c], size) for c, ws in cells.items()):
+        ruled = rows and any(rows[-1][-1].bottom - 1 <= y <= line.top + 1 for y in rule_ys)
+        if rows and not ruled and all(_continues(last.get(c), ws, columns[c], size) for c, ws in cells.items()):
             rows[-1].append(line)
         else:
             rows.append([line])
@@ -214,8 +217,8 @@ def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float
                      marks: Sequence[BBox] = (), s: LayoutSettings = LAYOUT) -> Optional[PageTable]:
     """A PageTable from lines and known column ranges (rows split by wrapping, header by rule, weight or parse)."""
     size = median(w.size for l in lines for w in l.words)
-    grouped = split_rows(lines, columns, size)
     header_rule = [y for y in rule_ys if lines[0].bottom < y < lines[-1].top]
+    grouped = split_rows(lines, columns, size, header_rule)
     if header_rule:  # everything above the rule under the header is the header
         top_rows = [r for r in grouped if r[-1].bottom <= min(header_rule) + 1]
         if len(top_rows) > 1:
