@@ -254,6 +254,26 @@ def stitch(table: PageTable, prev_table: PageTable) -> PageTable:
     return PageTable(table.bbox, rows, 0, table.columns)
 
 
+def broken_row(last: list[Cell], first: list[Cell]) -> bool:
+    """The first row on the new page is the rest of a row the page break cut (Word and LibreOffice let rows
+    break): its first cell is empty, the row above has one, and it carries text in some other cell."""
+    return (len(last) == len(first) and bool(last) and not first[0].text.strip() and bool(last[0].text.strip())
+            and any(c.text.strip() for c in first[1:]))
+
+
+def join_rows(top: list[Cell], rest: list[Cell]) -> list[Cell]:
+    """A cut row put back together: each cell's two parts as one cell (its span runs over the page break)."""
+    out = []
+    for a, b in zip(top, rest):
+        if not b.text.strip():
+            out.append(a)
+        elif not a.text.strip():
+            out.append(b)
+        else:
+            out.append(Cell(f"{a.text}\n{b.text}", a.start, b.end, a.page, bbox=a.bbox))
+    return out
+
+
 @dataclass
 class OpenTable:
     """The table last written, for stitching: its block, its first page's layout and the page it reached."""
@@ -280,7 +300,10 @@ def add_table(writer: Writer, table: PageTable, page: int, open_table: Optional[
     if rest.rows:
         writer.table(rest, page)
         new = writer.blocks.pop()
-        open_table.block.table.rows.extend(new.table.rows)
+        rows = new.table.rows
+        if rows and broken_row(open_table.block.table.rows[-1], rows[0]):
+            open_table.block.table.rows[-1] = join_rows(open_table.block.table.rows[-1], rows.pop(0))
+        open_table.block.table.rows.extend(rows)
         open_table.block.end = new.end
     open_table.last_page = page
     return open_table

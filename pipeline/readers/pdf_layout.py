@@ -14,6 +14,8 @@ from functools import cached_property
 from statistics import median
 from typing import Iterable, Optional, Sequence
 
+from pipeline.readers.pdf_settings import LAYOUT
+
 BULLET_GLYPHS = "•·▪◦●○■□➢►✓✔"
 _MARKER = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*](?=\s)|\d{{1,3}}[.)]|\([a-z0-9]{{1,3}}\)|[a-z][.)])$")
 BBox = tuple[float, float, float, float]
@@ -143,25 +145,31 @@ def split_segments(line: Line) -> list[Line]:
 def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     """The x of an empty vertical band in the middle of the page that splits prose into two columns.
 
-    No segment may cross it, and several lines must have text on both sides of
-    it (tables are cut out before this, so their rows do not count).
+    No line cut into segments may have one across it, several lines must have
+    text on both sides of it, and each side must read as prose (several words
+    to a segment, not a column of figures or page numbers).  Lines of one
+    segment across it are full-width lines (a heading or paragraph above or
+    below the columns: one to two and back on a page).  Tables are cut out
+    before this, so their rows do not count.
     """
-    if len(lines) < 6:
+    s = LAYOUT
+    if len(lines) < s.gutter_min_lines:
         return None
     segments = [split_segments(line) for line in lines]
-    lo, hi = page_width * 0.3, page_width * 0.7
+    split = [segs for segs in segments if len(segs) > 1]
+    lo, hi = page_width * s.gutter_lo, page_width * s.gutter_hi
     best: Optional[tuple[int, float]] = None
     x = lo
     while x <= hi:
-        if not any(seg.x0 < x < seg.x1 for segs in segments for seg in segs):
-            both = sum(1 for segs in segments if segs[0].x1 < x < segs[-1].x0)
-            left = sum(1 for segs in segments for seg in segs if seg.x1 < x)
-            right = sum(1 for segs in segments for seg in segs if seg.x0 > x)
-            if both >= 3 and left >= 4 and right >= 4:
-                score = both
-                if best is None or score > best[0]:
-                    best = (score, x)
-        x += 2.0
+        if not any(seg.x0 < x < seg.x1 for segs in split for seg in segs):
+            both = sum(1 for segs in split if segs[0].x1 < x < segs[-1].x0)
+            left = [seg for segs in segments for seg in segs if seg.x1 < x]
+            right = [seg for segs in segments for seg in segs if seg.x0 > x]
+            if both >= s.gutter_both_sides and len(left) >= s.gutter_one_side and len(right) >= s.gutter_one_side \
+                    and all(sum(len(seg.words) for seg in side) / len(side) >= s.gutter_side_words for side in (left, right)):
+                if best is None or both > best[0]:
+                    best = (both, x)
+        x += s.gutter_step
     return best[1] if best else None
 
 

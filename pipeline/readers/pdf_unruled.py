@@ -136,14 +136,19 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
 
     A column's edge is where its text reaches furthest (not a rule or gap edge, which include the padding).
     """
-    reach = {c: max(w.x1 for w in ws) for c, ws in _by_column([w for l in lines for w in l.words], columns).items()}
-    columns = [(a, reach.get(c, b)) for c, (a, b) in enumerate(columns)]
+    by_col = _by_column([w for l in lines for w in l.words], columns)
+    reach = {c: max(w.x1 for w in ws) for c, ws in by_col.items()}
+    starts = {c: min(w.x0 for w in ws) for c, ws in by_col.items()}
+    padding = LAYOUT.unruled_gap_em * size
+    # a cell may fill its column up to where the next column's text starts, less the least padding
+    bounds = [(a, max(reach.get(c, b), starts.get(c + 1, 0) - padding)) for c, (a, b) in enumerate(columns)]
     rows: list[list[Line]] = []
     last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
     for line in lines:
         cells = _by_column(line.words, columns)
         ruled = rows and any(rows[-1][-1].bottom - 1 <= y <= line.top + 1 for y in rule_ys)
-        if rows and not ruled and all(_continues(last.get(c), ws, columns[c], size) for c, ws in cells.items()):
+        restyled = rows and rows[-1][-1].bold != line.bold  # a bold header over plain rows, a bold total under them
+        if rows and not ruled and not restyled and all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()):
             rows[-1].append(line)
         else:
             rows.append([line])

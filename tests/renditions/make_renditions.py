@@ -30,6 +30,7 @@ COMBOS = [("libreoffice", "ruled"), ("libreoffice", "headrule"), ("libreoffice",
           ("reportlab", "ruled"), ("reportlab", "headrule"), ("reportlab", "rulefree"),
           ("latex", "headrule"), ("latex", "rulefree")]
 OUT = ROOT / "corpus" / "pdf" / "renditions"
+FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 
 
 def build(texts: list[Path], combos: list[tuple[str, str]]) -> None:
@@ -47,7 +48,14 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], help="text stems to build (default: all)")
     parser.add_argument("--combo", action="append", default=[], help="producer-style to build (default: all)")
     parser.add_argument("--scan", action="store_true", help="also make the office-scanner page (scan.py)")
+    parser.add_argument("--fixtures", action="store_true", help="only make the small layout fixtures in tests/fixtures/pdf")
     args = parser.parse_args()
+    if args.fixtures:
+        from producers import row_across_pages
+
+        FIXTURES.mkdir(parents=True, exist_ok=True)
+        row_across_pages(FIXTURES / "row_across_pages.pdf")
+        return
     texts = sorted((ROOT / "corpus" / "text").glob("*.txt"))
     if args.only:
         texts = [t for t in texts if t.stem in args.only]

@@ -282,3 +282,15 @@ def _html(item: Item) -> str:
 
 
 PRODUCERS = {"libreoffice": libreoffice, "reportlab": reportlab, "latex": latex}
+
+
+def row_across_pages(out: Path) -> None:
+    """A Word-style ruled table whose one long row breaks across a page (Word and LibreOffice allow it by default),
+    with its header row repeated on the next page."""
+    lead = [Item("heading", "Service budgets 2019/20", level=1)]
+    lead += [Item("paragraph", "This page is filled with text so that the table below reaches the foot of the page. " * 6)] * 5
+    rows = [["Service", "Commentary", "Budget £000"]]
+    rows += [[f"Service {n}", f"Commentary on service {n}.", f"{100 + n}"] for n in range(1, 9)]
+    long_cell = "\n".join(f"Action {k}: deliver the agreed improvement and report progress to the committee." for k in range(1, 19))
+    rows += [["Customer Services", long_cell, "1,234"], ["Revenues and Benefits", "Steady state.", "567"]]
+    libreoffice(lead + [Item("table", rows=rows, header_rows=1)], "ruled", out, two_columns=False)
