@@ -20,7 +20,8 @@ from typing import Any, Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.readers import ocr
 from pipeline.readers.errors import ReadError
-from pipeline.readers.pdf_layout import BBox, Line, Unit, Word, attach_bullets, body_size, group_lines, paragraphs, reading_order, union
+from pipeline.readers.pdf_layout import (BBox, Line, Unit, Word, attach_bullets, body_size, find_gutter, group_lines, paragraphs,
+                                         reading_order, union)
 from pipeline.readers.pdf_settings import LAYOUT
 from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
 from pipeline.readers.text import finish_blocks, scan_lines
@@ -322,9 +323,10 @@ def assemble(source: str, pages: list[Page]) -> Document:
             if isinstance(item, PageTable):
                 open_table = add_table(writer, item, page.number, open_table)
             else:
-                ordered = reading_order(item, page.width)
+                gutter = find_gutter(item, page.width)
+                ordered = reading_order(item, gutter)
                 attach_bullets(ordered, page.marks)
-                writer.flow(paragraphs(ordered, body), page.number, body)
+                writer.flow(paragraphs(ordered, body, gutter), page.number, body)
         writer.write("\n")
     text = writer.text
     blocks = writer.blocks

@@ -173,9 +173,8 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     return best[1] if best else None
 
 
-def reading_order(lines: list[Line], page_width: float) -> list[Line]:
-    """Lines in reading order: a two-column stretch is read left column first, then right."""
-    gutter = find_gutter(lines, page_width)
+def reading_order(lines: list[Line], gutter: Optional[float]) -> list[Line]:
+    """Lines in reading order: a two-column stretch (either side of ``gutter``) is read left column first, then right."""
     if gutter is None:
         return lines
     out: list[Line] = []
@@ -254,8 +253,8 @@ def same_style(a: Line, b: Line) -> bool:
     return a.bold == b.bold and abs(a.size - b.size) <= 0.12 * max(a.size, b.size)
 
 
-def paragraphs(lines: list[Line], body: float) -> list[Unit]:
-    """Group lines into paragraphs, headings and list items."""
+def paragraphs(lines: list[Line], body: float, gutter: Optional[float] = None) -> list[Unit]:
+    """Group lines into paragraphs, headings and list items (``gutter``: where two columns part, if they do)."""
     units: list[Unit] = []
     current: list[Line] = []
 
@@ -284,7 +283,7 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
             new = (
                 spaced
                 or starts_item(line)
-                or fits_on(prev, line, right_edge(prev, lines))
+                or fits_on(prev, line, right_edge(prev, lines, gutter))
                 or (line.x0 < prev.x0 - 4 and prev.marker is not None)
                 or abs(line.x0 - current[0].x0) > 4 * body and not _continues_item(current, line)
             )
@@ -297,9 +296,11 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
     return units
 
 
-def right_edge(line: Line, lines: Sequence[Line]) -> float:
-    """Where lines of this line's column end: the furthest x1 that at least two overlapping lines reach."""
-    ends = sorted((l.x1 for l in lines if l.x0 < line.x1 and l.x1 > line.x0), reverse=True)
+def right_edge(line: Line, lines: Sequence[Line], gutter: Optional[float] = None) -> float:
+    """Where lines of this line's column end: the furthest x1 that at least two overlapping lines reach
+    (in a two-column stretch, lines on its side of the gutter; full-width lines end further out)."""
+    side = [l for l in lines if gutter is None or (l.x1 < gutter) == (line.x1 < gutter)]
+    ends = sorted((l.x1 for l in side if l.x0 < line.x1 and l.x1 > line.x0), reverse=True)
     for x in ends:
         if sum(1 for e in ends if e >= x - 3) >= 2:
             return x
