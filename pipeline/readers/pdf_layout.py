@@ -162,9 +162,10 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     x = lo
     while x <= hi:
         if not any(seg.x0 < x < seg.x1 for segs in split for seg in segs):
-            both = sum(1 for segs in split if segs[0].x1 < x < segs[-1].x0)
             left = [seg for segs in segments for seg in segs if seg.x1 < x]
             right = [seg for segs in segments for seg in segs if seg.x0 > x]
+            # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)
+            both = sum(1 for a in left if any(b.top < a.bottom and a.top < b.bottom for b in right))
             if both >= s.gutter_both_sides and len(left) >= s.gutter_one_side and len(right) >= s.gutter_one_side \
                     and all(sum(len(seg.words) for seg in side) / len(side) >= s.gutter_side_words for side in (left, right)):
                 if best is None or both > best[0]:

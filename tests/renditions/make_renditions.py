@@ -43,6 +43,26 @@ def build(texts: list[Path], combos: list[tuple[str, str]]) -> None:
             print(f"{out.relative_to(ROOT)}  {out.stat().st_size // 1024} KB", flush=True)
 
 
+def manifest_rows() -> None:
+    """A manifest row for each rendition of a text that has one (same council and year; the notes say which rendition)."""
+    import csv
+
+    manifest = ROOT / "corpus" / "manifest.csv"
+    with manifest.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    by_file = {r["file"]: r for r in rows}
+    for pdf in sorted(OUT.glob("*.pdf")):
+        stem, combo = pdf.stem.rsplit("_", 1)
+        text = by_file.get(f"{stem}.txt")
+        if text and pdf.name not in by_file:
+            producer, style = combo.split("-")
+            rows.append({**text, "file": pdf.name, "notes": f"{producer} rendition, {style} tables (tests/renditions)"})
+    with manifest.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", default=[], help="text stems to build (default: all)")
@@ -61,6 +81,7 @@ def main() -> None:
         texts = [t for t in texts if t.stem in args.only]
     combos = [c for c in COMBOS if not args.combo or f"{c[0]}-{c[1]}" in args.combo]
     build(texts, combos)
+    manifest_rows()
     if args.scan:
         from scan import office_scan
 
