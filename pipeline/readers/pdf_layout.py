@@ -19,6 +19,8 @@ from pipeline.readers.pdf_settings import LAYOUT
 BULLET_GLYPHS = "•·▪◦●○■□➢►✓✔"
 _MARKER = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*](?=\s)|\d{{1,3}}[.)]|\([a-z0-9]{{1,3}}\)|[a-z][.)])$")
 BBox = tuple[float, float, float, float]
+# a word that is only a list marker: bullets, "1." / "1)" / a bare "22" (word processors set numbers apart), "(a)", "a)"
+LIST_MARK = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*]|\(?\d{{1,3}}[.)]?|\([a-z]{{1,3}}\)|[a-z][.)])$")
 
 
 @dataclass
@@ -162,8 +164,8 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     x = lo
     while x <= hi:
         if not any(seg.x0 < x < seg.x1 for segs in split for seg in segs):
-            left = [seg for segs in segments for seg in segs if seg.x1 < x]
-            right = [seg for segs in segments for seg in segs if seg.x0 > x]
+            left = [seg for segs in segments for seg in segs if seg.x1 < x and not _marker_only(seg)]
+            right = [seg for segs in segments for seg in segs if seg.x0 > x and not _marker_only(seg)]
             # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)
             both = sum(1 for a in left if any(b.top < a.bottom and a.top < b.bottom for b in right))
             if both >= s.gutter_both_sides and len(left) >= s.gutter_one_side and len(right) >= s.gutter_one_side \
@@ -172,6 +174,10 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
                     best = (both, x)
         x += s.gutter_step
     return best[1] if best else None
+
+
+def _marker_only(segment: Line) -> bool:
+    return len(segment.words) == 1 and bool(LIST_MARK.match(segment.words[0].text))
 
 
 def reading_order(lines: list[Line], gutter: Optional[float]) -> list[Line]:

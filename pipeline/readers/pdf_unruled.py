@@ -23,15 +23,11 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Optional, Sequence
 
-from pipeline.readers.pdf_layout import BULLET_GLYPHS, BBox, Line, Word, find_gutter, group_lines, split_segments, starts_item
+from pipeline.readers.pdf_layout import LIST_MARK, BBox, Line, Word, find_gutter, group_lines, split_segments, starts_item
 from pipeline.readers.pdf_settings import LAYOUT, LayoutSettings
 from pipeline.readers.pdf_tables import CellBox, PageTable, cell_text, header_rows
 
 NUMERIC = re.compile(r"^[(\-–−+]?\s?[£$€]?\s?\d[\d,]*(?:\.\d+)?\s?(?:%|[kmb]n?|p)?\)?$|^[-–—]$|^n/?a$|^nil$", re.I)
-
-
-# what a list's marker column holds: bullets, "1." / "1)" / bare "22", "(a)", "a)"
-LIST_MARK = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*]|\(?\d{{1,3}}[.)]?|\([a-z]{{1,3}}\)|[a-z][.)])$")
 
 
 def numeric(text: str) -> bool:
