@@ -148,8 +148,8 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     """The x of an empty vertical band in the middle of the page that splits prose into two columns.
 
     No line cut into segments may have one across it, several lines must have
-    text on both sides of it, and each side must read as prose (several words
-    to a segment, not a column of figures or page numbers).  Lines of one
+    text on both sides of it, and each side must read as prose (segments many
+    ems wide, not a column of figures or page numbers).  Lines of one
     segment across it are full-width lines (a heading or paragraph above or
     below the columns: one to two and back on a page).  Tables are cut out
     before this, so their rows do not count.
@@ -169,11 +169,15 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
             # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)
             both = sum(1 for a in left if any(b.top < a.bottom and a.top < b.bottom for b in right))
             if both >= s.gutter_both_sides and len(left) >= s.gutter_one_side and len(right) >= s.gutter_one_side \
-                    and all(sum(len(seg.words) for seg in side) / len(side) >= s.gutter_side_words for side in (left, right)):
+                    and all(sum(seg.x1 - seg.x0 for seg in side) / len(side) >= s.gutter_side_em * seg_size(side) for side in (left, right)):
                 if best is None or both > best[0]:
                     best = (both, x)
         x += s.gutter_step
     return best[1] if best else None
+
+
+def seg_size(segments: Sequence[Line]) -> float:
+    return median(seg.size for seg in segments)
 
 
 def _marker_only(segment: Line) -> bool:

@@ -33,7 +33,7 @@ class LayoutSettings:
     gutter_min_lines: int = 6  # fewer lines than this are never split into columns
     gutter_both_sides: int = 3  # lines with text on both sides of the gutter needed to accept it
     gutter_one_side: int = 4  # segments needed on each side
-    gutter_side_words: float = 3.0  # words per segment on each side: prose, not a column of figures or page numbers
+    gutter_side_em: float = 8.0  # segments this many ems wide on average each side: prose, not figures or page numbers
 
     # ---- paragraphs and headings
     paragraph_gap_em: float = 0.7  # a vertical gap wider than this between lines ends a paragraph
