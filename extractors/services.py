@@ -6,7 +6,15 @@ structure tables (``Head of Service | Service``; ``Head of Finance | • a • b
 sentence ("the teams that provide these services: A, B, including C"),
 unit headings after "units are as follows", section headings of the form
 "<Unit> Service Plan Summary 2012/13", cost-centre rows of budget tables,
-and capitalised names ending in Service/Team/Unit/Directorate.
+capitalised names ending in Service/Team/Unit/Directorate/Dept/Office,
+the title headings above a "Business Plan" heading, the entries of a budget
+book's contents page, lead lines and lead columns ("Director, Corporate and
+Customer Services"; "Heads of Service for Finance, Housing and …"), and a
+label ("Strategic Policy:") that introduces a list and is also a heading.
+
+The word lists (unit suffixes, posts, governing bodies, generic words, what
+makes a name a document part or an accounting line) are data:
+``pipeline/data/unit_words.csv``.
 """
 from __future__ import annotations
 
@@ -14,7 +22,8 @@ import re
 from typing import Iterable, Optional
 
 from extractors import register
-from extractors.context import GENERIC_HEADING, Context, provenance, strip_unit_suffix, unit_from_heading
+from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, strip_unit_suffix, unit_from_heading
+from extractors.vocabulary import alternation, words
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
 from pipeline.normalise.text import clean, normalise_for_match
@@ -25,10 +34,35 @@ _UNIT_COLUMN = ("service", "team", "unit", "section")
 _PARENT_COLUMN = ("head of", "directorate", "division", "department", "portfolio", "area")
 _UNITS_LEAD_IN = re.compile(r"\b(units?|services|teams|sections|divisions)\b[^.]*\b(as follows|are|include|below)\s*:?-?\s*$", re.I)
 _ENUMERATION = re.compile(r"\b(?:teams?|services|units|sections|divisions|functions)\b[^:.]*:\s*(?P<list>[^:]+?)(?:\.\s|\.$|$)")
+_VOCAB = "unit_words"
+_SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
-    r"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>Services?|Team|Unit|Directorate|Division|Department|service|team|unit|division)\b(?!\s+[A-Z])"
+    rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{_SUFFIX}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
+_BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
+_EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
+_NOT_UNIT = re.compile(rf"\b{alternation(_VOCAB, 'not_unit')}\b", re.I)
+_ENDS_IN_SUFFIX = re.compile(rf"\b{_SUFFIX}$", re.I)
+_GENERIC = frozenset(words(_VOCAB, "generic"))
+_DOCUMENT_KIND = re.compile(rf"\b{alternation(_VOCAB, 'document_kind')}\b", re.I)
+_OWNER = re.compile(r"^(?:the\s+)?(?:[A-Z][\w]*\s+)?(?:Council|Authority)['’]s?\s+", re.I)
+_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+
+
+def unit_like(name: str) -> bool:
+    """Could this name a unit rather than a plan, a document part or an accounting line?
+
+    Used where a name comes from a place that also holds other things (the
+    plan's scope, contents entries, title headings, budget row labels).
+    """
+    name = clean(name)
+    tokens = [t.lower().strip("’'") for t in re.findall(r"[\w'’]+", name)]
+    if not tokens or all(t in _GENERIC or t.isdigit() for t in tokens):
+        return False
+    if re.search(r"\d", name) or _BODY.search(name):
+        return False
+    return not _NOT_UNIT.search(name) or bool(_ENDS_IN_SUFFIX.search(name))
 
 
 class _Units:
@@ -66,8 +100,10 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     units = _Units(doc, ctx)
     scope = ctx.scope
     first = doc.blocks[0] if doc.blocks else Piece("", 0, 0)
-    if scope:
+    if scope and unit_like(scope):
         units.add(scope, first)
+    titled = _title_units(doc, ctx, units)
+    ctx.own_unit = scope if scope and unit_like(scope) else (titled[0] if titled else "")
     _scope_leads(doc, ctx, units)
     _structure_tables(doc, ctx, units)
     _led_by_sections(doc, ctx, units)
@@ -75,8 +111,12 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     _unit_headings(doc, ctx, units)
     _summary_headings(doc, ctx, units)
     _contact_officers(doc, ctx, units)
+    _contents_units(doc, ctx, units)
+    _lead_columns(doc, ctx, units)
+    _heads_of_service(doc, ctx, units)
     _cost_centres(doc, ctx, units)
     _mentions(doc, ctx, units)
+    _label_units(doc, ctx, units)
     return list(units.by_key.values())
 
 
@@ -224,6 +264,115 @@ def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
             units.add(unit.group("unit"), doc.piece(m.start(), m.end()), parent=ctx.scope, lead=m.group("person"), role=role)
 
 
+_ARITHMETIC_LABEL = re.compile(r"\b(?:sub-?)?totals?\b|^(?:net|gross)\b|\b(?:departmental|directorate) (?:expenditure|budget|total)\b", re.I)
+_TITLE_SKIP = re.compile(r"^(?:appendix|annexe?|agenda|item|minutes|part)\b|\b(?:council|committee|cabinet)$", re.I)
+
+
+def _title_units(doc: Document, ctx: Context, units: _Units) -> list[str]:
+    """The headings that open a plan name its units: "Call Centre & Distribution / Isle of Wight Tourism / Departmental Business Plan".
+
+    Only the run of headings before the first body text counts.  A heading
+    there is a unit when it ends in a unit word ("Housing & Homelessness
+    Services") or stands right above the heading that names the kind of plan;
+    the heading below a unit in that stack is its parent.
+    """
+    stack: list[Block] = []
+    for block in doc.blocks[:8]:
+        if block.kind != "heading":
+            break
+        stack.append(block)
+    kind_at = next((i for i, b in enumerate(stack) if _DOCUMENT_KIND.search(b.clean)), None)
+    names = []
+    for i, block in enumerate(stack[: kind_at if kind_at is not None else len(stack)]):
+        text = block.clean
+        if _TITLE_SKIP.search(text) or GENERIC_HEADING.search(text) or not unit_like(text) or len(text.split()) > 6:
+            continue
+        if _ENDS_IN_SUFFIX.search(text) or kind_at is not None:
+            names.append((text, block))
+    for k, (name, block) in enumerate(names):
+        parent = names[k + 1][0] if k + 1 < len(names) else None
+        units.add(name, block, parent=parent)
+    return [name for name, _ in names]
+
+
+_POST = re.compile(rf"\b{alternation(_VOCAB, 'role')}\b")
+_CONTENTS = re.compile(r"\b(?:CONTENTS|[Cc]ontents)(?![a-z])")  # "CONTENTSList of …" when the PDF lost a line break
+_CONTENTS_ENTRY = re.compile(r"(?P<title>\S.*?)\s*(?<![\d/])(?P<page>\d{1,3})(?=[A-Z]|\s*$)")
+
+
+def _contents_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """A budget book's contents page lists its departments: "Chief Executive's Office 9Corporate Director – Resources 29".
+
+    The contents run from a line naming "Contents" while lines end in page
+    numbers (or introduce a group with a colon); entries that name a unit
+    rather than a document part ("Budget Summary", "Calendar") are units.
+    """
+    for start, block in enumerate(doc.blocks):
+        if block.kind == "table" or not _CONTENTS.search(block.text):
+            continue
+        entries = []
+        first = block.text[_CONTENTS.search(block.text).end():]
+        for piece_text, offset in [(first, block.start + len(block.text) - len(first))] + [(b.text, b.start) for b in doc.blocks[start + 1:]]:
+            found = list(_CONTENTS_ENTRY.finditer(piece_text))
+            if not found:
+                if clean(piece_text).endswith(":") or not clean(piece_text):
+                    continue
+                break
+            entries.extend((m, offset) for m in found)
+        pages = [int(m.group("page")) for m, _ in entries]
+        if len(entries) < 3 or pages != sorted(pages):
+            continue
+        for m, offset in entries:
+            title = clean(m.group("title")).strip(" .:-–")
+            named = _ENDS_IN_SUFFIX.search(title) or _POST.search(title)  # "Corporate Director – Resources"
+            if unit_like(title) and (named or not GENERIC_HEADING.search(title)) and len(title.split()) <= 6:
+                units.add(title, doc.piece(offset + m.start("title"), offset + m.start("title") + len(m.group("title")), block.page), confidence=0.8)
+        return
+
+
+def _lead_columns(doc: Document, ctx: Context, units: _Units) -> None:
+    """A lead column names the unit beside its post: "Director, Corporate and Customer Services"."""
+    for block in doc.tables():
+        col = block.table.column("lead", "responsib", "owner", "accountable")
+        if col is None:
+            continue
+        for row in block.table.body:
+            lead = read_lead(row[col].text) if col < len(row) else None
+            if lead and lead.unit and unit_like(lead.unit):
+                units.add(lead.unit, row[col], parent=None, lead=lead.person, role=lead.role)
+
+
+_HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")
+
+
+def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
+    """"the Heads of Service for Finance, Housing and Environmental Enhancement": one unit per name."""
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        for m in _HEADS_FOR.finditer(block.text):
+            names = [n.strip() for n in re.split(r"\s*,\s*|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
+            role = re.sub(r"^Heads\b", "Head", re.sub(r"s$", "", m.group("role")) if not m.group("role").startswith("Head") else m.group("role"))
+            for name in names:
+                if unit_like(name):
+                    start = block.start + m.start("list") + m.group("list").find(name)
+                    units.add(name, doc.piece(start, start + len(name), block.page), role=role)
+
+
+def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """"Strategic Policy:" over a list (or a lead-in and a list) names a unit when a heading names it too."""
+    headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
+    for block in doc.blocks:
+        text = block.clean
+        if block.kind != "paragraph" or not text.endswith(":") or len(text.split()) > 5:
+            continue
+        name = text.rstrip(":").strip()
+        following = doc.blocks[block.index + 1: block.index + 3]
+        introduces_list = any(b.kind == "list_item" for b in following)
+        if introduces_list and normalise_for_match(name) in headings and unit_like(name) and not GENERIC_HEADING.search(name):
+            units.add(name, block, parent=ctx.scope)
+
+
 def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
     """Row labels of a money table are cost centres: units the plan budgets for."""
     from extractors.budgets import money_table_columns
@@ -233,29 +382,32 @@ def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
             continue
         for row in block.table.body:
             label = row[0].clean
-            if label and not re.search(r"\btotal\b", label, re.I) and not re.search(r"\d", label):
+            if label and unit_like(label) and not _ARITHMETIC_LABEL.search(label):
                 units.add(label, row[0], parent=ctx.scope, confidence=0.7)
 
 
 def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
-    """Capitalised names ending in Service/Team/Unit/Directorate in running text."""
+    """Capitalised names ending in Service/Team/Unit/Directorate/Dept/Office in running text."""
     for block in doc.blocks:
-        if block.kind not in ("paragraph", "list_item"):
+        # a heading of seven words or more is a line of text the reader took for a heading
+        if block.kind == "table" or block.kind == "heading" and len(block.clean.split()) < 7:
             continue
         for m in _MENTION.finditer(block.text):
-            name, suffix = m.group("name"), m.group("suffix")
-            words = name.replace(",", "").split()
-            while words and words[0] in _NOT_A_UNIT_START:
-                words = words[1:]
-            if not words or (words[0] in ("and", "&")):
+            suffix = m.group("suffix")
+            tokens = m.group("name").replace(",", "").split()
+            while tokens and tokens[0] in _NOT_A_UNIT_START:
+                tokens = tokens[1:]
+            if not tokens or (tokens[0] in ("and", "&")):
                 continue
-            name = " ".join(words)
+            name = _OWNER.sub("", " ".join(tokens))
             if suffix.islower() and suffix != "team":
-                if len(words) < 2 or " and " in f" {name} " or name.isupper():
+                if len(tokens) < 2 or " and " in f" {name} " or name.isupper():
                     continue
                 full = name
             else:
                 full = f"{name} {suffix}"
+            if _implausible_mention(full):
+                continue
             # "Youth Service and Youth Offending Service" is two units
             parts = re.split(r"\s+(?:and|&)\s+(?=[A-Z])", full)
             if len(parts) > 1 and re.search(r"\b(?:Services?|Team|Unit)$", parts[0]):
@@ -268,3 +420,12 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
                 pos = block.text.find(unit)
                 start = block.start + (pos if pos >= 0 else m.start())
                 units.add(unit, doc.piece(start, start + len(unit)), parent=ctx.scope, confidence=0.6)
+
+
+def _implausible_mention(name: str) -> bool:
+    """Run-on table text throws up "Person Reporting HS1 Service"; governing bodies are not units."""
+    if re.search(r"\d", name) or _MONTH.search(name) or _BODY.search(name) or _EXTERNAL.match(name):
+        return True
+    head = name.split()
+    # an Office needs a name of its own ("Programme Management Office", not "Home Office")
+    return head[-1] == "Office" and len(head) < 3
