@@ -55,6 +55,8 @@ _NOT_AN_OBJECT = re.compile(r"^(?:not|met|\w+ly)$")
 _DESCRIPTIVE = re.compile(r"\b(?:was|were|been|had|undertook|undertaken|may)\b", re.I)
 
 VERBS = frozenset(words(_VOCAB, "verb"))
+_NOUN_TOO = frozenset(words(_VOCAB, "verb_noun"))
+_OBJECT_OPENERS = {"a", "an", "the", "our", "all", "its", "their", "to", "that", "this", "these", "and", "with", "for", "on", "in", "up", "out", "new", "more", "better"}
 _FUNCTION = {"and", "or", "to", "the", "a", "an", "of", "&", "in", "on", "for", "with", "by", "at", "from", "as", "its", "their", "our"}
 
 
@@ -103,6 +105,11 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
         if prev.endswith((".", "!", "?")) and not re.search(r"\b(?:e\.g|i\.e|etc|inc|incl|no)\.$", prev, re.I):
             cuts.append(tokens[i].start())
         elif _verbish(word, nxt) and not word.isupper():
+            # after a Title Case word a word that is noun and verb may be part of the name ("Council Tax
+            # Support scheme", "Shared Working"); it opens a commitment only when what follows reads like its object
+            noun_too = word.lower() in _NOUN_TOO or (word.endswith("ing") and word.lower() not in VERBS)
+            if noun_too and prev[:1].isupper() and not prev.isupper() and nxt.lower() not in _OBJECT_OPENERS:
+                continue
             cuts.append(tokens[i].start())
         elif prev[:1].islower() and nxt == "of" and re.search(r"(tion|ment|ery|ance|ence|al)$", word):
             cuts.append(tokens[i].start())
@@ -212,31 +219,55 @@ _REF_CANDIDATE = re.compile(r"(?<![\w.])(?:(?P<pre>[A-Z]{1,3})(?P<num>\d{1,2})|(
 def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
     """'… priorities for implementation: A1 Lobby for … A2 Support … A3 …' — a list flattened into a paragraph.
 
-    The refs must run in order (A1, A2, …; 1.1, 1.2, 2.1, …), at least three
-    of them, after a commitment lead-in ending in a colon.
+    Right after a commitment lead-in ending in a colon, refs that run in
+    order (A1, A2, …; 1.1, 1.2, 2.1, …) each open an item; the last item
+    ends at a field label, a new run-on sentence or a stray page number.
+    A lead-in that says how the items stand ("Those areas behind target
+    are:") gives their status.
     """
     found = list(_REF_CANDIDATE.finditer(block.text))
-    run = _longest_run(found)
-    if len(run) < 3:
-        return []
-    intro = block.text[: run[0].start()].rstrip()
-    sentence = re.split(r"(?<=[.!?])\s+|\s{2,}", intro)[-1] if intro else ""
-    if not (intro.endswith((":", ":-")) and LEAD_IN_CUE.search(sentence) and not _NOT_COMMITMENT.search(sentence)):
-        return []
-    out = []
-    for k, m in enumerate(run):
-        start = m.end()
-        end = run[k + 1].start() if k + 1 < len(run) else len(block.text)
-        body = block.text[start:end]
-        if k + 1 == len(run):  # the last item ends at the paragraph's end, a field label or a stray page number
-            body = re.sub(r"\s+\d{1,3}\s*$", "", body)
-            cut = _FIELD_LABEL.search(body)
-            body = body[: cut.start()] if cut else body
-        lead = len(body) - len(body.lstrip())
-        piece = doc.piece(block.start + start + lead, block.start + start + len(body.rstrip()), block.page)
-        obj = _objective(doc, ctx, piece, ref=m.group(0), service=state.service or ctx.plan_unit, theme=state.theme)
-        out.extend([obj] if obj else [])
+    out: list[Objective] = []
+    for colon in re.finditer(r":-?", block.text):
+        sentence = re.split(r"(?<=[.!?])\s+|\s{2,}", block.text[: colon.start()])[-1]
+        if not LEAD_IN_CUE.search(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
+            continue
+        first = next((m for m in found if m.start() >= colon.end()), None)
+        if first is None or block.text[colon.end(): first.start()].strip():
+            continue
+        run = [first]
+        for m in found[found.index(first) + 1:]:
+            if _follows(run[-1], m):
+                run.append(m)
+        status = _STATUS_LEAD_IN.search(sentence)
+        for k, m in enumerate(run):
+            start = m.end()
+            end = run[k + 1].start() if k + 1 < len(run) else len(block.text)
+            body = block.text[start:end]
+            if k + 1 == len(run):
+                body = _last_item(body)
+            lead = len(body) - len(body.lstrip())
+            piece = doc.piece(block.start + start + lead, block.start + start + len(body.rstrip()), block.page)
+            obj = _objective(doc, ctx, piece, ref=m.group(0), service=state.service or ctx.plan_unit, theme=state.theme,
+                             status=clean(status.group("status")) if status else None)
+            out.extend([obj] if obj else [])
     return out
+
+
+_RUN_ON_SENTENCE = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Some|It|We|Our|All|There|Work|Further)\s)")
+_STATUS_LEAD_IN = re.compile(
+    r"\b(?:areas?|activit(?:y|ies)|actions?|projects?|items?|objectives?|targets?)\s+(?:which\s+(?:are|is)\s+)?"
+    r"(?P<status>(?:not\s*)?(?:on\s*target|behind\s+target|ahead\s+of\s+target|achieved|completed?|delayed|at\s+risk|off\s+track|on\s+track)"
+    r"(?:\s*/\s*not\s+\w+)?)\s+(?:is|are)\b", re.I)
+
+
+def _last_item(body: str) -> str:
+    """The last item of a flattened list ends at a field label, a new run-on sentence or a stray page number."""
+    body = re.sub(r"\s+\d{1,3}\s*$", "", body)
+    for pattern in (_FIELD_LABEL, _RUN_ON_SENTENCE):
+        cut = pattern.search(body)
+        body = body[: cut.start()] if cut else body
+    sentence_end = re.search(r"[.!?](?=\s+[A-Z])", body)
+    return body[: sentence_end.end()] if sentence_end else body
 
 
 def _longest_run(found: list[re.Match]) -> list[re.Match]:

@@ -116,6 +116,7 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     _heads_of_service(doc, ctx, units)
     _cost_centres(doc, ctx, units)
     _mentions(doc, ctx, units)
+    _counted_units(doc, ctx, units)
     _label_units(doc, ctx, units)
     return list(units.by_key.values())
 
@@ -357,6 +358,29 @@ def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
                 if unit_like(name):
                     start = block.start + m.start("list") + m.group("list").find(name)
                     units.add(name, doc.piece(start, start + len(name), block.page), role=role)
+
+
+_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNTED = re.compile(
+    rf"\b(?P<count>{'|'.join(_COUNT)}|\d)\s+(?:[a-z]+\s+){{0,2}}(?:services|teams|units|departments|directorates|divisions|sections)"
+    r"\s*(?:[-–—:(]|,)\s*(?P<list>[A-Z][^-–—:()]*?)\s*(?:[-–—)]|\.\s|\.$|$)", re.I)
+
+
+def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """"The Council's two central services - Corporate Development and Chief Executive's - are …": as many names as counted."""
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "list_item"):
+            continue
+        for m in _COUNTED.finditer(block.text):
+            names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
+            count = _COUNT.get(m.group("count").lower()) or int(m.group("count"))
+            if len(names) != count or not all(n[:1].isupper() and len(n.split()) <= 6 for n in names):
+                continue
+            for name in names:
+                if ctx.known_unit(name):
+                    continue
+                start = block.start + m.start("list") + m.group("list").find(name)
+                units.add(name, doc.piece(start, start + len(name), block.page))
 
 
 def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
