@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from pipeline.document import Block, Document, Piece
 from pipeline.normalise.text import clean, normalise_for_match
@@ -155,8 +155,7 @@ _ROLE_COMMA_UNIT = re.compile(rf"^(?P<role>{_ROLE})\s*[,:–—-]\s*(?P<unit>{_U
 _PERSON_COMMA_ROLE = re.compile(rf"^(?P<person>{_PERSON})\s*[,–—-]\s*(?P<rest>.+)$")
 
 
-@dataclass(frozen=True)
-class Lead:
+class Lead(NamedTuple):
     """What a lead cell or line says: the unit led, the post as printed and the person, where given."""
 
     unit: Optional[str]

@@ -448,8 +448,4 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
 
 def _implausible_mention(name: str) -> bool:
     """Run-on table text throws up "Person Reporting HS1 Service"; governing bodies are not units."""
-    if re.search(r"\d", name) or _MONTH.search(name) or _BODY.search(name) or _EXTERNAL.match(name):
-        return True
-    head = name.split()
-    # an Office needs a name of its own ("Programme Management Office", not "Home Office")
-    return head[-1] == "Office" and len(head) < 3
+    return bool(re.search(r"\d", name) or _MONTH.search(name) or _BODY.search(name) or _EXTERNAL.match(name))
