@@ -13,11 +13,13 @@ from typing import Optional
 
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance, section_unit, unit_from_heading
-from pipeline.document import Block, Document, Table
+from pipeline.document import Block, Document
 from pipeline.nlp import spans
-from pipeline.normalise.money import Money, find_money, parse_cell_amount, unit_scale
+from pipeline.normalise.money import Money, find_money
 from pipeline.normalise.text import clean
 from pipeline.normalise.years import find_years
+from pipeline.tables import vocabulary
+from pipeline.tables.view import TableView
 from schemas import Budget, Record
 
 MEASURES = [  # most specific first; the rightmost match before an amount wins
@@ -61,61 +63,44 @@ def _context_measure(text: str) -> Optional[str]:
 # ---------------------------------------------------------------- tables
 
 
-def document_scale(doc: Document) -> int:
-    """The scale a document's money tables declare (used for tables that forget to)."""
-    scales = [unit_scale(b.table.unit) for b in doc.tables() if b.table.unit]
-    return max(set(scales), key=scales.count) if scales else 1
-
-
-def money_table_columns(table: Table, doc: Document) -> list[tuple[int, Optional[str]]]:
-    """(column, financial year) for each money column of a money table; [] if it is not one."""
-    header = table.header
-    if not header or len(table.body) == 0:
+def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
+    """Every money cell of a table: the row says what it is for, the column its year, phase and measure."""
+    money = [c for c in view.columns if c.money]
+    if not money:
         return []
-    context = " ".join(header + [table.caption or ""])
-    if _NOT_MONEY_TABLE.search(" ".join(header)):
-        return []
-    columns = []
-    for i, label in enumerate(header[1:], start=1):
-        years = find_years(label)
-        money_header = bool(re.search(r"£|budget|cost|spend|savings|outturn|estimate", label, re.I))
-        if years or money_header:
-            numeric = sum(1 for row in table.body if parse_cell_amount(row[i].text) is not None)
-            if numeric:
-                columns.append((i, years[0].value if years else None))
-    if not columns:
-        return []
-    if not (table.unit or _MONEY_CONTEXT.search(context)):
-        return []
-    return columns
-
-
-def _table_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
-    table = block.table
-    columns = money_table_columns(table, doc)
-    if not columns:
-        return []
-    scale = unit_scale(table.unit) if table.unit else document_scale(doc)
-    context = " ".join([table.caption or "", heading_words(doc, block.index, 2), " ".join(table.header)])
-    measure = _context_measure(context) or "net_budget"
-    caption_year = (find_years(table.caption or "") or [None])[0]
+    context_measure = _context_measure(" / ".join([view.context, heading_words(doc, view.block.index, 2), ctx.meta.title or ""]))
     out = []
-    for row in table.body:
-        label = row[0].clean
-        total = bool(re.search(r"\btotal\b", label, re.I))
-        scope = _total_scope(doc, ctx, block, label) if total else label
-        for col, year in columns:
-            money = parse_cell_amount(row[col].text, scale)
-            if money is None:
+    for row in view.data_rows():
+        total = row.role in ("total", "subtotal")
+        scope = (_total_scope(doc, ctx, view.block, row.label) if total and row.role == "total" else row.label) or None
+        row_measure = _row_measure(row)
+        for column in money:
+            amount = view.amount(row, column)
+            if amount is None:
                 continue
+            cell = row.cells[column.index]
             out.append(Budget(
-                source=doc.source, scope=scope or None, measure=measure,
-                financial_year=year or (caption_year.value if caption_year else ctx.plan_year),
-                amount_gbp=money.amount, as_written=row[col].clean,
-                description="total" if total else None,
-                provenance=provenance(row[col]), confidence=0.8 if total else 0.95,
+                source=doc.source, scope=scope,
+                measure=column.measure or row_measure or context_measure or "net_budget",
+                financial_year=column.year or view.year or ctx.plan_year, phase=column.phase,
+                amount_gbp=amount, as_written=cell.clean, description="total" if total else None,
+                provenance=provenance(cell), confidence=round((0.8 if total else 0.95) * row.confidence, 3),
             ))
     return out
+
+
+def _row_measure(row) -> Optional[str]:
+    """A line's measure from its section (``Employees``, ``Income``, ``Funded by``) or its own words."""
+    for text in (row.section or "", row.label):
+        found = vocabulary.last("measure", text)
+        if found in ("income", "staffing", "capital", "savings", "pressures"):
+            return found
+        if vocabulary.first("row", text) == "funding":
+            return "income"
+    return None
+
+
+_FINANCE_HEADING = re.compile(r"^(?:budgets?|budget position|finance|financial (?:information|summary|resources)|resources)$", re.I)
 
 
 def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optional[str]:
@@ -126,6 +111,8 @@ def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optio
         unit = unit_from_heading(heading.text)
         if unit:
             return unit
+        if _FINANCE_HEADING.match(heading.clean):
+            break  # "Budgets": the plan's own budget, not a section's
     return ctx.scope
 
 
@@ -238,7 +225,8 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
                 measure = context_measure
             elif measure in (None, "net_budget", "other") and context_measure:
                 measure = context_measure
-            scope = (_subject_unit(sentence, ctx) or (ctx.known_unit(paragraph_unit) if paragraph_unit else None)
+            scope = (_subject_unit(sentence, ctx) or amount_subject(sentence, amounts, k, ctx)
+                     or (ctx.known_unit(paragraph_unit) if paragraph_unit else None)
                      or section_unit(doc, block.index, ctx))
             description = _description(sentence, money, block.kind == "list_item")
             out.append(Budget(
@@ -248,6 +236,66 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
                 provenance=provenance(block, block.start + s, block.start + e, doc), confidence=0.85,
             ))
     return out
+
+
+_CLAUSE_START = re.compile(r"(?:^|[,;:(]|\b(?:that|which|where|whereas|while|but|and the|with|including|plus)\b)\s*", re.I)
+_CONNECTOR = re.compile(r"\s*(?:of|at|totalling|amounting to|is|are|was|were|will be|of around|of about|:|–|-|=)?\s*$", re.I)
+_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:funded by|from|for|towards|on|to fund|to support|in respect of)\s+(?P<np>(?:the\s+)?[A-Z][\w'’&/-]*(?:\s+(?:and|&|of|for|the)?\s*[A-Z][\w'’&/-]*)*)")
+_DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
+_YEAR_PHRASE = re.compile(r"\s*\b(?:for|in|during|of)\s+(?:the\s+)?(?:financial\s+year\s+)?(?:FY\s?)?(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\b", re.I)
+_GENERIC_SUBJECT = re.compile(
+    r"^(?:it|this|which|these|total|amount|sum|figure|budget|budgets|savings?|costs?|spend|spending|expenditure|income|"
+    r"investment|funding|provision|allocation|pressures?|growth|reduction|increase|additional|further|overall|net|gross|"
+    r"revenue|capital|approximately|around|about|over|some|up|to|and|of|a|an|the|further\s\w+|\s)+$", re.I)
+
+
+_UNIT_HEAD = re.compile(r"\b(?:department|directorate|services?|committee|team|unit|office|division|partnership|"
+                        r"account|fund|grant|reserves?|rate|programme|board|authority|council)$", re.I)
+_VERBISH = re.compile(r"^.*\b(?:includes?|including|totals?|totalling|will|would|is|are|was|were|has|have|had|make|makes|"
+                      r"made|achieve[sd]?|achievable|provides?|represents?|gives?|brings?|be|been)\b\s*", re.I)
+
+
+def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Context] = None) -> Optional[str]:
+    """The unit or fund one amount in a sentence belongs to: ``the cash limit for the X Committee of £N`` → X.
+
+    Every amount gets its own subject when the words around it name one: the
+    noun phrase just before it (after ``of``/``is``, years and determiners
+    taken off), or ``… for X``/``… through X`` inside that phrase, or ``£N
+    funded by X`` after it.  The phrase must name a unit, a committee, a
+    fund or a grant (``… Department``, ``… Committee``, ``district rate``) or
+    a unit the plan names; otherwise (``savings``, ``staffing reductions``)
+    the amount belongs to its paragraph's unit.
+    """
+    money = amounts[k]
+    start = amounts[k - 1].end if k else 0
+    before = _CONNECTOR.sub("", _YEAR_PHRASE.sub("", sentence[start: money.start]))
+    clause = list(_CLAUSE_START.finditer(before))
+    np = _VERBISH.sub("", (before[clause[-1].end():] if clause else before).strip(" ."))
+    for candidate in _candidates(np):
+        if _names_unit(candidate, ctx):
+            return candidate
+    after = _AFTER.match(sentence[money.end: amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)])
+    if after:
+        candidate = _DETERMINERS.sub("", after.group("np")).strip()
+        if _names_unit(candidate, ctx) or candidate[:1].isupper():
+            return candidate
+    return None
+
+
+def _candidates(np: str) -> list[str]:
+    """The phrase itself, and what follows its last ``for``/``through``/``by``."""
+    out = []
+    m = re.search(r"\b(?:for|through|by|from|within)\s+(?!\d)(?P<x>[^,;]+)$", np, re.I)
+    if m:
+        out.append(m.group("x"))
+    out.append(np)
+    return [_DETERMINERS.sub("", _DETERMINERS.sub("", c.strip())).strip(" .:-–•·") for c in out if c.strip()]
+
+
+def _names_unit(candidate: str, ctx: Optional[Context]) -> bool:
+    if not candidate or len(candidate.split()) > 10 or _GENERIC_SUBJECT.match(candidate):
+        return False
+    return bool(_UNIT_HEAD.search(candidate)) or (ctx is not None and ctx.known_unit(candidate) is not None)
 
 
 def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:
@@ -260,15 +308,15 @@ def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:
     return clean(m.group(1)) if m else None
 
 
-@register("budgets", requires=("metadata", "services"))
+@register("budgets", requires=("metadata", "services"), version="2")
 def extract_budgets(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
+    views = {id(v.block): v for v in ctx.tables}
     for block in doc.blocks:
         if block.kind == "table":
-            if money_table_columns(block.table, doc):
-                out.extend(_table_budgets(doc, ctx, block))
-            else:
-                out.extend(_cell_budgets(doc, ctx, block))
+            view = views.get(id(block))
+            found = _view_budgets(doc, ctx, view) if view is not None else []
+            out.extend(found or _cell_budgets(doc, ctx, block))
         elif block.kind in ("paragraph", "list_item"):
             out.extend(_prose_budgets(doc, ctx, block))
     return out

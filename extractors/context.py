@@ -34,6 +34,7 @@ class Context:
     doc: Document
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     services: list[Service] = field(default_factory=list)
+    tables: list = field(default_factory=list)  # pipeline.tables.view.TableView per table, read once before extractors run
     # the plan's own unit as the services extractor read it ("" when it names none): the scope when
     # that names a unit, else the unit its title headings name
     own_unit: Optional[str] = None

@@ -30,6 +30,7 @@ from pipeline.normalise.dates import DATE_PATTERN, parse_date
 from pipeline.normalise.money import find_money
 from pipeline.normalise.text import clean
 from pipeline.normalise.years import find_years
+from pipeline.tables.view import TableView
 from schemas import Objective, Record
 
 _VOCAB = "objective_words"
@@ -238,7 +239,7 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
         for m in found[found.index(first) + 1:]:
             if _follows(run[-1], m):
                 run.append(m)
-        status = _STATUS_LEAD_IN.search(sentence)
+        status = ([None] + list(_STATUS_LEAD_IN.finditer(sentence)))[-1]  # the one nearest the colon
         for k, m in enumerate(run):
             start = m.end()
             end = run[k + 1].start() if k + 1 < len(run) else len(block.text)
@@ -393,27 +394,42 @@ def _cell_items(cell: Piece) -> list[Piece]:
     return out
 
 
-def _table_objectives(doc: Document, ctx: Context, block: Block, theme: Optional[str] = None) -> list[Objective]:
-    table = block.table
+def _table_objectives(doc: Document, ctx: Context, view: TableView, theme: Optional[str] = None) -> list[Objective]:
+    """Objectives from the commitment columns of a table, read through the shared table view.
+
+    The view says which column holds refs, dates, progress and leads, and
+    which rows are data, sections, totals, notes or repeated headers; this
+    rule decides which columns hold commitments.  A ref belongs to the first
+    commitment column (an Improvement, not its Milestones); a section row
+    under a column of pledges or priorities names one.
+    """
+    block, table = view.block, view.table
     header = table.header
     if not any(header):
         return _unit_objective_table(doc, ctx, block)
     cols = _objective_columns(header)
     if not cols:
         return []
-    ref_col = 0 if 0 not in cols and all(re.fullmatch(r"[\w.]{1,6}", r[0].clean or "x") for r in table.body) else None
-    status_col = table.column("progress", "status", "update", "comment")
-    due_col = table.column("date", "deadline", "timescale", "due", "when")
+    ref_col = view.ref_column if view.ref_column not in cols else None
+    status_col = _role_column(view, "status") if _role_column(view, "status") is not None else table.column("update", "comment")
+    due_col = _role_column(view, "date")
+    lead_col = _role_column(view, "lead")
     theme_col = table.column("link to", "theme", "corporate plan", "priority area")
-    lead_col = table.column("lead", "responsib", "owner", "accountable")
     caption_year = find_years(table.caption or "")
     theme = _caption_theme(table.caption or "") or theme
     out = []
-    for row in table.body:
+    for row in view.rows:
+        if row.role == "section" and any(_names_commitments(header[c]) for c in cols):
+            obj = _objective(doc, ctx, row.first, row.label, theme=theme)
+            out.extend([obj] if obj else [])
+            continue
+        if row.role not in ("data", "subtotal"):
+            continue
+        cells = row.cells
         for col in cols:
-            if col == theme_col:
+            if col == theme_col or col >= len(cells) or _MIXED_WITH_INDICATORS.search(header[col]):
                 continue
-            items = _cell_items(row[col]) if row[col].text else []
+            items = _cell_items(cells[col]) if cells[col].text else []
             for k, item in enumerate(items):
                 ref = item.marker if item.marker and item.marker.isdigit() else None
                 text = item.text
@@ -422,15 +438,13 @@ def _table_objectives(doc: Document, ctx: Context, block: Block, theme: Optional
                     if m:
                         ref, text = m.group(1), text[m.end():]
                 if ref is None and ref_col is not None and len(items) == 1 and col == cols[0]:
-                    ref = row[ref_col].clean or None
-                due = parse_date(row[due_col].text, ctx.plan_year) if due_col is not None else None
-                lead = read_lead(row[lead_col].text) if lead_col is not None else None
-                service = (ctx.known_unit(lead.unit) or lead.unit) if lead and lead.unit else None
-                fields = dict(ref=ref, due=due,
-                              status=clean(row[status_col].text) or None if status_col is not None else None,
-                              theme=", ".join(_lines(row[theme_col].text)) or None if theme_col is not None else theme)
-                if service:
-                    fields["service"] = service
+                    ref = _cell_text(cells, ref_col) or None
+                lead = read_lead(_cell_text(cells, lead_col)) if lead_col is not None else None
+                fields = dict(ref=ref, due=parse_date(_cell_text(cells, due_col), ctx.plan_year) if due_col is not None else None,
+                              status=_cell_text(cells, status_col) or None if status_col is not None else None,
+                              theme=", ".join(_lines(cells[theme_col].text)) or None if theme_col is not None and theme_col < len(cells) else theme)
+                if lead and lead.unit:
+                    fields["service"] = ctx.known_unit(lead.unit) or lead.unit
                 obj = _objective(doc, ctx, item, text, **fields)
                 if obj is None:
                     continue
@@ -438,6 +452,22 @@ def _table_objectives(doc: Document, ctx: Context, block: Block, theme: Optional
                     obj.financial_year = caption_year[0].value  # an extra field: objectives set for another year
                 out.append(obj)
     return out
+
+
+_MIXED_WITH_INDICATORS = re.compile(r"/\s*(?:PIs?|KPIs?|indicators?|measures?)\b", re.I)
+
+
+def _names_commitments(label: str) -> bool:
+    """A column of pledges, priorities or objectives (its section rows name them)."""
+    return bool(re.search(r"\b(?:(?:sub[- ]?)?pledges?|priorit(?:y|ies)|objectives?|aims?|themes?|outcomes?)\b", label, re.I))
+
+
+def _role_column(view: TableView, role: str) -> Optional[int]:
+    return next((c.index for c in view.columns if c.role == role), None)
+
+
+def _cell_text(cells: list, col: Optional[int]) -> str:
+    return clean(cells[col].text) if col is not None and col < len(cells) else ""
 
 
 def _lines(text: str) -> list[str]:
@@ -479,8 +509,8 @@ def _priority_theme(doc: Document, block: Block) -> Optional[str]:
 @register("objectives", requires=("metadata", "services"), version="2")
 def extract_objectives(doc: Document, ctx: Context) -> list[Record]:
     out: list[Objective] = _list_objectives(doc, ctx)
-    for block in doc.tables():
-        out.extend(_table_objectives(doc, ctx, block, _priority_theme(doc, block)))
+    for view in ctx.tables:
+        out.extend(_table_objectives(doc, ctx, view, _priority_theme(doc, view.block)))
     seen, unique = set(), []
     for obj in out:
         key = (clean(obj.text).lower(), obj.ref)

@@ -23,7 +23,7 @@ from typing import Iterable, Optional
 
 from extractors import register
 from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, strip_unit_suffix, unit_from_heading
-from extractors.vocabulary import alternation, words
+from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
 from pipeline.normalise.text import clean, normalise_for_match
@@ -397,17 +397,22 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
             units.add(name, block, parent=ctx.scope)
 
 
+_NOT_COST_CENTRES = re.compile(rf"\b{regex_alternation(_VOCAB, 'not_cost_centres')}\b", re.I)
+
+
 def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
     """Row labels of a money table are cost centres: units the plan budgets for."""
-    from extractors.budgets import money_table_columns
-
-    for block in doc.tables():
-        if not money_table_columns(block.table, doc):
-            continue
-        for row in block.table.body:
-            label = row[0].clean
-            if label and unit_like(label) and not _ARITHMETIC_LABEL.search(label):
-                units.add(label, row[0], parent=ctx.scope, confidence=0.7)
+    for view in ctx.tables:
+        year_columns = [c for c in view.columns if c.money and c.year]
+        about = " ".join([view.context, ctx.meta.title or ""] + [r.label for r in view.rows if r.role == "section"])
+        if len(year_columns) < 2 or _NOT_COST_CENTRES.search(about):
+            continue  # a year-by-year revenue table's lines are units; a capital programme's are schemes, a growth table's proposals
+        for row in view.data_rows("data"):
+            label = row.label
+            if row.ref or not label:
+                continue  # a ledger line (00101 Salaries) is an account, not a unit
+            if unit_like(label) and not _ARITHMETIC_LABEL.search(label):
+                units.add(label, row.cells[view.label_column], parent=ctx.scope, confidence=0.7)
 
 
 def _mentions(doc: Document, ctx: Context, units: _Units) -> None:

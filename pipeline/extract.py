@@ -16,6 +16,7 @@ from pipeline.document import Document
 from pipeline.ingest import Source, sha256_bytes
 from pipeline.nlp import annotate
 from pipeline.readers import ReadError, read_document
+from pipeline.tables.view import read_tables
 from schemas import DocumentMeta, Record
 
 
@@ -53,6 +54,14 @@ def extract_document(doc: Document, strict: bool = False) -> tuple[list[Record],
     ctx = Context(doc=doc)
     ctx.meta = DocumentMeta(source=doc.source)
     issues: list[Issue] = []
+    try:
+        ctx.tables = read_tables(doc)
+    except Exception as exc:  # a table the semantics layer cannot read must not lose the rest
+        if strict:
+            raise
+        issues.append(Issue("tables_failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+    for view in ctx.tables:
+        issues.extend(Issue(code, message, "warning") for code, message in view.issues)
     records: list[Record] = []
     annotated = False
     for ex in extractors:

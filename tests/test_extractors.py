@@ -96,3 +96,34 @@ def test_council_from_text_else_manifest():
     assert (named.council, named.council_code, named.council_from) == ("Sevenoaks", "E07000111", "text")
     unnamed = of(run("Service plan 2024/25\n", council="Hart"), "document")[0]
     assert (unnamed.council, unnamed.council_code, unnamed.council_from) == ("Hart", "E07000089", "manifest")
+
+
+# ---------------------------------------------------------------- every amount in a sentence gets its own subject
+
+def _prose_budgets(text: str):
+    from pipeline.extract import extract_document
+    from pipeline.readers.text import read_text
+
+    records, _ = extract_document(read_text("t.txt", text.encode()))
+    return [(r.scope, r.amount_gbp, r.financial_year) for r in records if r.type == "budget"]
+
+
+def test_amount_subject_from_for_phrase_and_through_phrase():
+    found = _prose_budgets(
+        "Revenue Estimates 2014/15\n\n"
+        "1. That the total amount to be raised through the district rate for 2014/15 of £129,716,358\n\n"
+        "2. That the cash limit for the Town Planning Committee of £3,750 for 2014/15.\n")
+    assert ("district rate", 129_716_358, "2014-15") in found
+    assert ("Town Planning Committee", 3_750, "2014-15") in found
+
+
+def test_amount_subject_from_a_unit_named_before_the_amount_and_funded_by():
+    found = _prose_budgets("Cash limits 2014/15\n\n· Parks and Leisure Department £23,971,115\n\n"
+                           "This plus £3.6m funded by Social Care Reform Grant makes the total £22m.\n")
+    assert ("Parks and Leisure Department", 23_971_115, "2014-15") in found
+    assert ("Social Care Reform Grant", 3_600_000, "2014-15") in found
+
+
+def test_budget_words_alone_are_not_a_subject():
+    found = _prose_budgets("Housing Service Plan 2024/25\n\nThe gross budget includes staffing costs of £9.47 million.\n")
+    assert all(scope != "gross budget includes" for scope, _, _ in found)

@@ -97,7 +97,8 @@ def test_refs_after_a_lead_in_split_a_flattened_list():
 
 
 def test_dotted_refs_and_a_status_lead_in():
-    doc = document(P("Of the 91 targets in the plan 77 are on target. The activity not on target/not achieved is: "
+    doc = document(P("Of the 91 targets in the plan 77 are on target. Those areas behind target are: 2.1 2.7 performance "
+                     "management business continuity The activity not on target/not achieved is: "
                      "6.3 Schools in special measures for over two years Some of the above are small parts of a whole."))
     [obj] = objectives(doc)
     assert (obj.ref, obj.text, obj.status) == ("6.3", "Schools in special measures for over two years", "not on target/not achieved")
@@ -170,3 +171,13 @@ def test_flattened_cell_keeps_title_case_names_whole():
     parts = [text[s:e].strip() for s, e in split_flattened(text)]
     assert parts == ["Ensure the successful implementation of Council Tax Support scheme", "Ensure performance is maintained",
                      "Maintain a fit for purpose infrastructure", "Progress Shared Working"]
+
+
+def test_section_rows_under_a_pledge_column_are_objectives_but_its_indicators_are_not():
+    doc = document(T([["Sub Pledge/PI", "BVPI No.", "2003/04 Actual", "2004/05 Target"],
+                      ["Building strong, confident communities", "", "", ""],
+                      ["The number of interactions enabled for electronic delivery.", "157", "76.4%", "100%"],
+                      ["Improving access to services for vulnerable members of our community", "", "", ""],
+                      ["The average time for processing new benefit claims.", "78a", "31.02 days", "45 days"]]))
+    assert [o.text for o in objectives(doc)] == ["Building strong, confident communities",
+                                                 "Improving access to services for vulnerable members of our community"]

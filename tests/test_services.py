@@ -95,3 +95,10 @@ def test_read_lead():
     assert read_lead("Jo Bloggs, Head of Housing") == ("Housing", "Head of Housing", "Jo Bloggs")
     assert read_lead("Director of Resources and Deputy Chief Executive")[:2] == ("Resources", "Director of Resources and Deputy Chief Executive")
     assert read_lead("Head of Service") is None and read_lead("Michelle Flynn") is None
+
+
+def test_rows_of_a_growth_or_savings_table_are_proposals_not_units():
+    doc = document(H("Adult Services"), H("Proposals for growth and redeployment 2009/10 to 2011/12"),
+                   T([["", "2009/10 £'000", "2010/11 £'000"], ["Growth proposals and unavoidable service pressures", "", ""],
+                      ["Dependency & Demographic", "9,895", "8,613"], ["Safe and Secure", "652", "(41)"]], unit="£'000"))
+    assert "Safe and Secure" not in services(doc) and "Dependency & Demographic" not in services(doc)

@@ -41,15 +41,23 @@ def _from_match(m: re.Match) -> Optional[str]:
     return _format(first, first + 1)
 
 
+_SPAN_JOIN = re.compile(r"\s*(?:to|[-–—]|until|through)\s*$", re.I)
+
+
 def find_years(text: str) -> list[FinancialYear]:
-    """Financial-year expressions in text, in order."""
-    out = []
+    """Financial-year expressions in text, in order; ``2012-13 to 2014-15`` is one span, ``2012-15``."""
+    out: list[FinancialYear] = []
     for m in FY_PATTERN.finditer(text):
         if _looks_like_date(text, m):
             continue
         value = _from_match(m)
-        if value:
-            out.append(FinancialYear(value, m.start(), m.end()))
+        if not value:
+            continue
+        prev = out[-1] if out else None
+        if prev is not None and _SPAN_JOIN.fullmatch(text[prev.end:m.start()]) and first_year(value) > first_year(prev.value):
+            out[-1] = FinancialYear(_format(first_year(prev.value), int(value[:2] + value[-2:]) if len(value) == 7 else first_year(value) + 1) or prev.value, prev.start, m.end())
+            continue
+        out.append(FinancialYear(value, m.start(), m.end()))
     return out
 
 

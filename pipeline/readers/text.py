@@ -20,6 +20,7 @@ from typing import Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
+from pipeline.readers import rows, streams
 from pipeline.readers.errors import ReadError
 
 
@@ -136,6 +137,7 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
     lines = split_lines(text)
     blocks: list[Block] = []
     i, n = 0, len(lines)
+    no_stream_before = 0  # lines already found not to start a one-cell-per-line table
     while i < n:
         line = lines[i]
         if line.blank or (not line.stripped and not (_is_cell_line(line) and _cell_table_ahead(lines, i))):
@@ -147,10 +149,21 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             i = _read_cell_table(lines, i, blocks, text)
         elif _is_tsv(line):
             i = _read_tsv(lines, i, blocks, text)
+        elif (found := rows.read(lines, i)) is not None:
+            blocks.append(_table_block(found.header + found.rows, text, len(found.header)))
+            i = found.next_line
         elif _anchored_header(lines, i):
             i = _read_anchored(lines, i, blocks, text)
         elif _spaced_table_ahead(lines, i):
             i = _read_spaced(lines, i, blocks, text)
+        elif i >= no_stream_before and streams.is_stream_line(line.stripped):
+            j = _read_stream(lines, i, blocks, text)
+            if j is None:
+                no_stream_before = streams.collect(lines, i)[1]
+                blocks.append(_line_block(line, text))
+                i += 1
+            else:
+                i = j
         else:
             blocks.append(_line_block(line, text))
             i += 1
@@ -333,6 +346,18 @@ def _read_anchored(lines: list[Line], i: int, blocks: list[Block], text: str) ->
         i += 1
     blocks.append(_table_block(rows, text, 1))
     return i
+
+
+def _read_stream(lines: list[Line], i: int, blocks: list[Block], text: str) -> Optional[int]:
+    """A one-cell-per-line table from line ``i``: blocks for its captions, the table; the next line to read."""
+    cells, end = streams.collect(lines, i)
+    found = streams.rebuild(cells)
+    if found is None:
+        return None
+    for cell in found.before:
+        blocks.append(_line_block(lines[cell.line], text))
+    blocks.append(_table_block(found.header + found.rows, text, len(found.header)))
+    return found.after[0].line if found.after else end
 
 
 def _spaced_table_ahead(lines: list[Line], i: int) -> bool:

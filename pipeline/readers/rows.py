@@ -1,0 +1,359 @@
+"""Rows of a label and figures separated by spaces, as text extraction prints budget tables.
+
+A PDF or web table saved as text often keeps each row on one line — a label,
+then its figures — but loses the column structure:
+
+* the header is spread over two or three lines (``2004/05 Slippage 2005/06
+  Bids … Total Scheme Cost``, then a line of ``£000`` units) and the number
+  of units (or ``££££``) says how many figure columns there are;
+* a blank cell survives only as a run of spaces: with one space between
+  cells and a blank cell printed as one space, *k* blanks between two
+  figures show as 2k+1 spaces, and each trailing blank adds two;
+* a footnote marker (``[3]``) can sit in a cell of its own;
+* where the PDF lost the column gaps altogether the figures run together
+  (``Telephones760200780``) and only arithmetic can split them
+  (``pipeline.tables.arithmetic.split_glued``).
+
+The result is an ordinary ``Table``: header rows built from the header lines,
+one row per line with its figures in their columns, section rows for lines
+without figures between figure rows.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from pipeline.document import Cell
+from pipeline.normalise.money import UNIT_PATTERN
+from pipeline.normalise.years import FY_PATTERN
+from pipeline.readers.text_settings import TEXT_SETTINGS
+from pipeline.tables.arithmetic import split_glued
+from pipeline.tables.vocabulary import header_word_share
+
+S = TEXT_SETTINGS
+
+_FIGURE = r"\(?[-–−]?£?\d[\d,]*(?:\.\d+)?\)?%?|[-–—](?=\s|$)|\[\d{1,2}\]|n/a|nil"
+FIGURE_TOKEN = re.compile(rf"(?<!\S)(?:{_FIGURE})(?!\S)", re.I)
+_TAIL = re.compile(rf"(?<!\S)(?:(?:{_FIGURE})\s*)+$", re.I)
+_GLUED_TAIL = re.compile(r"(?<=[A-Za-z)\]’'])(?P<run>[\d,()]*\d[\d,() ]*)\s*$")
+_REF = re.compile(r"^(?P<ref>\d{1,5}[a-z]?\.?)\s+(?=\S)|^(?P<code>\d{5})(?=[A-Z])")
+_UNIT_TOKEN = re.compile(rf"{UNIT_PATTERN.pattern}|£(?=£|\s|$)", re.I)
+
+
+@dataclass
+class FigureRow:
+    """One line: where its label ends and the figure tokens after it (with their spans in the line)."""
+
+    label: tuple[int, int]
+    figures: list[tuple[int, int]]
+    glued: bool = False
+
+
+def figure_row(text: str, columns: Optional[int] = None) -> Optional[FigureRow]:
+    """The label and trailing figures of a line, or ``None`` when it does not end in figures.
+
+    With a known column count, a line whose figures are fewer than the
+    columns and glued to the label (``Salaries142,1504,300(470) 145,980``) is
+    split by arithmetic instead.
+    """
+    stripped = text.rstrip()
+    m = _TAIL.search(stripped)
+    found = None
+    if m and m.start() > 0 and re.search(r"[A-Za-z]", stripped[: m.start()]):
+        figures = [(f.start(), f.end()) for f in FIGURE_TOKEN.finditer(stripped, m.start())]
+        if figures and _real_figures(stripped, figures):
+            found = FigureRow((0, len(stripped[: m.start()].rstrip())), figures)
+    glued_label = found is not None and re.search(r"[\d)]$", stripped[: found.label[1]])
+    if columns and (found is None or (len(found.figures) < columns and glued_label)):
+        return _glued_row(stripped, columns) or found
+    return found
+
+
+def _real_figures(text: str, figures: list[tuple[int, int]]) -> bool:
+    """At least one token is a number (not only dashes or markers), and a lone year is not a row of figures."""
+    numbers = [text[s:e] for s, e in figures if re.search(r"\d", text[s:e]) and not re.fullmatch(r"\[\d+\]", text[s:e])]
+    if not numbers:
+        return False
+    return not (len(numbers) == 1 and re.fullmatch(r"(?:19|20)\d{2}", numbers[0]))
+
+
+def _glued_row(text: str, columns: int) -> Optional[FigureRow]:
+    """``Telephones760200780``: a label with its figures run together; split by row arithmetic."""
+    m = _GLUED_TAIL.search(text)
+    if not m:
+        return None
+    run = m.group("run")
+    pieces = split_glued(run.replace(" ", ""), columns)
+    if not pieces:
+        return None
+    spans, pos = [], m.start("run")
+    for piece in pieces:
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        spans.append((pos, pos + len(piece)))
+        pos += len(piece)
+    return FigureRow((0, m.start("run")), spans, glued=True)
+
+
+# ---------------------------------------------------------------- headers
+
+
+def unit_count(text: str) -> int:
+    """How many columns a line of units labels: ``£000 £000 £000`` → 3, ``££££`` → 4."""
+    stripped = text.strip()
+    if re.fullmatch(r"£{2,}", stripped):
+        return len(stripped)
+    tokens = _UNIT_TOKEN.findall(stripped)
+    rest = _UNIT_TOKEN.sub("", stripped).strip(" ,")
+    return len(tokens) if tokens and not rest else 0
+
+
+def is_header_line(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or len(stripped) > 200:
+        return False
+    years = max(len(FY_PATTERN.findall(stripped)), len(_GLUED_YEARS.findall(stripped)))
+    return bool(unit_count(stripped)) or header_word_share(stripped) >= 0.5 or years >= 2
+
+
+_GLUED_YEARS = re.compile(r"(?:19|20)\d{2}[/\-–]\d{2}")
+_WORDS = re.compile(r"[A-Z][a-z]+(?=[A-Z])|\S+")  # "AdjustmentsChangesBudget" is three words
+
+
+def header_labels(text: str, columns: int) -> tuple[str, list[tuple[int, int]]]:
+    """Split a header line into the label column's words and ``columns`` column labels (spans in the line).
+
+    Each year starts a column label and takes the words after it
+    (``2004/05 Slippage``); where that gives too few labels, trailing words
+    after the last year become a column of their own (``Total Scheme Cost``),
+    and single words stand for one column each (``Base Technical Policy Total``).
+    """
+    years = list(FY_PATTERN.finditer(text))
+    glued = list(_GLUED_YEARS.finditer(text))
+    if len(glued) > len(years):
+        years = glued  # "2007/082008/09": years printed without a gap
+    if years and not re.sub(r"\W", "", _GLUED_YEARS.sub("", text)) and 1 < len(years) < columns:
+        # only years, fewer than the columns: a base year and a budget year bridge the first and last columns
+        first, last = years[0], years[-1]
+        return "", [(first.start(), first.end())] + [None] * (columns - 2) + [(last.start(), last.end())]
+    if years:
+        starts = [m.start() for m in years]
+        ends = starts[1:] + [len(text.rstrip())]
+        spans = [(s, _trim_end(text, s, e)) for s, e in zip(starts, ends)]
+        while len(spans) < columns:
+            split = _split_trailing_words(text, spans)
+            if split is None:
+                break
+            spans = split
+        return text[: starts[0]].strip(), spans[-columns:] if len(spans) > columns else spans
+    words = [(m.start(), m.end()) for m in _WORDS.finditer(text)]
+    if len(words) >= columns:
+        return " ".join(text[s:e] for s, e in words[: len(words) - columns]), words[len(words) - columns:]
+    return "", words
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return end
+
+
+def _split_trailing_words(text: str, spans: list[tuple[int, int]]) -> Optional[list[tuple[int, int]]]:
+    """Cut the words after the last year off into a column of their own."""
+    for k in range(len(spans) - 1, -1, -1):
+        s, e = spans[k]
+        words = list(re.finditer(r"\S+", text[s:e]))
+        if len(words) >= 3:
+            cut = s + words[1].start()
+            return spans[:k] + [(s, _trim_end(text, s, cut)), (cut, e)] + spans[k + 1:]
+    return None
+
+
+# ---------------------------------------------------------------- placing figures in columns
+
+
+def place(text: str, row: FigureRow, columns: int) -> list[Optional[tuple[int, int]]]:
+    """Each column's figure span (or ``None`` for a blank cell), from the runs of spaces between figures.
+
+    When the spaces do not add up to the column count, the first figure may
+    belong to the label (``Shared Use Paths ph 3``): the row is read again
+    with it moved into the label; failing that, the figures are right-aligned
+    (totals and later years sit at the right).
+    """
+    figures = list(row.figures)
+    if row.glued or len(figures) == columns:
+        return [None if _marker(text, f) else f for f in figures]
+    if len(figures) > columns:
+        row.label = (row.label[0], figures[len(figures) - columns - 1][1])
+        return figures[-columns:]
+    label_end = row.label[1]
+    while figures:
+        slots = _by_spaces(text, label_end, figures)
+        if len(slots) == columns:
+            row.label = (row.label[0], label_end)
+            return [None if s is not None and _marker(text, s) else s for s in slots]
+        if text[label_end:figures[0][0]] != " ":
+            break
+        label_end = figures[0][1]
+        figures = figures[1:]
+    figures = list(row.figures)
+    return [None] * (columns - len(figures)) + figures
+
+
+def _marker(text: str, span: tuple[int, int]) -> bool:
+    return bool(re.fullmatch(r"\[\d+\]", text[span[0]:span[1]]))
+
+
+def _by_spaces(text: str, label_end: int, figures: list[tuple[int, int]]) -> list[Optional[tuple[int, int]]]:
+    """k blank cells between two figures leave 2k+1 spaces; each trailing blank leaves two more."""
+    slots: list[Optional[tuple[int, int]]] = []
+    prev_end = label_end
+    for s, e in figures:
+        slots.extend([None] * max(0, (s - prev_end - 1) // 2))
+        slots.append((s, e))
+        prev_end = e
+    trailing = len(text) - len(text.rstrip(" "))
+    slots.extend([None] * (trailing // 2))
+    return slots
+
+
+def split_ref(label: str) -> tuple[Optional[str], int]:
+    """A scheme number or ledger code in front of a label: (the ref, where the label's words start)."""
+    m = _REF.match(label)
+    if not m:
+        return None, 0
+    ref = (m.group("ref") or m.group("code")).rstrip(".")
+    return ref, m.end()
+
+
+# ---------------------------------------------------------------- the table
+
+
+@dataclass
+class RowsTable:
+    header: list[list[Cell]]
+    rows: list[list[Cell]]
+    next_line: int
+    before: list[int]  # header-zone lines that are really captions, read as ordinary lines
+
+
+def read(lines: Sequence, i: int) -> Optional[RowsTable]:
+    """A figure-rows table whose header or first row starts at line ``i``, or ``None``."""
+    header_lines, k = _header_lines(lines, i)
+    columns = max((unit_count(lines[h].text) for h in header_lines), default=0)
+    rows: list[tuple[int, Optional[FigureRow]]] = []
+    misses = 0
+    n = len(lines)
+    while k < n:
+        line = lines[k]
+        if line.blank or _rule_line(line.stripped):
+            k += 1
+            continue
+        if "\t" in line.text.strip() or "|" in line.text or _BULLETED.match(line.stripped):
+            break  # other table forms; a bulleted list is a list even when its items end in amounts
+        found = figure_row(line.text, columns or None)
+        if found is None:
+            if len(line.stripped) > 120 or not (rows or header_lines):
+                break
+            misses += 1
+            if misses > S.figure_rows_max_sections:
+                break
+            rows.append((k, None))
+            k += 1
+            continue
+        misses = 0
+        rows.append((k, found))
+        k += 1
+    while rows and rows[-1][1] is None:
+        rows.pop()
+    if rows and all(r is None for _, r in rows):
+        return None
+    figure_rows = [r for _, r in rows if r is not None]
+    if len(figure_rows) < S.figure_rows_min:
+        return None
+    if not columns:
+        counts = [len(r.figures) for r in figure_rows]
+        columns = max(set(counts), key=counts.count) if header_lines else max(counts)
+        if not header_lines and max(counts) < 2 and len(figure_rows) < 3:
+            return None
+    if not header_lines and columns < 2 and not _has_money(lines, figure_rows, rows):
+        return None
+    end = rows[-1][0] + 1
+    header = _header_cells(lines, header_lines, columns)
+    body = [_row_cells(lines[k], r, columns) for k, r in rows]
+    return RowsTable(header=header, rows=body, next_line=end, before=[])
+
+
+_BULLETED = re.compile(r"^(?:[•·▪◦●○■□➢►–—*]|\d{1,2}[.)]\s|\(?[a-z]\)\s)")
+
+
+def _rule_line(stripped: str) -> bool:
+    """``______`` or ``¯¯¯¯``: a drawn rule printed as characters."""
+    return bool(stripped) and not re.search(r"[A-Za-z0-9£%]", stripped)
+
+
+def _has_money(lines, figure_rows, rows) -> bool:
+    texts = [lines[k].text[slice(*r.figures[-1])] for k, r in rows if r is not None]
+    return sum(1 for t in texts if "£" in t or "%" in t) >= 2
+
+
+def _header_lines(lines: Sequence, i: int) -> tuple[list[int], int]:
+    """Consecutive header lines from ``i`` (years, column words, units); returns them and the next line."""
+    out, k = [], i
+    while k < len(lines) and len(out) < S.figure_header_max_lines:
+        line = lines[k]
+        if line.blank:
+            k += 1
+            continue
+        if figure_row(line.text) is not None or not is_header_line(line.text):
+            break
+        out.append(k)
+        k += 1
+    return out, k
+
+
+def _header_cells(lines: Sequence, header_lines: list[int], columns: int) -> list[list[Cell]]:
+    rows = []
+    for h in header_lines:
+        line = lines[h]
+        text = line.text
+        if unit_count(text):
+            tokens = [(m.start(), m.end()) for m in _UNIT_TOKEN.finditer(text)]
+            if re.fullmatch(r"\s*£{2,}\s*", text):
+                first = text.index("£")
+                tokens = [(first + j, first + j + 1) for j in range(len(text.strip()))]
+            label = Cell("", line.start, line.start)
+            cells = [label] + [Cell(text[s:e], line.start + s, line.start + e) for s, e in tokens[:columns]]
+        else:
+            words, spans = header_labels(text, columns)
+            first_start = line.start + (text.find(words) if words else 0)
+            label = Cell(words, first_start, first_start + len(words))
+            cells = [label]
+            for span in spans:
+                at = cells[-1].end
+                cells.append(Cell(text[span[0]:span[1]], line.start + span[0], line.start + span[1]) if span else Cell("", at, at))
+        end = cells[-1].end
+        rows.append(cells + [Cell("", end, end) for _ in range(columns + 1 - len(cells))])
+    return rows
+
+
+def _row_cells(line, row: Optional[FigureRow], columns: int) -> list[Cell]:
+    text = line.text
+    if row is None:  # a section line between figure rows
+        lead = len(text) - len(text.lstrip())
+        stripped = text.strip()
+        start = line.start + lead
+        return [Cell(stripped, start, start + len(stripped))] + [Cell("", start + len(stripped), start + len(stripped))] * columns
+    lead = len(text) - len(text.lstrip())
+    slots = place(text, row, columns)  # may move a figure into the label
+    label_text = text[lead: row.label[1]]
+    label = Cell(label_text.rstrip(), line.start + lead, line.start + lead + len(label_text.rstrip()))
+    cells = [label]
+    for slot in slots:
+        if slot is None:
+            at = cells[-1].end
+            cells.append(Cell("", at, at))
+        else:
+            cells.append(Cell(text[slot[0]:slot[1]], line.start + slot[0], line.start + slot[1]))
+    return cells

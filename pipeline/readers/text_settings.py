@@ -1,0 +1,31 @@
+"""The text reader's tuning knobs in one place (cf. pdfplumber's ``TableSettings``).
+
+Each number here decides when flattened text is read as a table; naming them
+keeps the reader's grammar free of bare numbers and lets a user try other
+values (``dataclasses.replace(TEXT_SETTINGS, ...)``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    # one-cell-per-line streams (pipeline/readers/streams.py)
+    stream_cell_max_chars: int = 110  # a longer line is prose, not a cell
+    stream_cell_max_words: int = 14
+    stream_long_cell_max_chars: int = 300  # a longer phrase is a cell only if it is not a finished sentence
+    stream_header_max_words: int = 6  # a longer cell before the first row is a caption, not a column label
+    stream_header_word_share: float = 0.6  # share of column words (years, Budget, Net...) that makes a cell a column label
+    stream_min_rows: int = 2  # rows with figures needed before a stream counts as a table
+    # rows of a label and figures separated by spaces (pipeline/readers/rows.py)
+    figure_rows_min: int = 2  # consecutive figure rows needed
+    figure_header_max_lines: int = 4  # header lines above the first row (years, column words, units)
+    figure_rows_max_sections: int = 3  # consecutive lines without figures (section headings) inside a table
+    glued_max_figures: int = 8  # most figures split out of one run of glued digits
+    # run-on lines (pipeline/readers/runon.py)
+    runon_min_chars: int = 400  # a line this long with numbered rows inside is a flattened table
+    runon_min_rows: int = 3
+
+
+TEXT_SETTINGS = TextSettings()

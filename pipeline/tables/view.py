@@ -1,0 +1,323 @@
+"""One reading of every table, shared by all extractors.
+
+The reader hands over rows of cells and header rows; this layer says what
+they *mean*, once per document, so budgets, targets, objectives, performance
+and workforce never re-derive headers, years or totals each in their own way:
+
+* each **column** gets a role (label, ref, figure, target, actual, baseline,
+  comparison, status, direction, lead, date, item, workforce, text), the
+  kind its cells parse as (money, percent, count, date, rag, text), its
+  financial year, budget phase and measure where the header says, and one
+  scale rule (column unit, else table unit, else the sentence before the
+  table, else none);
+* each **row** gets a role (data, section, subtotal, total, header, note)
+  and the section it sits in;
+* **arithmetic** is evidence: a row equal to the sum of the rows above it is
+  a subtotal even without the word, stated totals are checked against their
+  lines, and a ``£000`` table whose figures look like pounds is flagged.
+  Mismatches lower confidence and become coded issues on the document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from pipeline.document import Block, Cell, Document, Table
+from pipeline.normalise.cells import CellValue, classify, strip_footnote
+from pipeline.normalise.money import UNIT_PATTERN, unit_scale
+from pipeline.normalise.years import find_years, year_of
+from pipeline.tables import vocabulary
+from pipeline.tables.arithmetic import check_totals, find_subtotals
+
+FIGURE_ROLES = ("figure", "target", "actual", "baseline", "comparison", "workforce")
+_MONEY_WORDS = re.compile(r"£|\bbudget|\bcost|\bspend|\bexpenditure|\bincome|\bsavings?\b|\bpressures?\b|\bgrowth\b|"
+                          r"\bnet\b|\bgross\b|\boutturn|\bestimates?\b|\bcapital\b|\brevenue\b|\bfunding\b|\bgrant\b|\bcash limit", re.I)
+_NOT_MONEY = re.compile(r"\b(?:fte|ftes|head ?count|posts|%|per ?cent|percentage|number of|no\. of|days|weeks|hours)\b", re.I)
+_INDICATOR_HEAD = re.compile(r"\b(?:measures?|indicators?|kpis?|pis?|description|metric)\b", re.I)
+_NOTE_ROW = re.compile(r"^(?:notes?\b|source\b|\*|†|\(?[a-z]\)\s)", re.I)
+
+
+@dataclass
+class Column:
+    index: int
+    label: str  # the header rows joined
+    role: str = "text"
+    kind: str = "text"  # money | percent | count | date | rag | text | empty
+    year: Optional[str] = None
+    years: list[str] = field(default_factory=list)  # every year the header names (a span column names two)
+    phase: Optional[str] = None
+    measure: Optional[str] = None
+    scale: int = 1
+    unit: Optional[str] = None  # the unit token the scale came from
+
+    @property
+    def money(self) -> bool:
+        return self.kind == "money"
+
+
+@dataclass
+class Row:
+    index: int  # position in ``Table.rows``
+    cells: list[Cell]
+    role: str = "data"  # data | section | subtotal | total | header | note
+    label: str = ""
+    ref: Optional[str] = None
+    section: Optional[str] = None
+    confidence: float = 1.0
+
+    @property
+    def first(self) -> Cell:
+        return self.cells[0]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        filled = [c for c in self.cells if c.text.strip()] or self.cells
+        return min(c.start for c in filled), max(c.end for c in filled)
+
+
+@dataclass
+class TableView:
+    """What a table means: its columns and rows with roles, and what arithmetic found."""
+
+    block: Block
+    columns: list[Column]
+    rows: list[Row]  # body rows
+    label_column: int = 0
+    ref_column: Optional[int] = None
+    caption: str = ""
+    context: str = ""  # caption, headings and the sentence before the table: words that say what it is about
+    year: Optional[str] = None  # a year the caption or context gives the whole table
+    issues: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def table(self) -> Table:
+        return self.block.table
+
+    def value(self, row: Row, column: Column) -> Optional[CellValue]:
+        """The parsed cell, or ``None`` if it holds no figure."""
+        if column.index >= len(row.cells):
+            return None
+        parsed = classify(strip_footnote(row.cells[column.index].text))
+        return parsed if parsed.figure else None
+
+    def amount(self, row: Row, column: Column) -> Optional[float]:
+        """A money cell in pounds: the figure times the cell's own scale, else the column's."""
+        parsed = self.value(row, column)
+        if parsed is None or parsed.percent:
+            return None
+        scale = parsed.scale if parsed.scale != 1 else column.scale
+        return round(parsed.value * scale, 6)
+
+    @property
+    def indicator_column(self) -> int:
+        """The column naming what is measured: one headed Measure/Indicator/KPI/Description, else the label column."""
+        for column in self.columns:
+            if column.index != self.ref_column and _INDICATOR_HEAD.search(column.label) and column.kind in ("text", "empty"):
+                return column.index
+        return self.label_column
+
+    def columns_with(self, *roles: str) -> list[Column]:
+        return [c for c in self.columns if c.role in roles]
+
+    def data_rows(self, *roles: str) -> Iterator[Row]:
+        wanted = roles or ("data", "subtotal", "total")
+        return (r for r in self.rows if r.role in wanted)
+
+
+# ---------------------------------------------------------------- building a view
+
+
+def read_tables(doc: Document) -> list[TableView]:
+    """A view of every table in the document, in order.
+
+    A money table that states no unit takes the unit the document's other
+    money tables state (a plan that heads one table ``£,000`` means it for
+    the next one too).
+    """
+    views = [read_table(doc, block) for block in doc.tables() if block.table.rows]
+    units = [c.unit for v in views for c in v.columns if c.money and c.unit and not _cells_have_pounds(v, c)]
+    if units:
+        usual = max(set(units), key=units.count)
+        for view in views:
+            for column in view.columns:
+                if column.money and not column.unit and not _cells_have_pounds(view, column):
+                    column.unit, column.scale = usual, unit_scale(usual)
+    return views
+
+
+def read_table(doc: Document, block: Block) -> TableView:
+    table = block.table
+    context = _context(doc, block)
+    view = TableView(block=block, columns=[], rows=[], caption=table.caption or "", context=context)
+    years = find_years(table.caption or "") or find_years(context)
+    view.year = years[0].value if len(years) == 1 or (years and len({y.value for y in years}) == 1) else None
+    view.columns = [_column(table, i) for i in range(_width(table))]
+    view.label_column, view.ref_column = _label_and_ref(table, view.columns)
+    view.rows = _rows(table, view.label_column, view.ref_column)
+    _column_kinds(view)
+    _scale(view, doc, block)
+    find_subtotals(view)
+    view.issues.extend(check_totals(view))
+    return view
+
+
+def _width(table: Table) -> int:
+    return max((len(r) for r in table.rows), default=0)
+
+
+def _context(doc: Document, block: Block) -> str:
+    """The caption (or the sentence just before the table) and the nearest heading."""
+    parts = [block.table.caption or ""]
+    prev = doc.previous(block.index, ("paragraph", "heading", "list_item"))
+    if prev is not None and prev.clean != parts[0]:
+        parts.append(prev.clean)
+    heading = next(doc.headings_before(block.index), None)
+    if heading is not None and heading.clean not in parts:
+        parts.append(heading.clean)
+    return " / ".join(p for p in parts if p)
+
+
+def _column(table: Table, i: int) -> Column:
+    label = table.header[i] if table.header_rows and i < len(table.header) else ""
+    column = Column(index=i, label=label)
+    years = find_years(label)
+    column.years = [y.value for y in years]
+    column.year = years[-1].value if years else None
+    column.phase = vocabulary.first("phase", _without_years(label))
+    column.measure = vocabulary.last("measure", label)
+    unit = UNIT_PATTERN.search(label)
+    if unit:
+        column.unit, column.scale = unit.group(0), unit_scale(unit.group(0))
+    role = vocabulary.first("column", label)
+    if role == "workforce" and column.unit:
+        role = None  # "Staffing (FTEs)" over a £'000 column: the unit says money
+    if role == "carried":
+        column.year = year_of(column.year, 1)  # "2004/05 Slippage": money from 2004/05 spent in the next year
+        role = None
+    column.role = role or "text"
+    return column
+
+
+def _without_years(label: str) -> str:
+    return re.sub(r"\b(?:19|20)\d{2}\b", " ", label)
+
+
+_REF_VALUE = re.compile(r"^(?:[A-Z]{1,5}[\s-]?)?\d{1,3}(?:\.\d{1,2}){0,2}[a-z]?\.?$|^[A-Z]{1,3}\d{0,2}[a-z]?$")
+
+
+def _label_and_ref(table: Table, columns: list[Column]) -> tuple[int, Optional[int]]:
+    """The label column is the first mostly-words column; a column of short codes before it holds refs."""
+    body = table.rows[table.header_rows:]
+    ref = None
+    for i, column in enumerate(columns):
+        cells = [r[i].clean for r in body if i < len(r) and r[i].clean]
+        if not cells:
+            continue
+        refs = sum(1 for c in cells if _REF_VALUE.match(c))
+        words = sum(1 for c in cells if classify(c).kind == "text" and not _REF_VALUE.match(c))
+        if column.role == "ref" or (refs >= 0.6 * len(cells) and ref is None and i + 1 < len(columns)):
+            ref = i
+            columns[i].role = "ref"
+            continue
+        if words >= 0.5 * len(cells) or column.role in ("item",):
+            columns[i].role = "label" if column.role in ("text", "item") else column.role
+            return i, ref
+    return 0, ref
+
+
+_LEADING_REF = re.compile(r"^(?P<ref>\d{1,3}[a-z]?)\.?\s+(?=\S)|^(?P<code>[A-Z]{0,3}\d{3,6})(?=[A-Z][a-z])")
+
+
+_GLUED_WORDS = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
+
+
+def split_label(text: str) -> tuple[Optional[str], str]:
+    """``14 Denny Beck Bridge`` → (``14``, ``Denny Beck Bridge``); ``00101Salaries`` → (``00101``, ``Salaries``).
+
+    Words a PDF ran together are parted again: ``TotalExpenditure`` → ``Total Expenditure``.
+    """
+    text = _GLUED_WORDS.sub(" ", text)
+    m = _LEADING_REF.match(text)
+    if not m:
+        return None, text
+    return m.group("ref") or m.group("code"), text[m.end():].strip()
+
+
+def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
+    header = [c.clean.lower() for c in table.rows[0]] if table.header_rows else None
+    rows: list[Row] = []
+    section: Optional[str] = None
+    body = table.rows[table.header_rows:]
+    for k, cells in enumerate(body):
+        index = table.header_rows + k
+        label_cell = cells[label_col] if label_col < len(cells) else cells[0]
+        ref, label = split_label(strip_footnote(label_cell.clean)) if ref_col is None else (None, strip_footnote(label_cell.clean))
+        row = Row(index=index, cells=cells, label=label, ref=ref)
+        if ref_col is not None and ref_col < len(cells):
+            row.ref = cells[ref_col].clean.rstrip(".") or None
+        others = [c for i, c in enumerate(cells) if i not in (label_col, ref_col) and c.text.strip()]
+        if header and [c.clean.lower() for c in cells] == header:
+            row.role = "header"
+        elif not others and label:
+            following = body[k + 1:k + 2]
+            row.role = "section" if following else "note"
+            if row.role == "section":
+                section = label
+        elif _NOTE_ROW.match(label_cell.text.strip()) and not any(classify(c.text).figure for c in others):
+            row.role = "note"
+        elif vocabulary.first("row", label) == "total" or re.match(r"^(?:total|net total)\b", label, re.I):
+            row.role = "total"
+        row.section = section if row.role != "section" else None
+        rows.append(row)
+    return rows
+
+
+def _column_kinds(view: TableView) -> None:
+    """What each column's body cells parse as; figure columns get a role from their header words."""
+    for column in view.columns:
+        if column.index in (view.label_column, view.ref_column):
+            continue
+        kinds = [classify(strip_footnote(r.cells[column.index].text)) for r in view.data_rows("data", "total", "subtotal")
+                 if column.index < len(r.cells) and r.cells[column.index].text.strip()]
+        if not kinds:
+            column.kind = "empty"
+            continue
+        figures = [k for k in kinds if k.figure]
+        if len(figures) >= 0.5 * len(kinds):
+            percent = sum(1 for k in figures if k.percent)
+            column.kind = "percent" if percent >= 0.5 * len(figures) else "count"
+            if column.role in ("text", "label", "item", "status", "direction"):
+                column.role = "workforce" if not column.unit and vocabulary.first("column", column.label) == "workforce" else "figure"
+            if column.role == "rag":
+                column.kind = "count"  # Green / Amber / Red columns count indicators
+        elif sum(1 for k in kinds if k.kind == "rag") >= 0.5 * len(kinds):
+            column.kind = "rag"
+        elif re.search(r"\d{4}", " ".join(r.cells[column.index].text for r in view.rows if column.index < len(r.cells))) and column.role == "date":
+            column.kind = "date"
+
+
+def _scale(view: TableView, doc: Document, block: Block) -> None:
+    """Money columns and their scale: the column's unit, else the table's, else the sentence before it."""
+    table_unit = view.table.unit or _unit_in(view.context)
+    for column in view.columns:
+        if column.kind != "count" or column.role not in ("figure", "actual", "baseline"):
+            continue
+        if column.role != "figure" and not (column.unit or table_unit or _cells_have_pounds(view, column)):
+            continue  # an Actual or Baseline column is money only when a unit or £ says so; else it is a KPI's value
+        header_money = bool(_MONEY_WORDS.search(column.label)) and not _NOT_MONEY.search(column.label)
+        context_money = bool(table_unit or _MONEY_WORDS.search(view.context))
+        cells_money = _cells_have_pounds(view, column)
+        if column.unit or cells_money or header_money or (context_money and not _NOT_MONEY.search(column.label)):
+            column.kind = "money"
+            if not column.unit and table_unit and not cells_money:
+                column.unit, column.scale = table_unit, unit_scale(table_unit)
+
+
+def _unit_in(text: str) -> Optional[str]:
+    m = UNIT_PATTERN.search(text or "")
+    return m.group(0) if m else None
+
+
+def _cells_have_pounds(view: TableView, column: Column) -> bool:
+    return any("£" in r.cells[column.index].text for r in view.rows if column.index < len(r.cells))

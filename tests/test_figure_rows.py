@@ -1,0 +1,63 @@
+"""Rows of a label and figures separated by spaces (budget tables as text extraction prints them)."""
+from pipeline.readers.rows import header_labels, split_glued
+from pipeline.readers.text import read_text
+
+
+def table_of(text: str):
+    doc = read_text("t.txt", text.encode())
+    [table] = [b.table for b in doc.tables()]
+    return doc, table
+
+
+def values(row):
+    return [c.text for c in row]
+
+
+def test_header_over_two_lines_and_blank_cells_as_runs_of_spaces():
+    # one space between cells; a blank cell is printed as one space, so k blanks leave 2k+1 spaces
+    text = ("CAPITAL SCHEMES 2004/05 Slippage 2005/06 Bids 2005/06 Total  2006/07 Total Scheme Cost\n"
+            "£000 £000 £000 £000 £000\n"
+            "COSTS\n"
+            "1 Flood Alleviation Schemes 22 20 42 20 122\n"
+            "4 Hornby Institute Renewal 40   40   40\n"
+            "12 Ryelands Park Paths ph 3   115 115   115\n"
+            "Parks and Open Spaces 62 135 197 20  \n")
+    doc, t = table_of(text)
+    assert t.header == ["CAPITAL SCHEMES", "2004/05 Slippage £000", "2005/06 Bids £000", "2005/06 Total £000",
+                        "2006/07 £000", "Total Scheme Cost £000"]
+    assert values(t.body[0]) == ["COSTS", "", "", "", "", ""]
+    assert values(t.body[1]) == ["1 Flood Alleviation Schemes", "22", "20", "42", "20", "122"]
+    assert values(t.body[2]) == ["4 Hornby Institute Renewal", "40", "", "40", "", "40"]
+    assert values(t.body[3]) == ["12 Ryelands Park Paths ph 3", "", "115", "115", "", "115"]  # "3" stays in the label
+    assert values(t.body[4]) == ["Parks and Open Spaces", "62", "135", "197", "20", ""]  # a trailing blank
+    cell = t.body[3][2]
+    assert doc.text[cell.start:cell.end] == "115"
+
+
+def test_figures_run_together_are_split_by_row_arithmetic():
+    text = ("Base Technical Policy Total\nBudget AdjustmentsChangesBudget\n2007/082008/09\n££££\n"
+            "Employees\n00101Salaries142,1504,300(470) 145,980\n33040Telephones760200780\n34010Subsistence700070\n")
+    _, t = table_of(text)
+    assert t.header == ["", "Base Budget 2007/08 £", "Technical Adjustments £", "Policy Changes £", "Total Budget 2008/09 £"]
+    assert [values(r) for r in t.body[1:]] == [
+        ["00101Salaries", "142,150", "4,300", "(470)", "145,980"],
+        ["33040Telephones", "760", "20", "0", "780"],
+        ["34010Subsistence", "70", "0", "0", "70"],
+    ]
+
+
+def test_header_labels_take_the_words_after_each_year():
+    line = "GENERAL FUND 2004/05 Slippage 2005/06 Bids 2006/07 Total Scheme Cost"
+    words, spans = header_labels(line, 4)
+    assert words == "GENERAL FUND"
+    assert [line[s:e] for s, e in spans] == ["2004/05 Slippage", "2005/06 Bids", "2006/07", "Total Scheme Cost"]
+
+
+def test_split_glued_refuses_ambiguous_or_impossible_runs():
+    assert split_glued("11", 4) is None
+    assert split_glued("5,5102,78008,290", 4) == ["5,510", "2,780", "0", "8,290"]
+
+
+def test_prose_ending_in_a_number_is_not_a_table():
+    doc = read_text("t.txt", b"We will open 3 new libraries by 2025\nThe service employs 45\n")
+    assert not list(doc.tables())
