@@ -53,6 +53,8 @@ _RESOLUTION = re.compile(r"^That\s", re.I)
 _TRAILING_JOINER = re.compile(r"\s*(?:[;,]\s*(?:and|or)|;)\s*$")
 _ATTRIBUTION = re.compile(rf"\s+[–—-]\s+(?:{alternation('unit_words', 'role')}|[A-Z]{{2,5}})\s*:?\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{0,2}}\.?\s*$")
 _NOT_AN_OBJECT = re.compile(r"^(?:not|met|\w+ly)$")
+# "The Corporate objectives are", "the Council's priorities:": council-wide, not the plan's unit's
+_COUNCIL_WIDE = re.compile(r"\b(?:corporate|council(?:'s|’s|-wide)?|authority(?:'s|’s)?)\s+(?:\w+\s+)?(?:objectives|priorities|aims|ambitions|themes|outcomes|pledges)\b", re.I)
 _DESCRIPTIVE = re.compile(r"\b(?:was|were|been|had|undertook|undertaken|may)\b", re.I)
 
 VERBS = frozenset(words(_VOCAB, "verb"))
@@ -303,8 +305,16 @@ def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
     service = state.service
     if intro is not None and intro.kind != "heading":
         service = _unit_named_in(ctx, intro.clean) or service
-    ref = block.marker if block.marker and block.marker.isdigit() else None
-    obj = _objective(doc, ctx, block, ref=ref, service=service or ctx.plan_unit, theme=state.theme)
+    if intro is not None and _COUNCIL_WIDE.search(intro.clean):
+        return _one(_objective(doc, ctx, block, ref=_numbered(block), service=None, theme=state.theme))
+    return _one(_objective(doc, ctx, block, ref=_numbered(block), service=service or ctx.plan_unit, theme=state.theme))
+
+
+def _numbered(block: Block) -> Optional[str]:
+    return block.marker if block.marker and block.marker.isdigit() else None
+
+
+def _one(obj: Optional[Objective]) -> list[Objective]:
     return [obj] if obj else []
 
 

@@ -37,7 +37,7 @@ _ENUMERATION = re.compile(r"\b(?:teams?|services|units|sections|divisions|functi
 _VOCAB = "unit_words"
 _SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
-    rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{_SUFFIX}|service|team|unit|division)\b(?!\s+[A-Z])"
+    rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
@@ -118,7 +118,10 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     _mentions(doc, ctx, units)
     _counted_units(doc, ctx, units)
     _label_units(doc, ctx, units)
-    return list(units.by_key.values())
+    found = list(units.by_key.values())
+    if not ctx.own_unit and len(found) == 1:
+        ctx.own_unit = found[0].name  # a plan that names one unit is that unit's plan
+    return found
 
 
 def _scope_leads(doc: Document, ctx: Context, units: _Units) -> None:
@@ -298,6 +301,7 @@ def _title_units(doc: Document, ctx: Context, units: _Units) -> list[str]:
 
 _POST = re.compile(rf"\b{alternation(_VOCAB, 'role')}\b")
 _CONTENTS = re.compile(r"\b(?:CONTENTS|[Cc]ontents)(?![a-z])")  # "CONTENTSList of …" when the PDF lost a line break
+_UNIT_GROUP = re.compile(r"\b(?:service areas?|departments?|directorates?|divisions?|services|cost centres?|portfolios?)\b", re.I)
 _CONTENTS_ENTRY = re.compile(r"(?P<title>\S.*?)\s*(?<![\d/])(?P<page>\d{1,3})(?=[A-Z]|\s*$)")
 
 
@@ -305,42 +309,46 @@ def _contents_units(doc: Document, ctx: Context, units: _Units) -> None:
     """A budget book's contents page lists its departments: "Chief Executive's Office 9Corporate Director – Resources 29".
 
     The contents run from a line naming "Contents" while lines end in page
-    numbers (or introduce a group with a colon); entries that name a unit
-    rather than a document part ("Budget Summary", "Calendar") are units.
+    numbers (or introduce a group with a colon).  An entry is a unit when it
+    ends in a unit word or names a post ("Corporate Director – Resources"),
+    or sits under a group line naming departments or service areas and is
+    not a document part ("Budget Summary", "Calendar", "Our Vision").
     """
     for start, block in enumerate(doc.blocks):
         if block.kind == "table" or not _CONTENTS.search(block.text):
             continue
-        entries = []
+        entries, group = [], None
         first = block.text[_CONTENTS.search(block.text).end():]
         for piece_text, offset in [(first, block.start + len(block.text) - len(first))] + [(b.text, b.start) for b in doc.blocks[start + 1:]]:
             found = list(_CONTENTS_ENTRY.finditer(piece_text))
             if not found:
                 if clean(piece_text).endswith(":") or not clean(piece_text):
+                    group = clean(piece_text) or group
                     continue
                 break
-            entries.extend((m, offset) for m in found)
-        pages = [int(m.group("page")) for m, _ in entries]
+            entries.extend((m, offset, group) for m in found)
+        pages = [int(m.group("page")) for m, _, _ in entries]
         if len(entries) < 3 or pages != sorted(pages):
             continue
-        for m, offset in entries:
+        for m, offset, group in entries:
             title = clean(m.group("title")).strip(" .:-–")
             named = _ENDS_IN_SUFFIX.search(title) or _POST.search(title)  # "Corporate Director – Resources"
-            if unit_like(title) and (named or not GENERIC_HEADING.search(title)) and len(title.split()) <= 6:
+            listed = group and _UNIT_GROUP.search(group) and not GENERIC_HEADING.search(title)  # under "Service areas:"
+            if unit_like(title) and (named or listed) and len(title.split()) <= 6:
                 units.add(title, doc.piece(offset + m.start("title"), offset + m.start("title") + len(m.group("title")), block.page), confidence=0.8)
         return
 
 
 def _lead_columns(doc: Document, ctx: Context, units: _Units) -> None:
-    """A lead column names the unit beside its post: "Director, Corporate and Customer Services"."""
-    for block in doc.tables():
-        col = block.table.column("lead", "responsib", "owner", "accountable")
+    """A lead column (the table view's ``lead`` role) names the unit beside its post: "Director, Corporate and Customer Services"."""
+    for view in ctx.tables:
+        col = next((c.index for c in view.columns if c.role == "lead"), None)
         if col is None:
             continue
-        for row in block.table.body:
-            lead = read_lead(row[col].text) if col < len(row) else None
+        for row in view.data_rows("data"):
+            lead = read_lead(row.cells[col].text) if col < len(row.cells) else None
             if lead and lead.unit and unit_like(lead.unit):
-                units.add(lead.unit, row[col], parent=None, lead=lead.person, role=lead.role)
+                units.add(lead.unit, row.cells[col], parent=None, lead=lead.person, role=lead.role)
 
 
 _HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")

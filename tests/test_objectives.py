@@ -181,3 +181,10 @@ def test_section_rows_under_a_pledge_column_are_objectives_but_its_indicators_ar
                       ["The average time for processing new benefit claims.", "78a", "31.02 days", "45 days"]]))
     assert [o.text for o in objectives(doc)] == ["Building strong, confident communities",
                                                  "Improving access to services for vulnerable members of our community"]
+
+
+def test_the_councils_own_objectives_belong_to_no_unit():
+    doc = document(H("Housing Renewal Team"), P("The Corporate objectives are:"), L("High education standards"), L("Good transport"),
+                   P("The Team's key objectives are:"), L("To deliver the renewal strategy", "1"))
+    got = [(o.text, o.service) for o in objectives(doc)]
+    assert got == [("High education standards", None), ("Good transport", None), ("To deliver the renewal strategy", "Housing Renewal Team")]

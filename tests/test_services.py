@@ -37,6 +37,11 @@ def test_budget_book_contents_page_lists_the_departments():
     assert set(services(text)) == {"Chief Executive’s Office", "Corporate Director – Resources", "Corporate Director – Community Services"}
 
 
+def test_a_service_plan_contents_page_lists_sections_not_units():
+    text = "Contents\nOur Vision 3\nKey Achievements 4\nHousing Team 6\nPriorities for 2024/25 8\nService areas:\nLibraries 10\nArchives 12\n"
+    assert set(services(text)) == {"Housing Team", "Libraries", "Archives"}
+
+
 def test_lines_ending_in_numbers_without_a_contents_line_are_not_a_contents_page():
     text = "Staffing\n\nLibraries 12\nArchives 4\nMuseums 7\n"
     assert "Libraries" not in services(text)
