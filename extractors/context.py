@@ -147,7 +147,7 @@ def lead_in(doc: Document, block: Block) -> Optional[Block]:
 # ---------------------------------------------------------------- who leads which unit
 
 _ROLE = alternation("unit_words", "role")
-_PERSON = r"[A-Z][a-z'’\-]+(?:[ \t\xa0][A-Z][\w'’\-]+){1,2}"
+_PERSON = r"(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?[ \t\xa0]+)?[A-Z][a-z'’\-]+(?:[ \t\xa0][A-Z][\w'’\-]+){1,2}"
 _UNIT_NAME = r"[A-Z][\w'’&/\-]*(?:(?:\s+|\s*,\s*)(?:and\s+|&\s+|of\s+|for\s+)?[A-Z][\w'’&/\-]*)*"
 # "Director of Resources and Deputy Chief Executive": the unit stops where a second post begins
 _SECOND_POST = re.compile(rf"\s+(?:and|&)\s+(?:{_ROLE})\b.*$")
@@ -185,4 +185,28 @@ def read_lead(text: str) -> Optional[Lead]:
             return Lead(unit, m.group("role"), person)
     if person and re.fullmatch(_ROLE + r"(?:\s+[A-Z&][\w&'’]*)*", text):
         return Lead(None, text, person)
+    return None
+
+
+# "Head of Housing: Jane Smith"; "Housing Services – Jane Smith, Head of Housing"; "Planning: John Doe (Service Manager)";
+# "Revenues – Service Manager: Ann Lee": a unit and its lead on one line
+_LEAD_LINES = (
+    re.compile(rf"^(?P<role>(?:{_ROLE})\s+(?:of|for)\s+(?P<unit>{_UNIT_NAME}))\s*[:–—-]\s*(?P<person>{_PERSON})\.?$"),
+    re.compile(rf"^(?P<unit>{_UNIT_NAME})\s*[:–—-]\s*(?P<person>{_PERSON})\s*(?:,|\()\s*(?P<role>(?:[A-Z][\w&'’]*\s+)*?(?:{_ROLE})\b[^)]*?)\)?\.?$"),
+    re.compile(rf"^(?P<unit>{_UNIT_NAME})\s*[:–—-]\s*(?P<role>(?:[A-Z][\w&'’]*\s+)*?(?:{_ROLE}))\s*[:–—-]?\s*(?P<person>{_PERSON})\.?$"),
+)
+
+
+def read_lead_line(text: str) -> Optional[Lead]:
+    """A line naming a unit and the person who leads it, in the shapes plans print them."""
+    text = clean(text)
+    if len(text.split()) > 14:
+        return None
+    for pattern in _LEAD_LINES:
+        m = pattern.match(text)
+        if m:
+            unit = _SECOND_POST.sub("", m.group("unit")).strip(" ,")
+            if unit.lower() in ("service", "services") or re.fullmatch(_ROLE, unit):
+                return None
+            return Lead(unit, clean(m.group("role")), m.group("person"))
     return None

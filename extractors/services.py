@@ -22,7 +22,7 @@ import re
 from typing import Iterable, Optional
 
 from extractors import register
-from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, strip_unit_suffix, unit_from_heading
+from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, read_lead_line, strip_unit_suffix, unit_from_heading
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
@@ -113,6 +113,7 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     _contact_officers(doc, ctx, units)
     _contents_units(doc, ctx, units)
     _lead_columns(doc, ctx, units)
+    _lead_lines(doc, ctx, units)
     _heads_of_service(doc, ctx, units)
     _cost_centres(doc, ctx, units)
     _mentions(doc, ctx, units)
@@ -349,6 +350,19 @@ def _lead_columns(doc: Document, ctx: Context, units: _Units) -> None:
             lead = read_lead(row.cells[col].text) if col < len(row.cells) else None
             if lead and lead.unit and unit_like(lead.unit):
                 units.add(lead.unit, row.cells[col], parent=None, lead=lead.person, role=lead.role)
+
+
+_FIELD_LABEL = re.compile(rf"^{alternation(_VOCAB, 'field_label')}$", re.I)
+
+
+def _lead_lines(doc: Document, ctx: Context, units: _Units) -> None:
+    """A unit named beside its lead on one line: "Head of Housing: Jane Smith", "Planning: John Doe (Service Manager)"."""
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        lead = read_lead_line(block.text)
+        if lead and unit_like(lead.unit) and not _FIELD_LABEL.match(lead.unit):
+            units.add(lead.unit, block, parent=ctx.scope if ctx.scope != lead.unit else None, lead=lead.person, role=lead.role)
 
 
 _HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")

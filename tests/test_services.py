@@ -107,3 +107,11 @@ def test_rows_of_a_growth_or_savings_table_are_proposals_not_units():
                    T([["", "2009/10 £'000", "2010/11 £'000"], ["Growth proposals and unavoidable service pressures", "", ""],
                       ["Dependency & Demographic", "9,895", "8,613"], ["Safe and Secure", "652", "(41)"]], unit="£'000"))
     assert "Safe and Secure" not in services(doc) and "Dependency & Demographic" not in services(doc)
+
+
+def test_a_unit_beside_its_lead_on_one_line():
+    doc = document(H("Service Plan 2024/25"), P("Head of Housing: Jane Smith"), L("Planning: John Doe (Service Manager)"),
+                   P("Revenues – Service Manager: Ann Lee"), P("Contact: Bob Green, Director"))
+    got = {n: (s.lead, s.lead_role) for n, s in services(doc).items()}
+    assert got == {"Housing": ("Jane Smith", "Head of Housing"), "Planning": ("John Doe", "Service Manager"),
+                   "Revenues": ("Ann Lee", "Service Manager")}
