@@ -52,6 +52,7 @@ _FOOTNOTE = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:\*|(?:<[^>]+>\s*)*notes?\s*(?:<[^
 _RESOLUTION = re.compile(r"^That\s", re.I)
 _TRAILING_JOINER = re.compile(r"\s*(?:[;,]\s*(?:and|or)|;)\s*$")
 _ATTRIBUTION = re.compile(rf"\s+[–—-]\s+(?:{alternation('unit_words', 'role')}|[A-Z]{{2,5}})\s*:?\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{0,2}}\.?\s*$")
+_WE_WILL = re.compile(r"^(?:we|the (?:council|service|team|directorate|department)|our (?:service|team))\s+(?:will|shall|are going to|aim to|commit to)\s+(?:continue to\s+)?", re.I)
 _NOT_AN_OBJECT = re.compile(r"^(?:not|met|\w+ly)$")
 # "The Corporate objectives are", "the Council's priorities:": council-wide, not the plan's unit's
 _COUNCIL_WIDE = re.compile(r"\b(?:corporate|council(?:'s|’s|-wide)?|authority(?:'s|’s)?)\s+(?:\w+\s+)?(?:objectives|priorities|aims|ambitions|themes|outcomes|pledges)\b", re.I)
@@ -77,10 +78,15 @@ def _verbish(word: str, nxt: str) -> bool:
 
 
 def opens_commitment(text: str) -> bool:
-    """Does the text open like a commitment: an imperative ("Improve …") or "To <verb> …"?"""
+    """Does the text open like a commitment: an imperative ("Improve …"), "To <verb> …" or "We will <verb> …"?"""
+    pledge = _WE_WILL.match(text)
+    if pledge:
+        text = text[pledge.end():]
     found = re.findall(r"[\w'’\-]+", text[:80])
     if not found:
         return False
+    if pledge:
+        return found[0][:1].islower()
     first = found[0].lower()
     if first == "to" and len(found) > 1:
         return found[1][:1].islower()
@@ -300,7 +306,8 @@ def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
         state.service = ctx.known_unit(block.clean) or clean(block.text)
         return []
     intro = lead_in(doc, block)
-    if not _is_commitment_list(doc, block, intro, state) or find_money(block.text):
+    pledged = bool(_WE_WILL.match(block.clean))  # "We will …" bullets commit whatever introduces them
+    if not (pledged or _is_commitment_list(doc, block, intro, state)) or find_money(block.text):
         return []
     service = state.service
     if intro is not None and intro.kind != "heading":

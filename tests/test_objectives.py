@@ -188,3 +188,13 @@ def test_the_councils_own_objectives_belong_to_no_unit():
                    P("The Team's key objectives are:"), L("To deliver the renewal strategy", "1"))
     got = [(o.text, o.service) for o in objectives(doc)]
     assert got == [("High education standards", None), ("Good transport", None), ("To deliver the renewal strategy", "Housing Renewal Team")]
+
+
+def test_we_will_statements_are_commitments_wherever_they_stand():
+    doc = document(H("Our year ahead"), P("Last year went well."),
+                   L("We will open the new homelessness hub by March 2025"), L("We will review the allocations policy"),
+                   L("Residents told us they value the service"))
+    assert [(o.text, o.due) for o in objectives(doc)] == [
+        ("We will open the new homelessness hub by March 2025", "2025-03"), ("We will review the allocations policy", None)]
+    text = "Plan\n\nWe will deliver 100 new homes\n\nWe will cut waste\n\nWe will support local business\n"
+    assert len(objectives(text)) == 3
