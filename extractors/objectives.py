@@ -176,6 +176,8 @@ def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
         elif block.kind == "list_item":
             out.extend(_list_item(doc, ctx, block, state))
     out.extend(_action_lines(doc, ctx))
+    out.extend(_dated_actions(doc, ctx))
+    out.extend(_numbered_run_on(doc, ctx))
     return out
 
 
@@ -380,6 +382,80 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
                 obj = _objective(doc, ctx, line, service=service or ctx.plan_unit)
                 out.extend([obj] if obj else [])
         run = []
+    return out
+
+
+_MONTH_YEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d{2}\b")
+
+
+def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int = 30) -> list[Objective]:
+    """In a flattened action plan, an action runs straight into its target month: "Implement a single system … August 2009".
+
+    Only in run-on paragraphs (long, with two or more month-year dates):
+    the action opens with a capitalised verb that is only a verb, right
+    after a sentence end, a date or a lower-case word, has no sentence
+    punctuation or comma before the date, and does not end on a word that
+    needs more after it.
+    """
+    out: list[Objective] = []
+    for block in doc.blocks:
+        if not _run_on(block) or len(_MONTH_YEAR.findall(block.text)) < 2:
+            continue
+        previous_end = 0
+        for date in _MONTH_YEAR.finditer(block.text):
+            before = block.text[: date.start()].rstrip()
+            tokens = [t for t in re.finditer(r"\S+", before) if t.start() >= previous_end][-longest:]
+            previous_end = date.end()
+            for k, token in enumerate(tokens):
+                word = token.group()
+                prev = tokens[k - 1].group() if k else ""
+                span_words = len(tokens) - k
+                if span_words < shortest or word.lower() not in VERBS or word.lower() in _NOUN_TOO or not word[:1].isupper():
+                    continue
+                if k and not (prev.endswith((".", "!", "?")) or prev[:1].islower() or prev[:1].isdigit()):
+                    continue
+                body = before[token.start():]
+                last = body.split()[-1]
+                if re.search(r"[.;:!?,]", body[:-1]) or last.lower() in _FUNCTION or last.endswith(","):
+                    continue
+                piece = doc.piece(block.start + token.start(), block.start + len(before), block.page)
+                obj = _objective(doc, ctx, piece, due=parse_date(date.group(), ctx.plan_year), service=ctx.plan_unit)
+                out.extend([obj] if obj else [])
+                break
+    return out
+
+
+def _run_on(block: Block) -> bool:
+    """A paragraph that is really a flattened table or page (sixty words or more on one line)."""
+    return block.kind == "paragraph" and len(block.text.split()) >= 60
+
+
+_INLINE_NUMBER = re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)")
+_TITLE_RUN = re.compile(r"\s(?=(?:[A-Z][\w/&'’\-]*\s+){2}[A-Z][\w/&'’\-]*)")
+
+
+def _numbered_run_on(doc: Document, ctx: Context, longest: int = 50) -> list[Objective]:
+    """"BV Improvement Agenda 1. Increase the pace of … strategy Current Improvement Plans …": a numbered commitment in run-on text.
+
+    It opens with an imperative and ends at a sentence end, the next number
+    or a run of three capitalised words (the next column's header).
+    """
+    out: list[Objective] = []
+    for block in doc.blocks:
+        if not _run_on(block):
+            continue
+        for m in _INLINE_NUMBER.finditer(block.text):
+            rest = block.text[m.end():]
+            if not opens_commitment(rest):
+                continue
+            ends = [x.start() for x in (re.search(r"[.!?](?=\s+[A-Z])", rest), _INLINE_NUMBER.search(rest), _TITLE_RUN.search(rest, 1)) if x]
+            end = min(ends) if ends else len(rest)
+            body = rest[:end].rstrip()
+            if len(body.split()) > longest or len(body.split()) < 3:
+                continue
+            piece = doc.piece(block.start + m.end(), block.start + m.end() + len(body), block.page)
+            obj = _objective(doc, ctx, piece, ref=m.group("ref"), service=ctx.plan_unit)
+            out.extend([obj] if obj else [])
     return out
 
 

@@ -198,3 +198,27 @@ def test_we_will_statements_are_commitments_wherever_they_stand():
         ("We will open the new homelessness hub by March 2025", "2025-03"), ("We will review the allocations policy", None)]
     text = "Plan\n\nWe will deliver 100 new homes\n\nWe will cut waste\n\nWe will support local business\n"
     assert len(objectives(text)) == 3
+
+
+RUN_ON = ("Appendix One Strategic Action Plan May 2009 BV Improvement Agenda 1. Increase the pace of development in relation "
+          "to customer services including simplifying access to the council Current Improvement Plans/Actions in Place The "
+          "Council approved a new Customer Service Strategy in March 2009. The Strategy was informed through the findings of a "
+          "scrutiny review of customer services reported in December 2008. Implement a single system for recording and "
+          "monitoring customer feedback August 2009 Develop three year programme to improve the number of electronic services "
+          "available to customers October 2009 Gather service views for August 2008 Julie Barr")
+
+
+def test_flattened_action_plan_actions_run_into_their_target_month():
+    got = [(o.text, o.due) for o in objectives(document(P(RUN_ON))) if o.due]
+    assert got == [("Implement a single system for recording and monitoring customer feedback", "2009-08"),
+                   ("Develop three year programme to improve the number of electronic services available to customers", "2009-10")]
+
+
+def test_numbered_commitment_in_run_on_text_ends_at_the_next_header_words():
+    got = [(o.ref, o.text) for o in objectives(document(P(RUN_ON))) if o.ref]
+    assert got == [("1", "Increase the pace of development in relation to customer services including simplifying access to the council")]
+
+
+def test_a_dated_imperative_in_ordinary_prose_is_not_an_action():
+    doc = document(P("The review started in January 2025 and will then Publish the new charging policy June 2025 as agreed."))
+    assert objectives(doc) == []
