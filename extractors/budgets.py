@@ -148,7 +148,10 @@ _SENTENCE = re.compile(r"[^.!?]+(?:[.!?](?!\d)|$)")
 _CLAUSE_BREAK = re.compile(r"[;,]\s|\s(?:although|but|whereas|while)\s")
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def _sentences(text: str, nlp_doc=None) -> list[tuple[int, int]]:
+    """Sentence spans: spaCy's sentencizer where the block was annotated, else full stops before capitals."""
+    if nlp_doc is not None and nlp_doc.has_annotation("SENT_START"):
+        return [(sent.start_char, sent.end_char) for sent in nlp_doc.sents]
     out, start = [], 0
     for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", text):
         out.append((start, m.start()))
@@ -181,6 +184,18 @@ def _year_for(sentence: str, amounts: list[Money], k: int, plan_year: Optional[s
         before = [y for y in clause_years if y.start < amounts[k].start]
         return (before[-1] if before else clause_years[0]).value
     return plan_year
+
+
+_PHASE_WORD = re.compile(r"\b(?:original|approved|base|revised|probable|outturn|actual|forecast|projected|estimated?|"
+                         r"indicative|draft|proposed)\b", re.I)  # plain "budget" in prose says nothing about phase
+
+
+def _phase_for(sentence: str, amounts: list[Money], k: int) -> Optional[str]:
+    """``the revised budget of £1.2m``, ``an outturn of £3m``: a phase word in the amount's own clause, before it."""
+    cs, _ = _clause(sentence, amounts[k].start)
+    floor = max(cs, amounts[k - 1].end if k else 0)
+    words = list(_PHASE_WORD.finditer(sentence, floor, amounts[k].start))
+    return vocabulary.first("phase", words[-1].group()) if words else None
 
 
 def _measure_for(sentence: str, amounts: list[Money], k: int) -> Optional[str]:
@@ -216,7 +231,7 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
     context_measure = _context_measure(context_text)
     paragraph_unit = _subject_unit(block.text, ctx)
     out = []
-    for s, e in _sentences(block.text):
+    for s, e in _sentences(block.text, nlp_doc):
         sentence = block.text[s:e]
         amounts = [Money(m.amount, m.as_written, m.start - s, m.end - s) for m in found if s <= m.start < e]
         for k, money in enumerate(amounts):
@@ -231,7 +246,7 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
             description = _description(sentence, money, block.kind == "list_item")
             out.append(Budget(
                 source=doc.source, scope=scope, measure=measure or "other",
-                financial_year=_year_for(sentence, amounts, k, ctx.plan_year),
+                financial_year=_year_for(sentence, amounts, k, ctx.plan_year), phase=_phase_for(sentence, amounts, k),
                 amount_gbp=money.amount, as_written=money.as_written, description=description,
                 provenance=provenance(block, block.start + s, block.start + e, doc), confidence=0.85,
             ))

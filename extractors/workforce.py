@@ -9,7 +9,7 @@ from extractors.context import Context, provenance
 from pipeline.document import Document
 from pipeline.normalise.dates import parse_date
 from pipeline.normalise.money import find_money
-from pipeline.normalise.text import clean
+from pipeline.tables.view import TableView
 from schemas import Record, Workforce
 
 _COUNT = re.compile(
@@ -34,7 +34,7 @@ def _basis_in(text: str) -> Optional[str]:
     return basis_of(m.group(1)) if m else None
 
 
-@register("workforce", requires=("metadata", "services"))
+@register("workforce", requires=("metadata", "services"), version="2")
 def extract_workforce(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     for block in doc.blocks:
@@ -48,26 +48,36 @@ def extract_workforce(doc: Document, ctx: Context) -> list[Record]:
                     basis=basis_of(m.group("basis")), as_at=as_at,
                     provenance=provenance(block, block.start + m.start(), block.start + m.end(), doc),
                 ))
-        elif block.kind == "table":
-            out.extend(_table_workforce(doc, ctx, block))
+    for view in ctx.tables:
+        out.extend(_table_workforce(doc, ctx, view))
     return out
 
 
-def _table_workforce(doc: Document, ctx: Context, block) -> list[Workforce]:
-    table = block.table
-    intro = table.caption or ""
-    header = " ".join(table.header)
-    basis = _basis_in(header) or _basis_in(intro)
-    if basis is None or find_money(intro + header) or len(table.rows[0]) != 2:
-        return []
-    as_at = parse_date(intro)
+def _table_workforce(doc: Document, ctx: Context, view: TableView) -> list[Workforce]:
+    """Head-count or FTE columns (``Staffing (FTEs) 2009/10``), or a two-column table whose header or caption names staff."""
+    columns = view.columns_with("workforce")
+    basis = None
+    if not columns:
+        intro = " ".join([view.caption] + [c.label for c in view.columns])
+        basis = _basis_in(intro)
+        figures = [c for c in view.columns if c.kind == "count"]
+        if basis is None or find_money(intro) or len(view.columns) != 2 or len(figures) != 1:
+            return []
+        columns = figures
+    as_at = parse_date(view.caption)
     out = []
-    for row in table.body:
-        label, value = row[0].clean, clean(row[1].text)
-        if not re.fullmatch(r"\d+(?:\.\d+)?", value) or not label:
+    for row in view.data_rows():
+        label = re.sub(r"\s*\(\s*see note\s*\)", "", row.label, flags=re.I).strip()
+        if not label:
             continue
-        label = re.sub(r"\s*\(\s*see note\s*\)", "", label, flags=re.I).strip()
-        scope = ctx.scope if re.fullmatch(r"(?i)total", label) else label
-        out.append(Workforce(source=doc.source, scope=scope, count=float(value), basis=basis, as_at=as_at,
-                             provenance=provenance(row[0], row[0].start, row[1].end, doc)))
+        for column in columns:
+            parsed = view.value(row, column)
+            if parsed is None or parsed.percent:
+                continue
+            cell = row.cells[column.index]
+            scope = ctx.scope if row.role == "total" and re.fullmatch(r"(?i)total", label) else label
+            out.append(Workforce(source=doc.source, scope=scope, count=parsed.value,
+                                 basis=basis or _basis_in(column.label) or "fte", as_at=as_at,
+                                 provenance=provenance(cell, row.first.start, cell.end, doc),
+                                 confidence=round(0.9 * row.confidence, 3)))
     return out

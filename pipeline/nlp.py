@@ -22,7 +22,7 @@ from pipeline.normalise.years import find_years
 if not Span.has_extension("value"):
     Span.set_extension("value", default=None)
 
-COMPONENTS = ["cp_money", "cp_financial_years", "cp_percentages", "cp_dates", "cp_person_role"]
+COMPONENTS = ["cp_money", "cp_financial_years", "cp_percentages", "cp_dates", "cp_person_role", "cp_target_phrases", "sentencizer"]
 _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|per\s?cent\b|percent\b)", re.I)
 _NAME = r"[A-Z][a-z'’\-]+(?:[ \t\xa0][A-Z][a-z'’\-]+){1,2}"
 _ROLE_WORDS = r"(?:Director|Head|Manager|Officer|Solicitor|Executive|Chief|Lead|Leader|Controller|Clerk|Treasurer|Secretary|Monitoring Officer|Assistant|Deputy)"
@@ -83,6 +83,45 @@ def person_role_component(doc: Doc) -> Doc:
             _add(doc, "person", m.start("person"), m.end("person"), "PERSON", m.group("person"))
             _add(doc, "role", m.start("role"), m.end("role"), "ROLE", m.group("role").strip())
     return doc
+
+
+# target phrasing as token patterns: "within 5 working days", "no more than 684kg", "at least 80%", "achieve 40%"
+_FIGURE = {"TEXT": {"REGEX": r"(?i)^£?\d[\d,]*(?:\.\d+)?(?:%|kg|k|m|t)?$"}}
+_PER_CENT = {"TEXT": {"IN": ["%", "per", "percent"]}, "OP": "?"}
+_TIME = {"LOWER": {"REGEX": r"^(?:days?|hours?|minutes?|mins?|weeks?|months?|rings?|seconds?|secs?)$"}}
+TARGET_PATTERNS: dict[str, list[list[dict]]] = {
+    "within": [[{"LOWER": {"IN": ["within", "with", "in", "under"]}}, _FIGURE,
+                {"LOWER": {"IN": ["working", "calendar", "business", "clear"]}, "OP": "?"}, _TIME]],
+    "bound": [
+        [{"LOWER": {"IN": ["no", "not"]}}, {"LOWER": {"IN": ["more", "less", "fewer", "greater", "lower", "higher"]}},
+         {"LOWER": "than"}, _FIGURE, _PER_CENT],
+        [{"LOWER": "at"}, {"LOWER": {"IN": ["least", "most"]}}, _FIGURE, _PER_CENT],
+        [{"LOWER": {"IN": ["less", "more", "fewer", "greater", "lower", "higher"]}}, {"LOWER": "than"}, _FIGURE, _PER_CENT],
+        [{"LOWER": {"IN": ["minimum", "maximum"]}}, {"LOWER": "of", "OP": "?"}, _FIGURE, _PER_CENT],
+        [{"LOWER": {"IN": ["exceed", "exceeding", "above", "below"]}}, _FIGURE, _PER_CENT],
+    ],
+    "achieve": [[{"LOWER": {"IN": ["achieve", "achieving", "reach", "attain", "maintain", "deliver"]}}, _FIGURE, _PER_CENT]],
+}
+
+
+@Language.factory("cp_target_phrases")
+def target_phrases_component(nlp: Language, name: str):
+    """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(nlp.vocab)
+    for kind, patterns in TARGET_PATTERNS.items():
+        matcher.add(kind, patterns)
+
+    def component(doc: Doc) -> Doc:
+        found = []
+        for match_id, start, end in matcher(doc):
+            span = Span(doc, start, end, label=nlp.vocab.strings[match_id])
+            found.append(span)
+        doc.spans["target"] = spacy.util.filter_spans(found)
+        return doc
+
+    return component
 
 
 @lru_cache(maxsize=4)

@@ -19,36 +19,36 @@ ORIGINAL = {
 }
 # per-document floors, a little under what the pipeline measures today: a drop is a regression
 FLOORS = {
-    "aberdeen-city_2016-17_corporate-governance-kpis.txt": 0.0,
-    "angus_2018-19_council-tax-spend.txt": 0.0,
-    "bath-north-east-somerset_2004-05_library-position-statement.txt": 0.98,
-    "belfast_2014-15_district-rate-cash-limits.txt": 0.25,
-    "belfast_2015-16_revenue-estimates.txt": 0.0,
-    "bracknell-forest_2024-25_communities-directorate.txt": 0.95,
-    "carmarthenshire_2012-15_budget-digest.txt": 0.0,
-    "chelmsford_2009-10_waste-improvement-plan-driver-a.txt": 0.0,
+    "aberdeen-city_2016-17_corporate-governance-kpis.txt": 0.74,
+    "angus_2018-19_council-tax-spend.txt": 0.66,
+    "bath-north-east-somerset_2004-05_library-position-statement.txt": 0.97,
+    "belfast_2014-15_district-rate-cash-limits.txt": 0.78,
+    "belfast_2015-16_revenue-estimates.txt": 0.97,
+    "bracknell-forest_2024-25_communities-directorate.txt": 0.97,
+    "carmarthenshire_2012-15_budget-digest.txt": 0.95,
+    "chelmsford_2009-10_waste-improvement-plan-driver-a.txt": 0.93,
     "clackmannanshire_2007-10_chief-executives-service-plan.txt": 0.72,
-    "clackmannanshire_2008-10_housing-improvement-plan.txt": 0.0,
-    "east-dunbartonshire_2009-10_best-value-action-plan.txt": 0.0,
-    "falkirk_2022-27_council-plan-success-measures.txt": 0.0,
-    "hampshire_2009-12_adult-services-growth.txt": 0.0,
-    "harborough_undated_customer-care-standards.txt": 0.0,
-    "hart_2024-25_community-services.txt": 0.85,
-    "hastings_2019-20_council-services-kpis.txt": 0.0,
-    "isle-of-wight_2002-03_tourism-call-centre-business-plan.txt": 0.0,
-    "isle-of-wight_2003-04_housing-renewal-action-plan.txt": 0.12,
-    "kent_2008-09_communities-directorate.txt": 0.83,
-    "knowsley_2007-08_revenue-budget.txt": 0.0,
-    "lancaster_2005-10_capital-programme.txt": 0.0,
-    "maidstone_2023-24_planning-q1-performance.txt": 0.0,
-    "north-devon_2024-25_service-plans-programmes.txt": 0.0,
-    "salford_2004-05_bvpp-pledge5-performance-matrix.txt": 0.0,
-    "salford_2005-06_corporate-improvement-plan-monitoring.txt": 0.0,
-    "sevenoaks_2012-13_service-plans-summary.txt": 0.90,
-    "south-derbyshire_2019-20_corporate-resources.txt": 0.90,
-    "tamworth_2008-09_budget-book.txt": 0.0,
-    "torfaen_2025-26_delivery-plan.txt": 0.0,
-    "west-northamptonshire_2024-25_health-protection-service-plan.txt": 0.52,
+    "clackmannanshire_2008-10_housing-improvement-plan.txt": 0.00,
+    "east-dunbartonshire_2009-10_best-value-action-plan.txt": 0.00,
+    "falkirk_2022-27_council-plan-success-measures.txt": 0.22,
+    "hampshire_2009-12_adult-services-growth.txt": 0.78,
+    "harborough_undated_customer-care-standards.txt": 0.50,
+    "hart_2024-25_community-services.txt": 0.95,
+    "hastings_2019-20_council-services-kpis.txt": 0.93,
+    "isle-of-wight_2002-03_tourism-call-centre-business-plan.txt": 0.55,
+    "isle-of-wight_2003-04_housing-renewal-action-plan.txt": 0.78,
+    "kent_2008-09_communities-directorate.txt": 0.87,
+    "knowsley_2007-08_revenue-budget.txt": 0.00,
+    "lancaster_2005-10_capital-programme.txt": 0.95,
+    "maidstone_2023-24_planning-q1-performance.txt": 0.97,
+    "north-devon_2024-25_service-plans-programmes.txt": 0.00,
+    "salford_2004-05_bvpp-pledge5-performance-matrix.txt": 0.86,
+    "salford_2005-06_corporate-improvement-plan-monitoring.txt": 0.00,
+    "sevenoaks_2012-13_service-plans-summary.txt": 0.95,
+    "south-derbyshire_2019-20_corporate-resources.txt": 0.94,
+    "tamworth_2008-09_budget-book.txt": 0.92,
+    "torfaen_2025-26_delivery-plan.txt": 0.00,
+    "west-northamptonshire_2024-25_health-protection-service-plan.txt": 0.51,
 }
 
 
@@ -187,3 +187,21 @@ def test_pdf_records_carry_the_page_their_words_are_on():
         prov = record["provenance"]
         assert prov["page"] is not None, record
         assert clean(record["as_written"] if record["type"] == "budget" else prov["text"].split()[0]) in pages[prov["page"] - 1]
+
+
+def test_issue_8_figures_on_the_whole_text_corpus(report):
+    """Issue #8: pooled CORE, budget and target F1 over all 30 documents (floors a little under today's)."""
+    assert report.core().f1 >= 0.87
+    assert report.by_type["budget"].f1 >= 0.92
+    assert report.by_type["target"].f1 >= 0.93
+    for source in ORIGINAL:  # the five plans it was built on stay where they were
+        assert core_of(report.by_source[source]).f1 >= 0.90, source
+
+
+def test_matched_records_carry_the_right_fields(report):
+    """Relabelling every budget (measure, year, phase) or mis-reading every target must go red here."""
+    budget = report.by_type["budget"].field_accuracy()
+    target = report.by_type["target"].field_accuracy()
+    assert budget["financial_year"] == 1.0 and budget["amount_gbp"] == 1.0
+    assert budget["measure"] >= 0.8
+    assert target["value"] == 1.0 and target["comparator"] >= 0.95 and target["unit"] >= 0.95

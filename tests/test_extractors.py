@@ -127,3 +127,44 @@ def test_amount_subject_from_a_unit_named_before_the_amount_and_funded_by():
 def test_budget_words_alone_are_not_a_subject():
     found = _prose_budgets("Housing Service Plan 2024/25\n\nThe gross budget includes staffing costs of £9.47 million.\n")
     assert all(scope != "gross budget includes" for scope, _, _ in found)
+
+
+# ---------------------------------------------------------------- targets written in sentences and lists
+
+def _targets(text: str):
+    from pipeline.extract import extract_document
+    from pipeline.readers.text import read_text
+
+    records, _ = extract_document(read_text("t.txt", text.encode()))
+    return [(r.indicator, r.comparator, r.value, r.unit, r.ref) for r in records if r.type == "target"]
+
+
+def test_service_standards_in_a_kpi_list_keep_the_whole_statement_as_indicator():
+    found = _targets("Plan 2024/25\n\nPerformance Indicators\n\nCC1: Percentage of calls answered within office hours:        tbc\n\n"
+                     "CC2: Respond to Email request within 3 working days\n")
+    assert ("Respond to Email request within 3 working days", "<=", 3, "days", "CC2") in found
+    assert ("Percentage of calls answered within office hours", None, None, None, "CC1") in found
+
+
+def test_a_driver_statement_names_its_indicator_after_the_figure():
+    found = _targets("Strategic Driver A\n\nWe will exceed the target set nationally to achieve 40% household re-use, "
+                     "recycling and composting and to generate no more than 684Kg of residual waste per household by 2010\n")
+    assert ("household re-use, recycling and composting", ">", 40, "percent", None) in found
+    assert ("residual waste per household", "<=", 684, "number", None) in found
+
+
+def test_figures_in_prose_without_target_words_around_are_not_targets():
+    assert _targets("Our year\n\nWe answered 90% of calls and processed claims in 12 days.\n") == []
+
+
+def test_budget_phase_from_the_column_and_from_the_sentence():
+    from pipeline.extract import extract_document
+    from pipeline.readers.text import read_text
+
+    text = ("Parks Service Plan 2024/25\n\nBudget (£000)\n\nService\tOriginal 2024/25\tRevised 2024/25\tActual 2023/24\n"
+            "Parks\t1,200\t1,250\t1,100\n\nThe revised budget for 2024/25 is £1.25m against an outturn of £1.1m in 2023/24.\n")
+    records, _ = extract_document(read_text("t.txt", text.encode()))
+    phases = {(r.amount_gbp, r.phase) for r in records if r.type == "budget"}
+    assert {(1_200_000, "budget"), (1_250_000, "revised"), (1_100_000, "outturn")} <= phases
+    prose = [r for r in records if r.type == "budget" and r.provenance.text.startswith("The revised")]
+    assert [(r.amount_gbp, r.phase, r.financial_year) for r in prose] == [(1_250_000, "revised", "2024-25"), (1_100_000, "outturn", "2023-24")]

@@ -61,3 +61,23 @@ def test_split_glued_refuses_ambiguous_or_impossible_runs():
 def test_prose_ending_in_a_number_is_not_a_table():
     doc = read_text("t.txt", b"We will open 3 new libraries by 2025\nThe service employs 45\n")
     assert not list(doc.tables())
+
+
+def test_slash_delimited_cells_two_line_header_and_right_aligned_short_rows():
+    text = ("Ref\n/Sub Pledge/PI\n/ BVPI No. / 2001/02 / 2002/03 / Targets / Benchmark / Are we on target?Actual / Actual / "
+            "2004/05 Target / 2005/06 Target / Top Quartile\n1\n/2\n/ 3 / 4 / 5 / 6 / 7 / 8/\n"
+            "Building communities\n/The number of benefit claimants visited per 1, 000 caseload. \n/ 76a / 166.68 / 330 / 400201.3A / 470\n"
+            "201.3A / N/A\n/\nThe average time for processing new benefit claims. \n/ 78a / 65 days / 52 days / 45 days\n28 days A / 41.5 days / 36 days\n/\n")
+    doc = read_text("t.txt", text.encode())
+    [t] = [b.table for b in doc.tables()]
+    assert t.header == ["", "", "Actual", "Actual", "2004/05 Target", "2005/06 Target", "Top Quartile"]
+    assert [c.text for c in t.body[0]][:2] == ["Building communities", ""]
+    assert [c.text for c in t.body[1]] == ["The number of benefit claimants visited per 1, 000 caseload.", "76a",
+                                           "166.68", "330", "400201.3A", "470\n201.3A", "N/A"]
+    assert [c.text for c in t.body[2]][1:] == ["78a", "65 days", "52 days", "45 days\n28 days A", "41.5 days", "36 days"]
+
+
+def test_a_contents_page_with_page_numbers_is_not_a_table():
+    doc = read_text("t.txt", b"Service Plan 2019/2020\n\nKey aims\n\nScene setting 4\n\nOverview 6\n\nService performance 10\n")
+    assert not list(doc.tables())
+    assert doc.blocks[0].clean == "Service Plan 2019/2020"

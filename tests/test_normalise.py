@@ -102,3 +102,24 @@ def test_text_cleaning():
     assert clean("<p>12. Manage the risks</p>") == "12. Manage the risks" or clean("<p>12. Manage the risks</p>") == "Manage the risks"
     assert clean("-69") == "-69"
     assert normalise_for_match("Policy & Resources!") == "policy and resources"
+
+
+def test_target_cells_with_an_earlier_and_an_amended_figure():
+    from pipeline.normalise.targets import cell_figures
+
+    def figs(text, neighbours=()):
+        return [(f.value, f.unit, f.amended) for f in cell_figures(text, neighbours)]
+
+    assert figs("99.43%100% A") == [(99.43, "percent", False), (100.0, "percent", True)]
+    assert figs("45 days\n28 days A") == [(45.0, "days", False), (28.0, "days", True)]
+    assert figs("1.11.3A") == [(1.1, "number", False), (1.3, "number", True)]
+    assert figs("400201.3A", (166.68, 330, 470)) == [(400.0, "number", False), (201.3, "number", True)]
+    assert figs("400201.3") == [(400201.3, "number", False)]  # nothing to judge it against: one figure
+    assert figs("To be deleted") == [] and figs("within 5 days") == []
+
+
+def test_money_in_words():
+    from pipeline.normalise.money import find_money
+
+    found = [(m.amount, m.as_written) for m in find_money("Savings of half a million pounds, £2.5 million and two million pounds.")]
+    assert found == [(500_000, "half a million pounds"), (2_500_000, "£2.5 million"), (2_000_000, "two million pounds")]

@@ -74,3 +74,15 @@ def test_glued_figures_split_where_the_last_is_the_sum_of_the_rest():
     assert split_glued("760200780", 4) == ["760", "20", "0", "780"]
     assert split_glued("700070", 4) == ["70", "0", "0", "70"]
     assert split_glued("123", 4) is None
+
+
+def test_workforce_and_rag_count_columns_feed_their_extractors():
+    from pipeline.extract import extract_document
+
+    doc = document_with_table([["", "Green", "Amber", "Red", "Staffing (FTEs) 2024/25"], ["Parks", "4", "1", "-", "12.5"],
+                               ["Waste", "2", "0", "3", "30"]])
+    records, _ = extract_document(doc)
+    perf = [(r.scope, r.green, r.amber, r.red) for r in records if r.type == "performance"]
+    staff = [(r.scope, r.count, r.basis) for r in records if r.type == "workforce"]
+    assert perf == [("Parks", 4, 1, None), ("Waste", 2, 0, 3)]
+    assert staff == [("Parks", 12.5, "fte"), ("Waste", 30.0, "fte")]

@@ -53,9 +53,33 @@ def _number(text: str) -> Optional[Decimal]:
         return None
 
 
-def find_money(text: str) -> list[Money]:
-    """Every £ amount in prose, scaled and signed as printed."""
+_WORD_VALUES = {"half a": 0.5, "a quarter of a": 0.25, "three quarters of a": 0.75, "a": 1, "one": 1, "two": 2,
+                "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "twenty": 20, "fifty": 50, "a hundred": 100, "one hundred": 100}
+WORD_MONEY = re.compile(
+    r"\b(?P<num>\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(k) for k in _WORD_VALUES), key=len, reverse=True)) + r")"
+    r"\s+(?P<scale>million|billion|thousand)\s+pounds\b|\b(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s+pounds\b",
+    re.I,
+)
+
+
+def _word_money(text: str) -> list[Money]:
+    """Amounts written in words: ``half a million pounds``, ``two million pounds``, ``250,000 pounds``."""
     out = []
+    for m in WORD_MONEY.finditer(text):
+        if m.group("num2"):
+            amount = float(m.group("num2").replace(",", ""))
+        else:
+            num = m.group("num").lower()
+            value = _WORD_VALUES.get(num) if num in _WORD_VALUES else float(num)
+            amount = value * _SCALE_WORDS[m.group("scale").lower()]
+        out.append(Money(amount, m.group(0), m.start(), m.end()))
+    return out
+
+
+def find_money(text: str) -> list[Money]:
+    """Every £ amount in prose, scaled and signed as printed; amounts in words (``half a million pounds``) too."""
+    out = _word_money(text) if "pounds" in text.lower() else []
     for m in MONEY_PATTERN.finditer(text):
         value = _number(m.group("num"))
         if value is None:
@@ -67,7 +91,7 @@ def find_money(text: str) -> list[Money]:
         end = m.end("scale") if m.group("scale") else m.end("num")
         amount = float(value * scale) * (-1 if negative else 1)
         out.append(Money(amount, text[start:end].strip(), start, end))
-    return out
+    return sorted(out, key=lambda m: m.start)
 
 
 def parse_cell_amount(text: str, scale: int = 1) -> Optional[Money]:

@@ -97,3 +97,86 @@ def parse_target(text: str) -> TargetValue:
     if found:
         return found[0]
     return TargetValue(None, None, None, bool(_INFO.search(text or "")))
+
+
+# ---------------------------------------------------------------- cells holding more than one figure
+
+_FIGURES_ONLY = re.compile(r"^[\d\s.,%A-Za-z]*$")
+_CELL_FIGURE = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)*)\s*(?P<unit>%|days?\b)?\s*(?P<amended>A\b)?", re.I)
+GLUED_FACTOR = 50  # a figure this many times its row's others is two figures run together
+
+
+@dataclass(frozen=True)
+class CellFigure:
+    """One of the figures in a target cell; ``amended`` marks the ``A`` (amended target) suffix."""
+
+    value: float
+    unit: str
+    amended: bool
+    start: int
+    end: int
+
+
+def cell_figures(text: str, neighbours: tuple[float, ...] = ()) -> list[CellFigure]:
+    """Every figure in a target cell, splitting figures a converter ran together.
+
+    ``99.43%100% A`` → 99.43 and 100 (amended); ``0.270.33A`` → 0.27 and 0.33;
+    ``400201.3A`` in a row of figures near 300 → 400 and 201.3.  A cell with
+    words other than a unit or the ``A`` marker is not a figures cell: ``[]``.
+    """
+    if not text or not _FIGURES_ONLY.match(text) or re.search(r"[A-Za-z]{2,}", re.sub(r"(?i)days?", "", text)):
+        return []
+    out: list[CellFigure] = []
+    for m in _CELL_FIGURE.finditer(text):
+        unit = "percent" if m.group("unit") == "%" else "days" if m.group("unit") else "number"
+        amended = bool(m.group("amended"))
+        for value, s, e in _unglue(m.group("num"), m.start("num"), neighbours):
+            out.append(CellFigure(value, unit, False, s, e))
+        if out and amended:
+            last = out[-1]
+            out[-1] = CellFigure(last.value, last.unit, True, last.start, m.end())
+    return out
+
+
+def _unglue(num: str, offset: int, neighbours: tuple[float, ...]) -> list[tuple[float, int, int]]:
+    plain = num.replace(",", "")
+    if num.count(".") >= 2:
+        return _split_two_decimals(num, offset)
+    value = float(plain)
+    typical = sorted(neighbours)[len(neighbours) // 2] if neighbours else None
+    if typical and "." in num and value > GLUED_FACTOR * max(typical, 1e-9):
+        best = None
+        for i in range(1, num.index(".")):
+            left, right = num[:i], num[i:]
+            if right.startswith("0") and not right.startswith("0."):
+                continue
+            a, b = float(left.replace(",", "")), float(right.replace(",", ""))
+            cost = abs(_log(a) - _log(typical)) + abs(_log(b) - _log(typical))
+            if best is None or cost < best[0]:
+                best = (cost, a, b, i)
+        if best:
+            _, a, b, i = best
+            return [(a, offset, offset + i), (b, offset + i, offset + len(num))]
+    return [(value, offset, offset + len(num))]
+
+
+def _split_two_decimals(num: str, offset: int) -> list[tuple[float, int, int]]:
+    """``1.11.3`` → 1.1 and 1.3; ``0.270.33`` → 0.27 and 0.33: the cut that gives both figures the same decimals."""
+    first, second = num.index("."), num.index(".", num.index(".") + 1)
+    options = []
+    for cut in range(first + 2, second):
+        left, right = num[:cut], num[cut:]
+        if right.startswith("0") and not right.startswith("0."):
+            continue
+        decimals = (len(left) - first - 1, len(right) - (second - cut) - 1)
+        options.append((abs(decimals[0] - decimals[1]), cut))
+    if not options:
+        return [(float(num.split(".")[0] + "." + num.split(".")[1]), offset, offset + len(num))]
+    _, cut = min(options)
+    return [(float(num[:cut]), offset, offset + cut), (float(num[cut:]), offset + cut, offset + len(num))]
+
+
+def _log(x: float) -> float:
+    import math
+
+    return math.log10(max(abs(x), 1e-9))

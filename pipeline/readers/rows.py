@@ -279,6 +279,8 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
             return None
     if not header_lines and columns < 2 and not _has_money(lines, figure_rows, rows):
         return None
+    if columns == 1 and _page_numbers([lines[k].text[slice(*r.figures[-1])] for k, r in rows if r is not None]):
+        return None  # a contents page: labels with the page they start on
     end = rows[-1][0] + 1
     header = _header_cells(lines, header_lines, columns)
     body = [_row_cells(lines[k], r, columns) for k, r in rows]
@@ -286,6 +288,14 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
 
 
 _BULLETED = re.compile(r"^(?:[•·▪◦●○■□➢►–—*]|\d{1,2}[.)]\s|\(?[a-z]\)\s)")
+
+
+def _page_numbers(figures: list[str]) -> bool:
+    """Small whole numbers that never go down: page numbers of a contents list, not amounts."""
+    if not all(re.fullmatch(r"\d{1,3}", f) for f in figures):
+        return False
+    numbers = [int(f) for f in figures]
+    return numbers == sorted(numbers)
 
 
 def _rule_line(stripped: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
-from pipeline.readers import rows, streams
+from pipeline.readers import delimited, rows, runon, streams
 from pipeline.readers.errors import ReadError
 
 
@@ -149,6 +149,10 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             i = _read_cell_table(lines, i, blocks, text)
         elif _is_tsv(line):
             i = _read_tsv(lines, i, blocks, text)
+        elif (stop := delimited.region(lines, i)) > i and (slashed := delimited.read(lines, i, stop, text)) is not None:
+            grid = delimited.square(slashed.header, slashed.rows)
+            blocks.append(_table_block(grid, text, len(slashed.header)))
+            i = stop
         elif (found := rows.read(lines, i)) is not None:
             blocks.append(_table_block(found.header + found.rows, text, len(found.header)))
             i = found.next_line
@@ -156,6 +160,9 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             i = _read_anchored(lines, i, blocks, text)
         elif _spaced_table_ahead(lines, i):
             i = _read_spaced(lines, i, blocks, text)
+        elif (flat := runon.read(line.text, line.start)) is not None:
+            blocks.extend(runon.blocks(flat, line.text, line.start))
+            i += 1
         elif i >= no_stream_before and streams.is_stream_line(line.stripped):
             j = _read_stream(lines, i, blocks, text)
             if j is None:
@@ -371,6 +378,7 @@ def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
 
 def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
     rows = []
+    first = i
     while i < len(lines) and not lines[i].blank and _SPACED.search(lines[i].stripped):
         line = lines[i]
         cells, pos = [], line.start
@@ -378,8 +386,24 @@ def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> i
             cells.append(_cell(text, pos + m.start(), pos + m.end()))
         rows.append(cells)
         i += 1
-    blocks.append(_table_block(rows, text))
+    header = _single_spaced_header(lines, first, blocks, text, max(len(r) for r in rows))
+    if header is not None:
+        rows.insert(0, header)
+    blocks.append(_table_block(rows, text, 1 if header is not None else None))
     return i
+
+
+def _single_spaced_header(lines: list[Line], first: int, blocks: list[Block], text: str, width: int) -> Optional[list[Cell]]:
+    """``We will... Success measure Baseline Target`` just above double-spaced rows: column words, one per column."""
+    if first == 0 or lines[first - 1].blank or not blocks or blocks[-1].start != lines[first - 1].start + (
+            len(lines[first - 1].text) - len(lines[first - 1].text.lstrip(" \t\xa0"))):
+        return None
+    line = lines[first - 1]
+    spans = runon.header_columns(line.text)
+    if len(spans) != width:
+        return None
+    blocks.pop()
+    return [_cell(text, line.start + s, line.start + e) for s, e in spans]
 
 
 # ---------------------------------------------------------------- repairs

@@ -26,6 +26,8 @@ class TextSettings:
     # run-on lines (pipeline/readers/runon.py)
     runon_min_chars: int = 400  # a line this long with numbered rows inside is a flattened table
     runon_min_rows: int = 3
+    runon_header_max_words: int = 40  # a header run together before the first row is short…
+    runon_header_word_share: float = 0.6  # …and mostly column words (Name, Actual, Status, Target, years)
 
 
 TEXT_SETTINGS = TextSettings()

@@ -157,6 +157,7 @@ def read_table(doc: Document, block: Block) -> TableView:
     view.rows = _rows(table, view.label_column, view.ref_column)
     _column_kinds(view)
     _scale(view, doc, block)
+    _kpi_rows_are_not_totals(view)
     find_subtotals(view)
     view.issues.extend(check_totals(view))
     return view
@@ -189,7 +190,7 @@ def _column(table: Table, i: int) -> Column:
     unit = UNIT_PATTERN.search(label)
     if unit:
         column.unit, column.scale = unit.group(0), unit_scale(unit.group(0))
-    role = vocabulary.first("column", label)
+    role = _role(table, i, label)
     if role == "workforce" and column.unit:
         role = None  # "Staffing (FTEs)" over a £'000 column: the unit says money
     if role == "carried":
@@ -197,6 +198,16 @@ def _column(table: Table, i: int) -> Column:
         role = None
     column.role = role or "text"
     return column
+
+
+def _role(table: Table, i: int, label: str) -> Optional[str]:
+    """The column's role from its lowest header row that names one (the row nearest the figures is the most specific)."""
+    for row in reversed(table.rows[: table.header_rows]):
+        if i < len(row):
+            found = vocabulary.first("column", row[i].clean)
+            if found:
+                return found
+    return vocabulary.first("column", label)
 
 
 def _without_years(label: str) -> str:
@@ -222,8 +233,29 @@ def _label_and_ref(table: Table, columns: list[Column]) -> tuple[int, Optional[i
             continue
         if words >= 0.5 * len(cells) or column.role in ("item",):
             columns[i].role = "label" if column.role in ("text", "item") else column.role
+            if ref is None and i + 1 < len(columns):
+                ref = _ref_after(body, columns, i + 1)
             return i, ref
     return 0, ref
+
+
+def _ref_after(body: list[list[Cell]], columns: list[Column], i: int) -> Optional[int]:
+    """A column of short codes right after the label (``Indicator | BVPI No. | …``) holds the refs."""
+    cells = [r[i].clean for r in body if i < len(r) and r[i].clean]
+    if len(cells) >= 2 and _looks_like_refs(cells):
+        columns[i].role = "ref"
+        return i
+    return None
+
+
+def _looks_like_refs(cells: list[str]) -> bool:
+    """Codes (``76a``, ``NI 157``, ``1.2``) or a count 1, 2, 3 …: not a column of amounts."""
+    if sum(1 for c in cells if _REF_VALUE.match(c) and not re.search(r"[%£,]", c)) < 0.8 * len(cells):
+        return False
+    if any(re.search(r"[A-Za-z]", c) for c in cells):
+        return True
+    numbers = [c.rstrip(".") for c in cells]
+    return all(n.isdigit() for n in numbers) and [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
 
 
 _LEADING_REF = re.compile(r"^(?P<ref>\d{1,3}[a-z]?)\.?\s+(?=\S)|^(?P<code>[A-Z]{0,3}\d{3,6})(?=[A-Z][a-z])")
@@ -312,6 +344,15 @@ def _scale(view: TableView, doc: Document, block: Block) -> None:
             column.kind = "money"
             if not column.unit and table_unit and not cells_money:
                 column.unit, column.scale = table_unit, unit_scale(table_unit)
+
+
+def _kpi_rows_are_not_totals(view: TableView) -> None:
+    """``Total attendances at leisure centres`` in a KPI table names an indicator, not a sum of the rows above."""
+    if any(c.money for c in view.columns):
+        return
+    for row in view.rows:
+        if row.role == "total" and len(row.label.split()) > 3:
+            row.role = "data"
 
 
 def _unit_in(text: str) -> Optional[str]:

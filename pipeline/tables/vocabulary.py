@@ -43,15 +43,45 @@ def terms() -> tuple[Term, ...]:
     return tuple(Term(r["role"], r["value"], re.compile(rf"(?<![\w£])(?:{r['pattern']})(?![\w])", re.I)) for r in rows)
 
 
+def _alternatives(pattern: str) -> list[str]:
+    """Split a pattern at its top-level ``|`` (not inside groups)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "\\":
+            continue
+        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1
+        elif ch == ")" and (i == 0 or pattern[i - 1] != "\\"):
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _role_pattern(role: str) -> tuple[re.Pattern, tuple[str, ...]]:
+    """One regex for a role: every alternative of every term, longest first, each in its own group."""
+    atoms = [(alt, t.value) for t in terms() if t.role == role for alt in _alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
+    atoms.sort(key=lambda a: -len(a[0]))
+    body = "|".join(f"({alt})" for alt, _ in atoms)
+    return re.compile(rf"(?<![\w£])(?:{body})(?![\w])", re.I), tuple(v for _, v in atoms)
+
+
+@lru_cache(maxsize=8192)
+def _hits_cached(role: str, text: str) -> tuple[Hit, ...]:
+    pattern, values = _role_pattern(role)
+    out = []
+    for m in pattern.finditer(text):
+        group = next(i for i in range(1, len(values) + 1) if m.start(i) != -1)
+        out.append(Hit(values[group - 1], m.start(), m.end()))
+    return tuple(out)
+
+
 def hits(role: str, text: str) -> list[Hit]:
-    """Every match of the role's terms in ``text``, longest first where they overlap, in text order."""
-    found = [Hit(t.value, m.start(), m.end()) for t in terms() if t.role == role for m in t.pattern.finditer(text or "")]
-    found.sort(key=lambda h: (-(h.end - h.start), h.start))
-    kept: list[Hit] = []
-    for h in found:
-        if all(h.end <= k.start or h.start >= k.end for k in kept):
-            kept.append(h)
-    return sorted(kept, key=lambda h: h.start)
+    """Every match of the role's terms in ``text``, in text order; where terms overlap the longer wins."""
+    return list(_hits_cached(role, text or ""))
 
 
 def first(role: str, text: str) -> Optional[str]:
@@ -80,6 +110,6 @@ def header_word_share(text: str) -> float:
     spans = [(h.start, h.end) for role in ROLES for h in hits(role, text)]
     spans += [(m.start(), m.end()) for m in FY_PATTERN.finditer(text)]
     spans += [(m.start(), m.end()) for m in UNIT_PATTERN.finditer(text)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years)\b|£+", text, re.I)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years|name|no\.?)\b|£+", text, re.I)]
     covered = sum(1 for w in words if any(s <= w.start() and w.end() <= e for s, e in spans))
     return covered / len(words)

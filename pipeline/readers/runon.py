@@ -1,0 +1,205 @@
+"""Tables and lists flattened into one run-on line (a web table or PDF page pasted as one paragraph).
+
+What survives of the structure is the row numbering (``1. … 2. … 3. …``,
+``A1 … A2 …``, ``1.1 … 1.2 …``) and, for tables, a header line of column
+words before the first row.  This module finds a run of consecutive numbers
+inside a long line and cuts there:
+
+* with column words before the first row (``Name | Actual Q4 2018/19 |
+  Status | Target Q4 2019/20``) the rows become a ``Table``: each row's
+  figures and value words (``Better``, ``Not met``) are taken from the right,
+  one per column, and what is left at the left is the row's label — the
+  last column is the last value of the row, whatever went missing in between;
+* without a header the numbered pieces become list items.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from pipeline.document import Block, Cell
+from pipeline.normalise.cells import classify
+from pipeline.readers.text_settings import TEXT_SETTINGS
+from pipeline.tables import vocabulary
+
+S = TEXT_SETTINGS
+
+_MARKER = re.compile(r"(?:(?<=\s)|^)(?P<m>(?P<prefix>[A-Z]{1,3})?(?P<num>\d{1,2})(?:\.(?P<sub>\d{1,2}))?)(?P<dot>[.)])?\s+(?=[A-Z%£(“\"‘'])")
+_FIGURE = re.compile(r"(?<!\S)(?:£\s?)?\(?-?\d[\d,]*(?:\.\d+)?\)?\s?%?(?!\S)|(?<!\S)n/a(?!\S)", re.I)
+
+
+@dataclass
+class Marker:
+    ref: str
+    start: int  # where the marker starts (row boundary)
+    text_start: int  # where the row's words start
+
+
+def numbered_run(text: str) -> list[Marker]:
+    """The longest run of consecutively numbered markers in ``text`` (at least ``runon_min_rows``)."""
+    found = [m for m in _MARKER.finditer(text)]
+    best: list[Marker] = []
+    for i, first in enumerate(found):
+        if first.group("num") not in ("1",) and not (first.group("sub") == "1"):
+            continue
+        run = [first]
+        for m in found[i + 1:]:
+            if _follows(run[-1], m):
+                run.append(m)
+        if len(run) > len(best):
+            best = [Marker(m.group("m"), m.start(), m.end()) for m in run]
+    return best if len(best) >= S.runon_min_rows else []
+
+
+def _follows(prev: re.Match, m: re.Match) -> bool:
+    """``2.`` after ``1.``; ``A2`` after ``A1``; ``1.2`` after ``1.1`` or ``2.1`` after ``1.x``."""
+    if (prev.group("prefix") or "") != (m.group("prefix") or "") or bool(prev.group("dot")) != bool(m.group("dot")):
+        return False
+    pn, mn = int(prev.group("num")), int(m.group("num"))
+    if prev.group("sub") is None and m.group("sub") is None:
+        if not (prev.group("prefix") or prev.group("dot")):
+            return False  # bare numbers in prose are not a numbering
+        return mn == pn + 1
+    if prev.group("sub") is None or m.group("sub") is None:
+        return False
+    ps, ms = int(prev.group("sub")), int(m.group("sub"))
+    return (mn == pn and ms == ps + 1) or (mn == pn + 1 and ms == 1)
+
+
+# ---------------------------------------------------------------- header
+
+
+def header_columns(text: str) -> list[tuple[int, int]]:
+    """Column labels in a header run together: each column word starts a label that runs to the next."""
+    hits = vocabulary.hits("column", text)
+    if len(hits) < 2:
+        return []
+    # the header is the stretch of column words just before the first row, not words scattered through prose
+    while hits and (len(text[hits[0].start:].split()) > S.runon_header_max_words
+                    or vocabulary.header_word_share(text[hits[0].start:]) < S.runon_header_word_share):
+        hits = hits[1:]
+    if len(hits) < 2:
+        return []
+    starts = [h.start for h in hits]
+    out = []
+    for k, s in enumerate(starts):
+        e = starts[k + 1] if k + 1 < len(starts) else len(text)
+        out.append((s, len(text[:e].rstrip())))
+    return out
+
+
+# ---------------------------------------------------------------- row values from the right
+
+
+def _tokens_from_right(text: str, slots: int) -> tuple[int, list[tuple[int, int]]]:
+    """Take up to ``slots`` value tokens from the right of a row; return where the label ends and the tokens.
+
+    A token is a figure, a value word (``Better``, ``Not met``) or a run of
+    other words between them; the leftmost run of words is always the label.
+    """
+    marks = sorted([(m.start(), m.end()) for m in _FIGURE.finditer(text) if classify(m.group()).kind != "year"]
+                   + [(h.start, h.end) for role in ("value",) for h in vocabulary.hits(role, text)])
+    marks = _drop_overlaps(marks)
+    tokens: list[tuple[int, int]] = []
+    end = len(text.rstrip())
+    k = len(marks) - 1
+    while len(tokens) < slots and end > 0:
+        if k >= 0 and marks[k][1] >= end - 1 and text[marks[k][1]:end].strip(" .;,") == "":
+            tokens.append(marks[k])
+            end = marks[k][0]
+            k -= 1
+        else:
+            start = marks[k][1] if k >= 0 else 0
+            if k < 0 or not text[start:end].strip():
+                break  # what is left is the label
+            if len(tokens) + 1 >= slots or k < 0:
+                break
+            tokens.append((_skip_space(text, start), end))
+            end = start
+        while end > 0 and text[end - 1] in " ":
+            end -= 1
+    if tokens and tokens[-1][0] <= 0:
+        tokens.pop()
+    label_end = tokens[-1][0] if tokens else len(text)
+    return len(text[:label_end].rstrip()), list(reversed(tokens))
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def _drop_overlaps(marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in marks:
+        if out and s < out[-1][1]:
+            if e - s > out[-1][1] - out[-1][0]:
+                out[-1] = (s, e)
+            continue
+        out.append((s, e))
+    return out
+
+
+# ---------------------------------------------------------------- reading a line
+
+
+@dataclass
+class RunOn:
+    lead: Optional[tuple[int, int]]  # the words before the header or first item (a paragraph)
+    header: list[Cell]
+    rows: list[list[Cell]]
+    items: list[tuple[str, int, int]]  # (ref, start, end) when there is no header
+
+
+def read(text: str, offset: int) -> Optional[RunOn]:
+    """A flattened table or numbered list inside one long line (``offset`` is where the line starts)."""
+    if len(text) < S.runon_min_chars:
+        return None
+    run = numbered_run(text)
+    if not run:
+        return None
+    before = text[: run[0].start]
+    spans = header_columns(before)
+    ends = [m.start for m in run[1:]] + [len(text.rstrip())]
+    if len(spans) >= 2:
+        lead_end = spans[0][0]
+        header = [Cell("", offset + lead_end, offset + lead_end)] + [Cell(text[s:e], offset + s, offset + e) for s, e in spans]
+        rows = [_row(text, offset, m, end, len(spans)) for m, end in zip(run, ends)]
+        lead = (0, len(before[:lead_end].rstrip())) if before[:lead_end].strip() else None
+        return RunOn(lead, header, rows, [])
+    items = [(m.ref, m.text_start, len(text[:end].rstrip())) for m, end in zip(run, ends)]
+    lead = (0, len(before.rstrip())) if before.strip() else None
+    return RunOn(lead, [], [], items)
+
+
+def _row(text: str, offset: int, marker: Marker, end: int, columns: int) -> list[Cell]:
+    body = text[marker.text_start:end]
+    label_end, tokens = _tokens_from_right(body, columns - 1)
+    base = offset + marker.text_start
+    ref = Cell(marker.ref, offset + marker.start, offset + marker.start + len(marker.ref))
+    label = Cell(body[:label_end], base, base + label_end)
+    cells = [ref, label]
+    blanks = columns - 1 - len(tokens)
+    cells += [Cell("", label.end, label.end) for _ in range(blanks)]
+    cells += [Cell(body[s:e], base + s, base + e) for s, e in tokens]
+    return cells
+
+
+def blocks(found: RunOn, text: str, offset: int) -> list[Block]:
+    """The blocks a run-on line stands for: its lead-in paragraph, then the table or the list items."""
+    from pipeline.document import Table
+
+    out: list[Block] = []
+    if found.lead:
+        s, e = found.lead
+        out.append(Block(text[s:e], offset + s, offset + e, kind="paragraph"))
+    if found.header:
+        rows = [found.header] + found.rows
+        start, stop = rows[0][0].start, rows[-1][-1].end
+        table = Table(rows=rows, header_rows=1)
+        out.append(Block(text[start - offset: stop - offset], start, stop, kind="table", table=table))
+    for ref, s, e in found.items:
+        out.append(Block(text[s:e], offset + s, offset + e, kind="list_item", marker=ref))
+    return out
