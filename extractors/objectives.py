@@ -462,10 +462,15 @@ def _numbered_run_on(doc: Document, ctx: Context, longest: int = 50) -> list[Obj
 # ---------------------------------------------------------------- tables
 
 
-def _objective_columns(header: list[str]) -> list[int]:
+_WORDS_ROLES = ("text", "label", "item")  # the table view's roles for columns of words (not direction, status, dates, figures)
+
+
+def _objective_columns(header: list[str], view: Optional[TableView] = None) -> list[int]:
     cols = []
     for i, label in enumerate(header):
         low = label.lower()
+        if view is not None and i < len(view.columns) and view.columns[i].role not in _WORDS_ROLES:
+            continue  # "Improvement Direction" holds "Bigger is better", not improvements
         if any(w in low for w in words(_VOCAB, "column")) and not (_NOT_OBJECTIVE_COLUMN.search(low) and not re.search(r"objective|priorit|project|action", low)):
             cols.append(i)
     return cols
@@ -500,9 +505,9 @@ def _table_objectives(doc: Document, ctx: Context, view: TableView, theme: Optio
     header = table.header
     if not any(header):
         return _unit_objective_table(doc, ctx, block)
-    cols = _objective_columns(header)
+    cols = _objective_columns(header, view)
     if not cols:
-        return []
+        return _aim_sections(doc, ctx, view, theme)
     ref_col = view.ref_column if view.ref_column not in cols else None
     status_col = _role_column(view, "status") if _role_column(view, "status") is not None else table.column("update", "comment")
     due_col = _role_column(view, "date")
@@ -545,6 +550,30 @@ def _table_objectives(doc: Document, ctx: Context, view: TableView, theme: Optio
                     obj.financial_year = caption_year[0].value  # an extra field: objectives set for another year
                 out.append(obj)
     return out
+
+
+def _aim_sections(doc: Document, ctx: Context, view: TableView, theme: Optional[str]) -> list[Objective]:
+    """Section rows of an indicator table that state an aim ("Building strong, confident communities") are objectives.
+
+    A section row that only names a unit or topic ("Planning Enforcement",
+    "Housing and Homelessness Services") is not: the aim opens with a verb
+    (imperative, or -ing taking an object: "Improving access …") and runs
+    to three words or more.
+    """
+    if not any(c.role in ("target", "actual", "figure", "baseline") for c in view.columns):
+        return []
+    out = []
+    for row in view.rows:
+        words_ = row.label.split()
+        if row.role == "section" and len(words_) >= 3 and (opens_commitment(row.label) or _gerund_aim(words_)):
+            out.extend(_one(_objective(doc, ctx, row.first, row.label, theme=theme)))
+    return out
+
+
+def _gerund_aim(tokens: list[str]) -> bool:
+    """"Building strong, confident communities", not "Housing and Homelessness Services": the -ing word takes a lower-case object."""
+    return (bool(re.match(r"[A-Z][a-z]+ing$", tokens[0])) and tokens[1][:1].islower()
+            and tokens[1].lower().strip(",") not in ("and", "&", "of", "for", "services", "service", "team"))
 
 
 _MIXED_WITH_INDICATORS = re.compile(r"/\s*(?:PIs?|KPIs?|indicators?|measures?)\b", re.I)

@@ -222,3 +222,21 @@ def test_numbered_commitment_in_run_on_text_ends_at_the_next_header_words():
 def test_a_dated_imperative_in_ordinary_prose_is_not_an_action():
     doc = document(P("The review started in January 2025 and will then Publish the new charging policy June 2025 as agreed."))
     assert objectives(doc) == []
+
+
+def test_a_direction_column_is_not_a_column_of_improvements():
+    doc = document(T([["Ref", "Name", "Improvement Direction", "Actual Q4 2019/20", "Target Q4 2019/20"],
+                      ["1", "Percentage of household waste recycled", "Bigger is better", "32.3%", "30%"],
+                      ["2", "Failed bin collections per 100,000", "Smaller is better", "142", "100"]]))
+    assert objectives(doc) == []
+
+
+def test_section_rows_of_an_indicator_table_that_state_an_aim_are_objectives():
+    doc = document(T([["", "BVPI No.", "2003/04 Actual", "2004/05 Target"],
+                      ["Building strong, confident communities", "", "", ""],
+                      ["The number of interactions enabled for electronic delivery.", "157", "76.4%", "100%"],
+                      ["Planning Enforcement", "", "", ""],
+                      ["Enforcement cases closed within 8 weeks.", "E1", "70%", "80%"],
+                      ["Housing and Homelessness Services", "", "", ""],
+                      ["Households in temporary accommodation.", "H1", "40", "35"]]))
+    assert [o.text for o in objectives(doc)] == ["Building strong, confident communities"]
