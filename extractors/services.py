@@ -114,6 +114,7 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     _contents_units(doc, ctx, units)
     _lead_columns(doc, ctx, units)
     _lead_lines(doc, ctx, units)
+    _role_comma_units(doc, ctx, units)
     _heads_of_service(doc, ctx, units)
     _cost_centres(doc, ctx, units)
     _mentions(doc, ctx, units)
@@ -363,6 +364,22 @@ def _lead_lines(doc: Document, ctx: Context, units: _Units) -> None:
         lead = read_lead_line(block.text)
         if lead and unit_like(lead.unit) and not _FIELD_LABEL.match(lead.unit):
             units.add(lead.unit, block, parent=ctx.scope if ctx.scope != lead.unit else None, lead=lead.person, role=lead.role)
+
+
+_ROLE_COMMA_UNIT = re.compile(
+    rf"\b(?P<role>{alternation(_VOCAB, 'role')}),\s+(?P<unit>(?:[A-Z][\w&'’]*\s+(?:(?:and|&)\s+)?)*?{alternation(_VOCAB, 'suffix')})\b")
+
+
+def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """"Lead Officer … Director, Corporate and Customer Services": a post, a comma and a unit name ending in a unit word."""
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        for m in _ROLE_COMMA_UNIT.finditer(block.text):
+            unit = m.group("unit")
+            if unit_like(unit) and not _implausible_mention(unit):
+                start = block.start + m.start()
+                units.add(unit, doc.piece(start, block.start + m.end(), block.page), role=m.group("role"))
 
 
 _HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")

@@ -115,3 +115,9 @@ def test_a_unit_beside_its_lead_on_one_line():
     got = {n: (s.lead, s.lead_role) for n, s in services(doc).items()}
     assert got == {"Housing": ("Jane Smith", "Head of Housing"), "Planning": ("John Doe", "Service Manager"),
                    "Revenues": ("Ann Lee", "Service Manager")}
+
+
+def test_a_post_a_comma_and_a_unit_in_running_text():
+    doc = document(P("Timescale Lead Officer Outcome June 2009 Director, Corporate and Customer Services Improved levels of "
+                     "customer satisfaction. The Director, who chairs the board, agreed."))
+    assert {(n, s.lead_role) for n, s in services(doc).items()} == {("Corporate and Customer Services", "Director")}
