@@ -50,6 +50,16 @@ _OWNER = re.compile(r"^(?:the\s+)?(?:[A-Z][\w]*\s+)?(?:Council|Authority)['’]s
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 
 
+_COUNCIL_PREFIX = re.compile(
+    r"^(?:[A-Z][\w'’\-]*\s+){1,4}?(?:Metropolitan\s+)?(?:Borough|District|County|City)\s+Council(?:['’]s)?\s+(?=[A-Z])")
+
+
+def without_council(name: str) -> str:
+    """"Adur District Council Environmental Services" → "Environmental Services": the council is not part of the unit's name."""
+    stripped = _COUNCIL_PREFIX.sub("", name)
+    return stripped if stripped != name and unit_like(stripped) else name
+
+
 def unit_like(name: str) -> bool:
     """Could this name a unit rather than a plan, a document part or an accounting line?
 
@@ -73,7 +83,8 @@ class _Units:
 
     def add(self, name: str, piece: Piece, parent: Optional[str] = None, lead: Optional[str] = None,
             role: Optional[str] = None, confidence: float = 1.0) -> Optional[Service]:
-        name = clean(name).strip(" *:-–")
+        name = without_council(clean(name).strip(" *:-–"))
+        parent = without_council(parent) if parent else parent
         if not name or len(name) > 90 or len(name.split()) > 10:
             return None
         key = normalise_for_match(name)
@@ -103,7 +114,7 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     if scope and unit_like(scope):
         units.add(scope, first)
     titled = _title_units(doc, ctx, units)
-    ctx.own_unit = scope if scope and unit_like(scope) else (titled[0] if titled else "")
+    ctx.own_unit = without_council(scope) if scope and unit_like(scope) else (titled[0] if titled else "")
     _scope_leads(doc, ctx, units)
     _structure_tables(doc, ctx, units)
     _led_by_sections(doc, ctx, units)

@@ -121,3 +121,9 @@ def test_a_post_a_comma_and_a_unit_in_running_text():
     doc = document(P("Timescale Lead Officer Outcome June 2009 Director, Corporate and Customer Services Improved levels of "
                      "customer satisfaction. The Director, who chairs the board, agreed."))
     assert {(n, s.lead_role) for n, s in services(doc).items()} == {("Corporate and Customer Services", "Director")}
+
+
+def test_the_council_is_not_part_of_a_units_name():
+    text = ("Adur District Council\nEnvironmental Services Service Plan 2022/23\n\nIntroduction\n"
+            "This plan sets out how the Environmental Services team will deliver waste collections.\n")
+    assert set(services(text)) == {"Environmental Services"}
