@@ -24,6 +24,7 @@ from typing import Iterable, Optional
 from extractors import register
 from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, read_lead_line, strip_unit_suffix, unit_from_heading
 from extractors.vocabulary import alternation, regex_alternation, words
+from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
 from pipeline.normalise.text import clean, normalise_for_match
@@ -70,9 +71,17 @@ def unit_like(name: str) -> bool:
     tokens = [t.lower().strip("’'") for t in re.findall(r"[\w'’]+", name)]
     if not tokens or all(t in _GENERIC or t.isdigit() for t in tokens):
         return False
-    if re.search(r"\d", name) or _BODY.search(name):
+    if re.search(r"\d", name) or _BODY.search(name) or _is_council(name):
         return False
     return not _NOT_UNIT.search(name) or bool(_ENDS_IN_SUFFIX.search(name))
+
+
+def _is_council(name: str) -> bool:
+    """"London Borough of Barnet", "Isle of Wight": the council itself, not one of its units."""
+    try:
+        return council_register().resolve(name) is not None
+    except AmbiguousCouncil:
+        return True
 
 
 class _Units:
@@ -344,7 +353,7 @@ def _contents_units(doc: Document, ctx: Context, units: _Units) -> None:
         if len(entries) < 3 or pages != sorted(pages):
             continue
         for m, offset, group in entries:
-            title = clean(m.group("title")).strip(" .:-–")
+            title = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*|[A-Z]|[ivx]+)[.)]?\s+(?=[A-Z])", "", clean(m.group("title"))).strip(" .:-–")  # "2 Housing Services"
             named = _ENDS_IN_SUFFIX.search(title) or _POST.search(title)  # "Corporate Director – Resources"
             listed = group and _UNIT_GROUP.search(group) and not GENERIC_HEADING.search(title)  # under "Service areas:"
             if unit_like(title) and (named or listed) and len(title.split()) <= 6:

@@ -127,3 +127,9 @@ def test_the_council_is_not_part_of_a_units_name():
     text = ("Adur District Council\nEnvironmental Services Service Plan 2022/23\n\nIntroduction\n"
             "This plan sets out how the Environmental Services team will deliver waste collections.\n")
     assert set(services(text)) == {"Environmental Services"}
+
+
+def test_the_council_itself_is_not_a_unit_and_numbered_contents_entries_are_read():
+    text = ("London Borough of Barnet\n\nFamily Services\n\nDelivery Plan 2024/25\n\n"
+            "Contents\n1 Introduction 3\n2 Early Help Team 5\n3 Priorities 8\n\nIntroduction\n\nThis plan covers the year.\n")
+    assert set(services(text)) == {"Family Services", "Early Help Team"}
