@@ -129,6 +129,7 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     _led_by_sections(doc, ctx, units)
     _enumerations(doc, ctx, units)
     _unit_headings(doc, ctx, units)
+    _unit_lists(doc, ctx, units)
     _summary_headings(doc, ctx, units)
     _contact_officers(doc, ctx, units)
     _contents_units(doc, ctx, units)
@@ -270,6 +271,35 @@ def _unit_headings(doc: Document, ctx: Context, units: _Units) -> None:
             if GENERIC_HEADING.search(nxt.clean) and not named_unit or len(nxt.clean.split()) > 7:
                 break
             units.add(nxt.clean, nxt, parent=ctx.scope)
+
+
+_UNIT_LIST_LEAD_IN = re.compile(
+    r"^(?=.*\b(?:units?|services|teams|sections|divisions|departments|directorates|service areas)\b)"
+    r"(?=.*\b(?:as follows|are|include|includes|including|comprises?|consists? of|made up of|covers)\b)[^:]*:-?\s*$", re.I)
+
+
+def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
+    """"The directorate comprises four services:" over a list of names: each name is a unit of the plan's scope."""
+    for block in doc.blocks:
+        if block.kind != "paragraph" or not _UNIT_LIST_LEAD_IN.search(block.clean):
+            continue
+        items = []
+        for nxt in doc.blocks[block.index + 1:]:
+            if nxt.kind != "list_item":
+                break
+            items.append(nxt)
+        names = [i for i in items if _a_name(i.clean)]
+        if len(items) >= 2 and len(names) == len(items):
+            for item in items:
+                units.add(item.clean.rstrip(";,."), item, parent=ctx.scope)
+
+
+def _a_name(text: str) -> bool:
+    """A list item that is a name ("Private Sector Housing"), not a description ("leading on statutory services")."""
+    text = text.rstrip(";,.")
+    tokens = text.split()
+    return (0 < len(tokens) <= 6 and text[:1].isupper() and unit_like(text)
+            and all(t[:1].isupper() or t.lower() in ("and", "&", "of", "for", "the") for t in tokens))
 
 
 def _summary_headings(doc: Document, ctx: Context, units: _Units) -> None:

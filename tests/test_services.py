@@ -133,3 +133,10 @@ def test_the_council_itself_is_not_a_unit_and_numbered_contents_entries_are_read
     text = ("London Borough of Barnet\n\nFamily Services\n\nDelivery Plan 2024/25\n\n"
             "Contents\n1 Introduction 3\n2 Early Help Team 5\n3 Priorities 8\n\nIntroduction\n\nThis plan covers the year.\n")
     assert set(services(text)) == {"Family Services", "Early Help Team"}
+
+
+def test_a_list_of_names_after_a_units_lead_in():
+    doc = document(P("The directorate comprises four services:"), L("Housing Solutions"), L("Private Sector Housing"),
+                   L("Community Safety"), P("This includes:"), L("leading on statutory services such as elections"),
+                   L("managing key internal infrastructure"))
+    assert set(services(doc)) == {"Housing Solutions", "Private Sector Housing", "Community Safety"}
