@@ -137,6 +137,6 @@ def test_the_council_itself_is_not_a_unit_and_numbered_contents_entries_are_read
 
 def test_a_list_of_names_after_a_units_lead_in():
     doc = document(P("The directorate comprises four services:"), L("Housing Solutions"), L("Private Sector Housing"),
-                   L("Community Safety"), P("This includes:"), L("leading on statutory services such as elections"),
+                   L("Community Safety"), P("Our services include:"), L("leading on statutory services such as elections"),
                    L("managing key internal infrastructure"))
     assert set(services(doc)) == {"Housing Solutions", "Private Sector Housing", "Community Safety"}
