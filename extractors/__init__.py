@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from extractors.context import Context
+from pipeline.errors import CouncilplansError
 from pipeline.document import Document
 from schemas import Record
 
@@ -41,7 +42,7 @@ class Extractor:
 EXTRACTORS: dict[str, Extractor] = {}
 
 
-class ExtractorOrderError(ValueError):
+class ExtractorOrderError(CouncilplansError, ValueError):
     """Registered extractors require something missing, or each other in a cycle."""
 
 

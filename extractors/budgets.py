@@ -79,13 +79,17 @@ def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
             if amount is None:
                 continue
             cell = row.cells[column.index]
-            out.append(Budget(
+            checks = sorted(set(row.checks_failed + column.checks_failed))
+            budget = Budget(
                 source=doc.source, scope=scope,
                 measure=column.measure or row_measure or context_measure or "net_budget",
                 financial_year=column.year or view.year or ctx.plan_year, phase=column.phase,
                 amount_gbp=amount, as_written=cell.clean, description="total" if total else None,
-                provenance=provenance(cell), confidence=round((0.8 if total else 0.95) * row.confidence, 3),
-            ))
+                provenance=provenance(cell), confidence=round((0.8 if total else 0.95) * row.confidence * (0.5 if column.checks_failed else 1), 3),
+            )
+            if checks:
+                budget.checks_failed = checks  # shown by the review site; kept in the store's extra column
+            out.append(budget)
     return out
 
 

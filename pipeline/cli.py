@@ -1,4 +1,8 @@
-"""The ``councilplans`` command line: argument parsing only; the work is in the library."""
+"""The ``councilplans`` command line: parse arguments, call ``pipeline.api``, print.
+
+Errors the library raises on purpose (``CouncilplansError``) become one-line
+messages; anything else is a bug and keeps its traceback.
+"""
 from __future__ import annotations
 
 import json
@@ -7,13 +11,25 @@ from pathlib import Path
 
 import click
 
+from pipeline.errors import CouncilplansError
 from pipeline.store import DEFAULT_DB
 
 DB_HELP = f"Database: a SQLite file path or an SQLAlchemy URL (e.g. postgresql+psycopg://user@host/db). Default: {DEFAULT_DB}"
+RAW_HELP = "Show the records as extracted, without the analysts' corrections (`councilplans correct`)."
 TYPES = ["service", "objective", "budget", "target", "performance", "workforce", "risk"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    """Turns the library's typed errors into messages (exit status 1) for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CouncilplansError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="councilplans")
 def main() -> None:
     """Turn UK council service plans into services, objectives, budgets and targets.
@@ -22,11 +38,15 @@ def main() -> None:
     Typical session:
       councilplans extract corpus/text corpus/pdf --manifest corpus/manifest.csv
       councilplans stats
+      councilplans review                      # then open output/review/index.html
+      councilplans correct corrections.json    # what you marked on the review pages
       councilplans compare --by category --out output/by-category.csv --chart output/by-category.png
       councilplans benchmark --oflog corpus/oflog/chartData.csv --oflog corpus/oflog/ASC_data.csv
       councilplans export --format csv --out output/csv
       councilplans evaluate corpus/gold --corpus corpus/pdf
       councilplans inspect corpus/pdf/hart_2024-25_community-services.pdf --page 4
+
+    The same functions are a Python API: import councilplans.
     """
 
 
@@ -97,15 +117,32 @@ def _print_summary(summary) -> None:
               help="jsonl: one record per line as RECORDS.md; csv/parquet: one file per record type (budgets and "
                    "services with their service-line category); fdp: budgets as a Fiscal Data Package.")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="A file for jsonl, a folder for csv, parquet and fdp.")
-def export(db: str | None, fmt: str, out: Path) -> None:
-    """Export the store's records (with provenance) for SQL, pandas, CSV or Parquet users."""
-    from pipeline.export import export as do_export
-    from pipeline.store import Store
+@click.option("--raw", is_flag=True, help=RAW_HELP)
+def export(db: str | None, fmt: str, out: Path, raw: bool) -> None:
+    """Export the store's records (with provenance) for SQL, pandas, CSV or Parquet users.
 
-    with Store(db) as store:
-        written = do_export(store, fmt, out)
-    for path in written:
+    Analysts' corrections are applied: deleted records are left out, corrected
+    fields changed, added records included; in CSV and Parquet the columns
+    `corrected` and `correction` say which rows and why. --raw exports what
+    was extracted.
+    """
+    from pipeline import api
+
+    for path in api.export(db, fmt, out, raw=raw):
         click.echo(f"wrote {path}")
+    _warn_orphans(db, raw)
+
+
+def _warn_orphans(db: str | None, raw: bool) -> None:
+    """Corrections that no longer find their record are never dropped silently."""
+    from pipeline import api
+
+    if raw:
+        return
+    orphaned = [s for s in api.corrections(db) if s.state == "orphaned"]
+    if orphaned:
+        click.echo(f"warning: {len(orphaned)} correction(s) no longer find their record and were not applied; "
+                   "see `councilplans correct --list`", err=True)
 
 
 @main.command()
@@ -129,30 +166,12 @@ def evaluate(gold_dir: Path, corpus: Path | None, pattern: str, excludes: tuple[
       councilplans evaluate corpus/gold --corpus corpus/pdf --exclude '*_scanned.pdf'
       councilplans evaluate corpus/gold --corpus corpus/pdf --glob '*_scanned.pdf'
     """
-    from fnmatch import fnmatch
+    from pipeline import api
+    from pipeline.evaluate import format_report
 
-    from pipeline.evaluate import evaluate as run_eval, format_report, load_gold, pair_sources
-    from pipeline.extract import process_source
-    from pipeline.ingest import find_sources, load_manifest
-
-    corpus = corpus or (gold_dir.parent / "text")
-    if manifest is None and (corpus.parent / "manifest.csv").exists():
-        manifest = corpus.parent / "manifest.csv"
-    rows = load_manifest(manifest) if manifest else {}
-    gold = load_gold(gold_dir)
-    sources = {s.name: s for s in find_sources([corpus], rows)
-               if fnmatch(s.name, pattern) and not any(fnmatch(s.name, x) for x in excludes)}
-    pairs, unmatched = pair_sources(gold, [s.path for s in sources.values()])
-    if not pairs:
-        raise click.ClickException(f"no file in {corpus} matching {pattern!r} has gold records in {gold_dir}")
-    if pattern == "*" and not excludes:
-        for name in unmatched:
-            click.echo(f"warning: no file in {corpus} renders gold source {name}", err=True)
-
-    def extract_one(name: str) -> list[dict]:
-        return [r.to_jsonl_dict() for r in process_source(sources[name]).records]
-
-    report = run_eval(gold, extract_one, pairs)
+    report = api.evaluate(gold_dir, corpus, glob=pattern, exclude=excludes, manifest=manifest)
+    for name in report.unmatched_gold:
+        click.echo(f"warning: no file in {corpus or gold_dir.parent / 'text'} renders gold source {name}", err=True)
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else format_report(report))
 
 
@@ -166,6 +185,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--measure", default="net_budget", show_default=True,
               type=click.Choice(["net_budget", "gross_expenditure", "income", "staffing", "savings", "pressures", "capital", "other"]),
               help="Which budget figures to compare (RECORDS.md measures).")
+@click.option("--phase", type=click.Choice(["budget", "revised", "outturn", "forecast", "proposed", "all"]), default="budget",
+              show_default=True, help="Which kind of figure: budget (original/approved, or not stated), revised, outturn (actuals), "
+                                      "forecast, proposed; phases are never added together. 'all' ignores the phase.")
 @click.option("--by", type=click.Choice(["council", "category", "service"]), default="council", show_default=True,
               help="council: councils x years; category: MHCLG service lines x (council, year); service: the plans' own service names x (council, year).")
 @click.option("--councils", multiple=True, help="Councils to include (names, GSS or register codes; comma-separated or repeated). Default: all.")
@@ -178,12 +200,14 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/comparison.csv"), show_default=True,
               help="The table: .csv or .parquet.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also draw the table as a PNG chart.")
-def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out, chart) -> None:
+@click.option("--raw", is_flag=True, help=RAW_HELP)
+def compare(db, measure, phase, by, councils, years, deflator, base_year, taxonomy, out, chart, raw) -> None:
     """Put councils and years side by side: a pivot of budget figures from the store, in pounds.
 
     Totals and the lines that make them up are never added together: councils x
     years uses a council-year's totals when its plans give them, else the sum of
-    its lines; categories and services use the lines.
+    its lines; categories and services use the lines. Analysts' corrections are
+    applied unless --raw.
 
     \b
     Examples:
@@ -191,29 +215,20 @@ def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out
       councilplans compare --by category --years 2024-25 --out output/by-category.csv --chart output/by-category.png
       councilplans compare --deflator deflators.csv --base-year 2024-25
     """
-    from pipeline.compare import chart as draw, compare as do_compare, load_deflator, write
-    from pipeline.store import Store
-    from pipeline.taxonomy import Taxonomy
+    from pipeline import api
+    from pipeline.compare import chart as draw, write
 
-    try:
-        index = load_deflator(deflator) if deflator else None
-        tax = Taxonomy(taxonomy) if taxonomy else None
-        with Store(db) as store:
-            budgets = store.frame("budget")
-        result = do_compare(budgets, measure, by, _split(councils), _split(years), index, base_year, tax)
-    except ValueError as exc:
-        raise click.ClickException(str(exc))
+    result = api.compare(db, measure, by, councils=_split(councils), years=_split(years), deflator=deflator,
+                         base_year=base_year, taxonomy=taxonomy, raw=raw, phase=phase)
     if result.table.empty:
-        raise click.ClickException(f"no {measure} figures in the store for those councils and years (run `councilplans extract` first?)")
+        raise click.ClickException(f"no {measure} ({phase}) figures in the store for those councils and years (run `councilplans extract` first?)")
     click.echo(result.table.to_string(float_format=lambda v: f"{v:,.0f}"))
     if result.real_terms_base:
         click.echo(f"(real terms, {result.real_terms_base} prices)")
-    try:
-        click.echo(f"wrote {write(result, out)}")
-    except ValueError as exc:
-        raise click.ClickException(str(exc))
+    click.echo(f"wrote {write(result, out)}")
     if chart:
         click.echo(f"wrote {draw(result, chart)}")
+    _warn_orphans(db, raw)
 
 
 @main.command()
@@ -222,7 +237,8 @@ def compare(db, measure, by, councils, years, deflator, base_year, taxonomy, out
               help="Oflog metric data (either Oflog layout, or your own download with the same columns). Repeatable.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/benchmark.csv"), show_default=True,
               help="One row per matched target (.csv or .parquet); unmatched targets go to FILE with .unmatched before the suffix.")
-def benchmark(db, oflog_files, out) -> None:
+@click.option("--raw", is_flag=True, help=RAW_HELP)
+def benchmark(db, oflog_files, out, raw) -> None:
     """Benchmark the plans' targets against Oflog metrics: actual, peer median, rank.
 
     Each target whose indicator names an Oflog metric (catalogue: the verified
@@ -230,37 +246,143 @@ def benchmark(db, oflog_files, out) -> None:
     actual value that year (blank if none, with the latest earlier value in
     latest_actual), the median and rank among councils of the same authority
     type, and whether the target is above or below them. Rank 1 is best.
+    Analysts' corrections to targets are applied unless --raw.
 
     \b
     Example:
       councilplans benchmark --oflog corpus/oflog/chartData.csv --oflog corpus/oflog/ASC_data.csv
     """
+    from pipeline import api
     from pipeline.export import write_frame
-    from pipeline.oflog.benchmark import benchmark as run
-    from pipeline.oflog.catalogue import Catalogue
-    from pipeline.oflog.data import OflogDataError, load
-    from pipeline.store import Store
 
-    catalogue = Catalogue()
-    try:
-        data = load(oflog_files, catalogue)
-    except OflogDataError as exc:
-        raise click.ClickException(str(exc))
-    with Store(db) as store:
-        targets = store.frame("target")
-    result = run(targets, data, catalogue)
+    result = api.benchmark(oflog_files, db, raw=raw)
     unmatched_path = out.with_name(f"{out.stem}.unmatched{out.suffix}")
-    try:
-        write_frame(result.rows, out)
-        write_frame(result.unmatched, unmatched_path)
-    except ValueError as exc:
-        raise click.ClickException(str(exc))
+    write_frame(result.rows, out)
+    write_frame(result.unmatched, unmatched_path)
     click.echo(f"{len(result.rows)} target(s) matched an Oflog metric, {len(result.unmatched)} did not "
-               f"({len(data)} metric values loaded, {len(catalogue)} metrics)")
+               f"({result.metric_values} metric values loaded, {result.metrics} metrics)")
     if not result.rows.empty:
         show = ["council", "financial_year", "metric", "comparator", "target", "actual", "latest_actual", "median", "rank", "rank_of", "target_vs_median"]
         click.echo(result.rows[show].to_string(index=False))
     click.echo(f"wrote {out}\nwrote {unmatched_path}")
+    _warn_orphans(db, raw)
+
+
+@main.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output/review"), show_default=True,
+              help="Folder for the site (index.html, a page per document, page images).")
+@click.option("--source", "sources", multiple=True,
+              help="Only documents whose file name matches (a name or a pattern like 'hart_*'; repeatable).")
+@click.option("--raw", is_flag=True, help="Show the records as extracted, without the analysts' corrections.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def review(db, out, sources, raw, quiet) -> None:
+    """Write a review site: every record beside its source, to check and correct.
+
+    Open OUT/index.html in a browser (no server, no network). The index lists
+    documents with their status, coded issues, records per type and how many
+    records are low-confidence or failed a check. A document's page shows the
+    text (or each PDF page's image) with every record highlighted; click a
+    record to find it in the source, click a highlight to find its record.
+    Mark records wrong, correct a field or add a missing record there, download
+    the corrections file and load it with `councilplans correct FILE`.
+
+    \b
+    Examples:
+      councilplans review && xdg-open output/review/index.html
+      councilplans review --source 'hart_*' --out output/review-hart
+    """
+    from pipeline import api
+
+    def progress(name: str) -> None:
+        if not quiet:
+            click.echo(f"  {name}", err=True)
+
+    site = api.review(db, out, sources=sources, raw=raw, progress=progress)
+    click.echo(f"wrote {site.index} ({site.documents} documents, {site.pages} page images, "
+               f"{site.bytes / 1e6:.1f} MB, largest page {site.largest_page / 1e6:.2f} MB) in {site.seconds:.1f}s")
+    for warning in site.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--author", default=None, help="Who made corrections whose row does not say (default: your login name).")
+@click.option("--reason", default=None, help="Why, for rows that do not say (every correction must say why).")
+@click.option("--list", "show", is_flag=True, help="List every correction in the store and whether it still finds its record.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --list: also write the list as CSV or Parquet.")
+def correct(files, db, author, reason, show, out) -> None:
+    """Load corrections (the review site's download, or a CSV you edit) into the store.
+
+    Corrections are keyed by the document's content hash, the record type and
+    the record's natural key (a budget's scope, year, measure and phase; a
+    target's indicator and year), so they survive `extract --force` and new
+    versions of the rules. Exports, compare, benchmark and review apply them
+    (--raw shows the extraction). A correction whose record no longer appears
+    is reported as orphaned, never dropped.
+
+    \b
+    CSV columns:
+      action      delete (the record is wrong), set (one field), add (a missing record)
+      record_id   the record's id from an export (or: document, type and key)
+      field,value set: the field and its right value
+      value       add: the record's fields as JSON, with document and type
+      author, reason, created_at   who, why and when (reason is required)
+
+    \b
+    Examples:
+      councilplans correct ~/Downloads/corrections-hart.json
+      councilplans correct fixes.csv --author "A. Analyst"
+      councilplans correct --list
+    """
+    from pipeline import api
+
+    if not files and not show:
+        raise click.UsageError("give a corrections file (or --list to see the corrections in the store)")
+    statuses = None
+    for path in files:
+        loaded = api.correct(path, db, author=author, reason=reason)
+        click.echo(f"{path}: {loaded.loaded} correction(s) loaded, {loaded.read - loaded.loaded} already in the store")
+        statuses = loaded.statuses
+    if statuses is None:
+        statuses = api.corrections(db)
+    counts = {state: sum(s.state == state for s in statuses) for state in ("applied", "orphaned", "now_extracted")}
+    click.echo(f"{len(statuses)} correction(s) in the store: {counts['applied']} applied, {counts['orphaned']} orphaned, "
+               f"{counts['now_extracted']} added records now extracted")
+    for s in statuses:
+        if show or s.state != "applied":
+            c = s.correction
+            what = c.field if c.action == "set" else ""
+            key = json.dumps(c.record_key if c.action != "add" else c.value, ensure_ascii=False)[:70]
+            click.echo(f"  {s.state:<13} {c.action:<6} {c.record_type:<10} {what:<14} {c.source}: {key}"
+                       + (f"\n                {s.why}" if s.why else ""))
+    if out is not None:
+        import pandas as pd
+
+        from pipeline.export import write_frame
+
+        click.echo(f"wrote {write_frame(pd.DataFrame([s.as_dict() for s in statuses]), out)}")
+
+
+@main.command()
+@click.option("--db", default=None, help="The SQLite store (Datasette serves SQLite files). Default: " + DEFAULT_DB)
+def datasette(db: str | None) -> None:
+    """Write Datasette metadata (labels, facets, column descriptions) beside a SQLite store.
+
+    `councilplans extract` through the Python API writes it too. Then browse
+    the store with `pip install 'councilplans[datasette]'` and the command
+    this prints.
+    """
+    from pipeline import api
+
+    with api.open_store(db):  # it must exist
+        pass
+    path = api.write_datasette_metadata(db)
+    if path is None:
+        raise click.ClickException("Datasette serves SQLite files; this store is not one")
+    click.echo(f"wrote {path}\nbrowse with: datasette {db or DEFAULT_DB} --metadata {path}")
 
 
 @main.command()
@@ -302,12 +424,11 @@ def inspect(file: Path, page: int | None, png: Path | None, width: int) -> None:
 @main.command()
 @click.option("--db", default=None, help=DB_HELP)
 def stats(db: str | None) -> None:
-    """Records in the store by type, council and financial year."""
-    from pipeline.store import Store
+    """Records in the store by type, council and financial year (as extracted)."""
+    from pipeline import api
 
-    with Store(db) as store:
-        docs = store.documents()
-        rows = store.stats()
+    found = api.stats(db)
+    docs, rows = found["documents"], found["counts"]
     click.echo(f"{len(docs)} documents: " + ", ".join(f"{s} {sum(d['status'] == s for d in docs)}" for s in ("ok", "partial", "failed")))
     click.echo(f"{'type':<13}{'council':<28}{'year':<10}{'records':>8}")
     for r in rows:

@@ -20,10 +20,12 @@ from typing import Any, Optional, Sequence
 
 import pandas as pd
 
+from pipeline.errors import InputError
 from pipeline.normalise.years import fy_starting, parse_financial_year
 from pipeline.taxonomy import Taxonomy, categorise
 
 BY = ("council", "category", "service")
+PHASES = ("budget", "revised", "outturn", "forecast", "proposed", "all")
 _TOTAL = re.compile(r"\b(?:total|overall)\b", re.I)
 
 
@@ -37,9 +39,17 @@ class Comparison:
 
 
 def budget_lines(budgets: Any, measure: str, councils: Sequence[str] = (), years: Sequence[str] = (),
-                 taxonomy: Optional[Taxonomy] = None) -> Any:
-    """The budget records to compare: one measure, chosen councils and years, totals marked, duplicates resolved."""
+                 taxonomy: Optional[Taxonomy] = None, phase: str = "budget") -> Any:
+    """The budget records to compare: one measure and phase, chosen councils and years, totals marked, duplicates resolved.
+
+    Phases are never mixed: a plan's original budget, its revised budget and
+    the outturn for the same year are different figures.  ``budget`` keeps
+    figures whose phase is budget or not stated (what plans mostly print).
+    """
     frame = budgets[budgets["measure"] == measure].copy()
+    if phase != "all" and "phase" in frame:
+        wanted = frame["phase"].isna() | (frame["phase"] == phase) if phase == "budget" else frame["phase"] == phase
+        frame = frame[wanted]
     if councils:
         wanted = {c.lower() for c in councils}
         keys = [frame[c].fillna("").astype(str).str.lower() for c in ("council", "council_code", "register_code") if c in frame]
@@ -79,18 +89,18 @@ def load_deflator(path: Path) -> dict[str, float]:
         reader = csv.DictReader(fh)
         fields = [f.lower() for f in reader.fieldnames or []]
         if "year" not in fields or "index" not in fields:
-            raise ValueError(f"{path}: a deflator CSV needs 'year' and 'index' columns (found {reader.fieldnames})")
+            raise InputError(f"{path}: a deflator CSV needs 'year' and 'index' columns (found {reader.fieldnames})")
         for n, row in enumerate(reader, start=2):
             row = {k.lower(): v for k, v in row.items()}
             year = parse_financial_year(row["year"]) or _calendar(row["year"])
             if not year:
-                raise ValueError(f"{path}:{n}: {row['year']!r} is not a year")
+                raise InputError(f"{path}:{n}: {row['year']!r} is not a year")
             try:
                 out[year] = float(row["index"])
             except ValueError as exc:
-                raise ValueError(f"{path}:{n}: index {row['index']!r} is not a number") from exc
+                raise InputError(f"{path}:{n}: index {row['index']!r} is not a number") from exc
     if not out:
-        raise ValueError(f"{path}: no rows")
+        raise InputError(f"{path}: no rows")
     return out
 
 
@@ -103,10 +113,10 @@ def deflate(lines: Any, deflator: dict[str, float], base: Optional[str] = None) 
     """Restate amounts in base-year prices: amount × index[base] / index[year]."""
     base = base and (parse_financial_year(base) or base) or max(deflator)
     if base not in deflator:
-        raise ValueError(f"base year {base} is not in the deflator table ({', '.join(sorted(deflator))})")
+        raise InputError(f"base year {base} is not in the deflator table ({', '.join(sorted(deflator))})")
     missing = sorted(set(lines["financial_year"]) - set(deflator))
     if missing:
-        raise ValueError(f"the deflator table has no index for {', '.join(missing)}")
+        raise InputError(f"the deflator table has no index for {', '.join(missing)}")
     lines = lines.copy()
     lines["amount_gbp"] = lines["amount_gbp"] * lines["financial_year"].map(lambda y: deflator[base] / deflator[y])
     return lines, base
@@ -114,11 +124,13 @@ def deflate(lines: Any, deflator: dict[str, float], base: Optional[str] = None) 
 
 def compare(budgets: Any, measure: str = "net_budget", by: str = "council", councils: Sequence[str] = (),
             years: Sequence[str] = (), deflator: Optional[dict[str, float]] = None, base_year: Optional[str] = None,
-            taxonomy: Optional[Taxonomy] = None) -> Comparison:
+            taxonomy: Optional[Taxonomy] = None, phase: str = "budget") -> Comparison:
     """councils × years (``by='council'``), categories × councils, or services × councils (columns council, year)."""
     if by not in BY:
-        raise ValueError(f"by must be one of {', '.join(BY)}")
-    lines = budget_lines(budgets, measure, councils, years, taxonomy)
+        raise InputError(f"by must be one of {', '.join(BY)}")
+    if phase not in PHASES:
+        raise InputError(f"phase must be one of {', '.join(PHASES)}")
+    lines = budget_lines(budgets, measure, councils, years, taxonomy, phase)
     base = None
     if deflator is not None and not lines.empty:
         lines, base = deflate(lines, deflator, base_year)

@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
+from pipeline.errors import CouncilplansError
+
 
 @dataclass(frozen=True)
 class Council:
@@ -34,7 +36,9 @@ class Council:
         return (not self.start or self.start <= day) and (not self.end or self.end > day)
 
 
-class AmbiguousCouncil(LookupError):
+class AmbiguousCouncil(CouncilplansError, LookupError):
+    """A council name the register maps to more than one council (reported, never guessed)."""
+
     def __init__(self, name: str, candidates: list[Council]):
         super().__init__(f"{name!r} could mean {', '.join(c.official_name + ' (' + c.code + ')' for c in candidates)}")
         self.candidates = candidates

@@ -173,6 +173,7 @@ def score_document(extracted: list[dict], gold: list[dict]) -> dict[str, TypeSco
 class Report:
     by_type: dict[str, TypeScore]
     by_source: dict[str, dict[str, TypeScore]]
+    unmatched_gold: list[str] = field(default_factory=list)  # gold sources no scored file renders
 
     def core(self) -> TypeScore:
         total = TypeScore()

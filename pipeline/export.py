@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
+from pipeline.corrections import Corrector
+from pipeline.errors import InputError
 from pipeline.store import Store
 from schemas import RECORD_TYPES
 from schemas.tables import table_name
@@ -11,24 +14,24 @@ from schemas.tables import table_name
 FORMATS = ("jsonl", "csv", "parquet", "fdp")
 
 
-def export(store: Store, fmt: str, out: Path) -> list[Path]:
-    """Write the store's records; returns the files written."""
+def export(store: Store, fmt: str, out: Path, corrector: Optional[Corrector] = None) -> list[Path]:
+    """Write the store's records, corrected by ``corrector`` when given; returns the files written."""
     if fmt == "jsonl":
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8") as fh:
-            for record in store.records():
+            for record in store.records(corrector=corrector):
                 fh.write(json.dumps(record.to_jsonl_dict(), ensure_ascii=False) + "\n")
         return [out]
     if fmt == "fdp":
         from pipeline.fdp import write_fdp
 
-        return write_fdp(store.frame("budget"), out)
+        return write_fdp(store.frame("budget", corrector), out)
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in RECORD_TYPES:
-        frame = store.frame(kind)
+        frame = store.frame(kind, corrector if kind != "document" else None)
         for column in ("extra", "issues"):
             if column in frame:
                 frame[column] = frame[column].map(lambda v: json.dumps(v) if v not in (None, {}) else None)
@@ -57,5 +60,5 @@ def write_frame(frame, path: Path, index: bool = False) -> Path:
     elif suffix in (".csv", ".txt", ""):
         frame.to_csv(path, index=index)
     else:
-        raise ValueError(f"{path}: write .csv or .parquet")
+        raise InputError(f"{path}: write .csv or .parquet")
     return path

@@ -20,6 +20,8 @@ REVENUE_MEASURES = {"income"}
 FIELDS = [
     # name, type, FDP columnType, description
     ("id", "string", "unknown:string", "record id (store key)"),
+    ("corrected", "boolean", "unknown:boolean", "an analyst corrected or added this line (see correction)"),
+    ("correction", "string", "unknown:string", "who corrected the line, when and why"),
     ("council", "string", "administrative-classification:generic:label", "council name"),
     ("council_code", "string", "administrative-classification:generic:code", "ONS GSS code"),
     ("register_code", "string", "unknown:string", "mySociety register code"),
@@ -32,7 +34,7 @@ FIELDS = [
     ("measure", "string", "economic-classification:generic:label", "what the figure measures (RECORDS.md)"),
     ("description", "string", "unknown:string", "the line's own words"),
     ("direction", "string", "direction", "expenditure or revenue"),
-    ("phase", "string", "phase", "proposed, approved or executed"),
+    ("phase", "string", "phase", "proposed, approved, adjusted (revised) or executed (outturn)"),
     ("amount", "number", "value", "amount in pounds (GBP), sign as written"),
     ("as_written", "string", "unknown:string", "the figure as the plan wrote it, scale included"),
     ("source", "string", "unknown:string", "source file"),
@@ -43,8 +45,14 @@ _EXECUTED = re.compile(r"\b(actual|outturn|spent|out-turn)\b", re.I)
 _PROPOSED = re.compile(r"\b(forecast|projected|proposed|draft|estimate[ds]?|indicative|outline|provisional)\b", re.I)
 
 
-def phase(description: str | None) -> str:
-    """Plans state budgets (approved) unless the line says outturn (executed) or forecast (proposed)."""
+# RECORDS.md phase -> Fiscal Data Package phase (proposed, approved, adjusted, executed)
+FDP_PHASES = {"budget": "approved", "revised": "adjusted", "outturn": "executed", "forecast": "proposed", "proposed": "proposed"}
+
+
+def phase(description: str | None, record_phase: str | None = None) -> str:
+    """The record's own phase when extraction found one; else approved, unless the line says outturn or forecast."""
+    if _text(record_phase) in FDP_PHASES:
+        return FDP_PHASES[record_phase]
     text = _text(description) or ""
     if _EXECUTED.search(text):
         return "executed"
@@ -77,7 +85,7 @@ def budget_rows(budgets: Any) -> Any:
         category=categories,
         category_confidence=confidences,
         direction=["revenue" if m in REVENUE_MEASURES else "expenditure" for m in frame["measure"]],
-        phase=[phase(d) for d in frame["description"]],
+        phase=[phase(d, p) for d, p in zip(frame["description"], frame.get("phase", [None] * len(frame)))],
         amount=frame["amount_gbp"],
     )
     columns = [f[0] for f in FIELDS]
@@ -86,6 +94,7 @@ def budget_rows(budgets: Any) -> Any:
             out[column] = None
     out = out[columns]
     out["page"] = out["page"].astype("Int64")
+    out["corrected"] = out["corrected"].astype("boolean").fillna(False)
     return out
 
 

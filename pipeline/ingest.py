@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
+from pipeline.errors import InputError
 from pipeline.readers import SUPPORTED
 
 
@@ -21,8 +22,8 @@ class Source:
         return self.path.name
 
 
-class ManifestError(ValueError):
-    pass
+class ManifestError(InputError):
+    """The manifest CSV is missing or has no ``file`` column."""
 
 
 def load_manifest(path: Optional[Path]) -> dict[str, dict[str, str]]:

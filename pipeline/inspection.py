@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from pipeline.document import Block, Document
+from pipeline.errors import InputError
 from pipeline.readers import read_document
 
 COLOURS = {"heading": (200, 30, 30), "paragraph": (30, 90, 200), "list_item": (20, 150, 60), "table": (230, 140, 0)}
@@ -59,7 +60,7 @@ def draw_page(path: Path, doc: Document, page: int, out: Path, resolution: int =
 
     with pdfplumber.open(path) as pdf:
         if not 1 <= page <= len(pdf.pages):
-            raise ValueError(f"page {page} is out of range: the PDF has {len(pdf.pages)} page(s)")
+            raise InputError(f"page {page} is out of range: the PDF has {len(pdf.pages)} page(s)")
         image = pdf.pages[page - 1].to_image(resolution=resolution)
         for block in doc.blocks:
             if block.page != page:

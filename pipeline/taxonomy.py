@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from pipeline.errors import InputError
+
 UNCLASSIFIED = "unclassified"
 
 
@@ -70,18 +72,18 @@ class Taxonomy:
             reader = csv.DictReader(fh)
             fields = set(reader.fieldnames or [])
             if "category" not in fields or not ({"name", "pattern"} & fields):
-                raise ValueError(f"{path}: an override CSV needs a 'category' column and a 'name' or 'pattern' column (found {sorted(fields)})")
+                raise InputError(f"{path}: an override CSV needs a 'category' column and a 'name' or 'pattern' column (found {sorted(fields)})")
             for n, row in enumerate(reader, start=2):
                 category = (row.get("category") or "").strip()
                 if not category:
-                    raise ValueError(f"{path}:{n}: empty category")
+                    raise InputError(f"{path}:{n}: empty category")
                 if (row.get("name") or "").strip():
                     self.exact[_norm(row["name"]).lower()] = category
                 if (row.get("pattern") or "").strip():
                     try:
                         self.patterns.append((re.compile(row["pattern"], re.I), category))
                     except re.error as exc:
-                        raise ValueError(f"{path}:{n}: bad pattern {row['pattern']!r}: {exc}") from exc
+                        raise InputError(f"{path}:{n}: bad pattern {row['pattern']!r}: {exc}") from exc
 
     def classify(self, name: Optional[str]) -> Mapping:
         """The service line a name belongs to, with a confidence in [0, 1]."""

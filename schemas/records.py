@@ -32,6 +32,9 @@ class Record(BaseModel):
     type: ClassVar[str] = ""
     # the fields that identify a record for matching and display
     key_fields: ClassVar[tuple[str, ...]] = ()
+    # what identifies a record within its document across re-extractions (corrections are keyed by it,
+    # with the document's content hash): fields an analyst would name it by, never a figure they might correct
+    natural_key: ClassVar[tuple[str, ...]] = ()
 
     source: str = ""
     provenance: Optional[Provenance] = None
@@ -69,6 +72,7 @@ class DocumentMeta(Record):
 class Service(Record):
     type: ClassVar[str] = "service"
     key_fields = ("name",)
+    natural_key = ("name",)
     name: str
     parent: Optional[str] = None
     lead: Optional[str] = None
@@ -78,6 +82,7 @@ class Service(Record):
 class Objective(Record):
     type: ClassVar[str] = "objective"
     key_fields = ("text",)
+    natural_key = ("text",)
     text: str
     service: Optional[str] = None
     theme: Optional[str] = None
@@ -89,6 +94,7 @@ class Objective(Record):
 class Budget(Record):
     type: ClassVar[str] = "budget"
     key_fields = ("scope", "financial_year", "amount_gbp")
+    natural_key = ("scope", "financial_year", "measure", "phase")
     scope: Optional[str] = None
     measure: Measure = "other"
     financial_year: Optional[str] = None
@@ -101,6 +107,7 @@ class Budget(Record):
 class Target(Record):
     type: ClassVar[str] = "target"
     key_fields = ("indicator", "value")
+    natural_key = ("indicator", "financial_year")
     indicator: str
     target_text: Optional[str] = None
     comparator: Optional[Comparator] = None
@@ -115,6 +122,7 @@ class Target(Record):
 class Performance(Record):
     type: ClassVar[str] = "performance"
     key_fields = ("scope",)
+    natural_key = ("scope", "as_at")
     scope: str
     green: Optional[int] = None
     amber: Optional[int] = None
@@ -126,6 +134,7 @@ class Performance(Record):
 class Workforce(Record):
     type: ClassVar[str] = "workforce"
     key_fields = ("scope", "count")
+    natural_key = ("scope", "basis", "as_at")
     scope: Optional[str] = None
     count: float
     basis: Basis = "employees"
@@ -135,6 +144,7 @@ class Workforce(Record):
 class Risk(Record):
     type: ClassVar[str] = "risk"
     key_fields = ("description",)
+    natural_key = ("scope", "description")
     scope: Optional[str] = None
     description: str
     amount_gbp: Optional[float] = None

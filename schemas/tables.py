@@ -7,6 +7,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
+from schemas.corrections import Correction
 from schemas.records import RECORD_TYPES, DocumentMeta, Record
 
 metadata = MetaData()
@@ -35,6 +36,8 @@ documents = Table(
 
 def _sql_type(annotation: Any):
     origin = get_origin(annotation)
+    if annotation is Any or origin in (dict, list) or annotation in (dict, list):
+        return JSON()
     if origin in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         return _sql_type(args[0])
@@ -77,3 +80,16 @@ def table_name(kind: str) -> str:
 RECORD_TABLES: dict[str, Table] = {
     kind: _record_table(cls) for kind, cls in RECORD_TYPES.items() if kind != "document"
 }
+
+
+def _corrections_table() -> Table:
+    """No foreign key to documents: corrections must outlive the rows re-extraction deletes and rewrites."""
+    keyed = {"id": Column("id", String(32), primary_key=True),
+             "document_sha256": Column("document_sha256", String(64), index=True, nullable=False),
+             "record_type": Column("record_type", String(32), nullable=False)}
+    columns = [keyed[name] if name in keyed else Column(name, _sql_type(info.annotation))
+               for name, info in Correction.model_fields.items()]
+    return Table("corrections", metadata, *columns)
+
+
+corrections = _corrections_table()

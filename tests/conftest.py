@@ -46,3 +46,23 @@ def require_ocr():
         if os.environ.get("CI"):
             pytest.fail("CI must test OCR: " + ocr.install_hint())
         pytest.skip("OCR not installed: " + ocr.install_hint())
+
+
+REVIEW_PLANS = [CORPUS / "text" / "hart_2024-25_community-services.txt", CORPUS / "pdf" / "hart_2024-25_community-services.pdf",
+                CORPUS / "text" / "sevenoaks_2012-13_service-plans-summary.txt"]
+
+
+@pytest.fixture(scope="session")
+def review_store(tmp_path_factory) -> Path:
+    """A store with a text plan, a born-digital PDF plan and a second text plan, extracted in this process."""
+    import shutil
+
+    from pipeline.run import run_batch
+
+    folder = tmp_path_factory.mktemp("review_plans")
+    for path in REVIEW_PLANS:
+        shutil.copy(path, folder / path.name)
+    db = folder.parent / "review.db"
+    summary = run_batch([folder], db=str(db), manifest=CORPUS / "manifest.csv", workers=1)
+    assert summary.failed == 0
+    return db

@@ -55,6 +55,6 @@ def test_evaluate_json():
 
 
 def test_help_explains_every_command():
-    for command in ("extract", "export", "evaluate", "stats", "inspect", "compare", "benchmark"):
+    for command in ("extract", "export", "evaluate", "stats", "inspect", "compare", "benchmark", "review", "correct", "datasette"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and len(result.output) > 200

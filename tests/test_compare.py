@@ -86,5 +86,21 @@ def test_cli_compare_on_the_corpus_writes_csv_parquet_and_chart(tmp_path):
 
 
 def test_cli_compare_with_nothing_to_show_says_so(tmp_path):
+    from pipeline.store import Store
+
+    Store(str(tmp_path / "empty.db")).close()  # a store with no records yet
     result = CliRunner().invoke(main, ["compare", "--db", str(tmp_path / "empty.db"), "--out", str(tmp_path / "x.csv")])
-    assert result.exit_code != 0 and "no net_budget figures" in result.output
+    assert result.exit_code != 0 and "no net_budget (budget) figures" in result.output
+
+
+def test_phases_are_never_added_together():
+    import pandas as pd
+
+    from pipeline.compare import compare
+
+    rows = [dict(council="Kent", council_code=None, register_code=None, financial_year="2024-25", scope=s, measure="net_budget",
+                 amount_gbp=a, description=None, phase=p, document_scope=None, document_year="2024-25")
+            for s, a, p in [("Libraries", 100, "budget"), ("Libraries", 120, "revised"), ("Libraries", 130, "outturn"), ("Parks", 5, None)]]
+    budgets = pd.DataFrame(rows)
+    assert compare(budgets, phase="budget").table.loc["Kent", "2024-25"] == 105  # budget and unstated phase
+    assert compare(budgets, phase="outturn").table.loc["Kent", "2024-25"] == 130

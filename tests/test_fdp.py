@@ -44,7 +44,7 @@ def test_descriptor_says_currency_scale_direction_phase_and_period(package):
 def test_rows_are_the_stores_budgets_in_pounds(package):
     rows = pd.read_csv(package / "budgets.csv")
     assert set(rows["direction"]) <= {"expenditure", "revenue"}
-    assert set(rows["phase"]) <= {"proposed", "approved", "executed"}
+    assert set(rows["phase"]) <= {"proposed", "approved", "adjusted", "executed"}
     ict = rows[(rows["service"] == "ICT") & (rows["fiscal_year"] == "2019-20")]
     assert ict["amount"].tolist() == [1_060_000.0]  # "1,060" in a £'000 table
     assert ict["fiscal_period_start"].tolist() == ["2019-04-01"] and ict["fiscal_period_end"].tolist() == ["2020-03-31"]
@@ -57,3 +57,8 @@ def test_rows_are_the_stores_budgets_in_pounds(package):
 ])
 def test_phase_from_the_lines_words(description, expected):
     assert phase(description) == expected
+
+
+def test_the_records_own_phase_wins_over_the_words():
+    assert phase("net budget", "outturn") == "executed" and phase(None, "revised") == "adjusted"
+    assert phase("2022/23 outturn", float("nan")) == "executed"  # pandas' missing value

@@ -86,3 +86,13 @@ def test_workforce_and_rag_count_columns_feed_their_extractors():
     staff = [(r.scope, r.count, r.basis) for r in records if r.type == "workforce"]
     assert perf == [("Parks", 4, 1, None), ("Waste", 2, 0, 3)]
     assert staff == [("Parks", 12.5, "fte"), ("Waste", 30.0, "fte")]
+
+
+def test_records_from_rows_that_fail_a_check_say_so():
+    from pipeline.extract import extract_document
+
+    doc = document_with_table([["", "Budget 2024/25 £000"], ["A", "10"], ["B", "20"], ["Total", "35"]])
+    records, issues = extract_document(doc)
+    budgets = {r.scope: r for r in records if r.type == "budget"}
+    assert budgets["A"].checks_failed == ["total_mismatch"] and budgets["A"].confidence < 0.95
+    assert "total_mismatch" in [i.code for i in issues]

@@ -28,6 +28,8 @@ UNMATCHED_COLUMNS = ["council", "council_code", "financial_year", "indicator", "
 class BenchmarkResult:
     rows: Any  # pandas DataFrame, COLUMNS
     unmatched: Any  # pandas DataFrame, UNMATCHED_COLUMNS
+    metric_values: int = 0  # Oflog values loaded
+    metrics: int = 0  # metrics in the catalogue
 
 
 def compare(target: Optional[float], other: Optional[float]) -> Optional[str]:
@@ -101,4 +103,5 @@ def benchmark(targets: Any, data: Any, catalogue: Catalogue) -> BenchmarkResult:
                      "peer_group": standing.get("peer_group"), "data_year": standing.get("data_year"),
                      "target_vs_actual": compare(t["value"], reference), "target_vs_median": compare(t["value"], standing.get("median")),
                      "match_score": round(found.score, 1), "snippet": t.get("snippet")})
-    return BenchmarkResult(pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(unmatched, columns=UNMATCHED_COLUMNS))
+    return BenchmarkResult(pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(unmatched, columns=UNMATCHED_COLUMNS),
+                           metric_values=len(data), metrics=len(catalogue))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.councils import register_code
+from pipeline.errors import InputError
 from pipeline.normalise.years import parse_financial_year
 from pipeline.oflog.catalogue import Catalogue, polarity_from
 
@@ -33,8 +34,8 @@ ALIASES = {
 REQUIRED = ("fy", "gss_code", "metric_name", "value")
 
 
-class OflogDataError(ValueError):
-    pass
+class OflogDataError(InputError):
+    """An Oflog data file that cannot be read or lacks the columns a benchmark needs."""
 
 
 def _canonical(header: str) -> str | None:

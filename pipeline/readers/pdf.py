@@ -20,7 +20,9 @@ from typing import Any, Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.readers import ocr
 from pipeline.readers.errors import ReadError
-from pipeline.readers.pdf_layout import BBox, Line, Unit, Word, attach_bullets, body_size, group_lines, paragraphs, reading_order, union
+from pipeline.readers.pdf_layout import (BBox, Line, Unit, Word, attach_bullets, body_size, find_gutter, group_lines, paragraphs,
+                                         reading_order, union)
+from pipeline.readers.pdf_settings import LAYOUT
 from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
 from pipeline.readers.text import finish_blocks, scan_lines
 
@@ -76,12 +78,21 @@ def _open_error(exc: Exception, data: bytes) -> ReadError:
 # ---------------------------------------------------------------- one page
 
 def page_words(page: Any) -> list[Word]:
-    raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
+    raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False,
+                             x_tolerance=LAYOUT.word_x_tolerance, x_tolerance_ratio=LAYOUT.word_x_tolerance_ratio)
     return [
-        Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), _is_bold(w["fontname"]))
+        Word(glyphs(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), _is_bold(w["fontname"]))
         for w in raw
         if w["text"].strip()
     ]
+
+
+_SYMBOL_FONT = re.compile("^[\uf000-\uf0ff]$")  # Symbol/Wingdings glyphs Word and LibreOffice draw list bullets with
+
+
+def glyphs(text: str) -> str:
+    """A list bullet drawn from a symbol font (a private-use code point) is a bullet (pdfplumber expands ligatures itself)."""
+    return "•" if _SYMBOL_FONT.match(text) else text
 
 
 def _is_bold(fontname: str) -> bool:
@@ -244,6 +255,26 @@ def stitch(table: PageTable, prev_table: PageTable) -> PageTable:
     return PageTable(table.bbox, rows, 0, table.columns)
 
 
+def broken_row(last: list[Cell], first: list[Cell]) -> bool:
+    """The first row on the new page is the rest of a row the page break cut (Word and LibreOffice let rows
+    break): its first cell is empty, the row above has one, and it carries text in some other cell."""
+    return (len(last) == len(first) and bool(last) and not first[0].text.strip() and bool(last[0].text.strip())
+            and any(c.text.strip() for c in first[1:]))
+
+
+def join_rows(top: list[Cell], rest: list[Cell]) -> list[Cell]:
+    """A cut row put back together: each cell's two parts as one cell (its span runs over the page break)."""
+    out = []
+    for a, b in zip(top, rest):
+        if not b.text.strip():
+            out.append(a)
+        elif not a.text.strip():
+            out.append(b)
+        else:
+            out.append(Cell(f"{a.text}\n{b.text}", a.start, b.end, a.page, bbox=a.bbox))
+    return out
+
+
 @dataclass
 class OpenTable:
     """The table last written, for stitching: its block, its first page's layout and the page it reached."""
@@ -270,7 +301,10 @@ def add_table(writer: Writer, table: PageTable, page: int, open_table: Optional[
     if rest.rows:
         writer.table(rest, page)
         new = writer.blocks.pop()
-        open_table.block.table.rows.extend(new.table.rows)
+        rows = new.table.rows
+        if rows and broken_row(open_table.block.table.rows[-1], rows[0]):
+            open_table.block.table.rows[-1] = join_rows(open_table.block.table.rows[-1], rows.pop(0))
+        open_table.block.table.rows.extend(rows)
         open_table.block.end = new.end
     open_table.last_page = page
     return open_table
@@ -289,9 +323,10 @@ def assemble(source: str, pages: list[Page]) -> Document:
             if isinstance(item, PageTable):
                 open_table = add_table(writer, item, page.number, open_table)
             else:
-                ordered = reading_order(item, page.width)
+                gutter = find_gutter(item, page.width)
+                ordered = reading_order(item, gutter)
                 attach_bullets(ordered, page.marks)
-                writer.flow(paragraphs(ordered, body), page.number, body)
+                writer.flow(paragraphs(ordered, body, gutter), page.number, body)
         writer.write("\n")
     text = writer.text
     blocks = writer.blocks

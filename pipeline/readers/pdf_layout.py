@@ -14,9 +14,13 @@ from functools import cached_property
 from statistics import median
 from typing import Iterable, Optional, Sequence
 
+from pipeline.readers.pdf_settings import LAYOUT
+
 BULLET_GLYPHS = "•·▪◦●○■□➢►✓✔"
 _MARKER = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*](?=\s)|\d{{1,3}}[.)]|\([a-z0-9]{{1,3}}\)|[a-z][.)])$")
 BBox = tuple[float, float, float, float]
+# a word that is only a list marker: bullets, "1." / "1)" / a bare "22" (word processors set numbers apart), "(a)", "a)"
+LIST_MARK = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*]|\(?\d{{1,3}}[.)]?|\([a-z]{{1,3}}\)|[a-z][.)])$")
 
 
 @dataclass
@@ -143,31 +147,45 @@ def split_segments(line: Line) -> list[Line]:
 def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     """The x of an empty vertical band in the middle of the page that splits prose into two columns.
 
-    No segment may cross it, and several lines must have text on both sides of
-    it (tables are cut out before this, so their rows do not count).
+    No line cut into segments may have one across it, several lines must have
+    text on both sides of it, and each side must read as prose (segments many
+    ems wide, not a column of figures or page numbers).  Lines of one
+    segment across it are full-width lines (a heading or paragraph above or
+    below the columns: one to two and back on a page).  Tables are cut out
+    before this, so their rows do not count.
     """
-    if len(lines) < 6:
+    s = LAYOUT
+    if len(lines) < s.gutter_min_lines:
         return None
     segments = [split_segments(line) for line in lines]
-    lo, hi = page_width * 0.3, page_width * 0.7
+    split = [segs for segs in segments if len(segs) > 1]
+    lo, hi = page_width * s.gutter_lo, page_width * s.gutter_hi
     best: Optional[tuple[int, float]] = None
     x = lo
     while x <= hi:
-        if not any(seg.x0 < x < seg.x1 for segs in segments for seg in segs):
-            both = sum(1 for segs in segments if segs[0].x1 < x < segs[-1].x0)
-            left = sum(1 for segs in segments for seg in segs if seg.x1 < x)
-            right = sum(1 for segs in segments for seg in segs if seg.x0 > x)
-            if both >= 3 and left >= 4 and right >= 4:
-                score = both
-                if best is None or score > best[0]:
-                    best = (score, x)
-        x += 2.0
+        if not any(seg.x0 < x < seg.x1 for segs in split for seg in segs):
+            left = [seg for segs in segments for seg in segs if seg.x1 < x and not _marker_only(seg)]
+            right = [seg for segs in segments for seg in segs if seg.x0 > x and not _marker_only(seg)]
+            # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)
+            both = sum(1 for a in left if any(b.top < a.bottom and a.top < b.bottom for b in right))
+            if both >= s.gutter_both_sides and len(left) >= s.gutter_one_side and len(right) >= s.gutter_one_side \
+                    and all(sum(seg.x1 - seg.x0 for seg in side) / len(side) >= s.gutter_side_em * seg_size(side) for side in (left, right)):
+                if best is None or both > best[0]:
+                    best = (both, x)
+        x += s.gutter_step
     return best[1] if best else None
 
 
-def reading_order(lines: list[Line], page_width: float) -> list[Line]:
-    """Lines in reading order: a two-column stretch is read left column first, then right."""
-    gutter = find_gutter(lines, page_width)
+def seg_size(segments: Sequence[Line]) -> float:
+    return median(seg.size for seg in segments)
+
+
+def _marker_only(segment: Line) -> bool:
+    return len(segment.words) == 1 and bool(LIST_MARK.match(segment.words[0].text))
+
+
+def reading_order(lines: list[Line], gutter: Optional[float]) -> list[Line]:
+    """Lines in reading order: a two-column stretch (either side of ``gutter``) is read left column first, then right."""
     if gutter is None:
         return lines
     out: list[Line] = []
@@ -246,8 +264,8 @@ def same_style(a: Line, b: Line) -> bool:
     return a.bold == b.bold and abs(a.size - b.size) <= 0.12 * max(a.size, b.size)
 
 
-def paragraphs(lines: list[Line], body: float) -> list[Unit]:
-    """Group lines into paragraphs, headings and list items."""
+def paragraphs(lines: list[Line], body: float, gutter: Optional[float] = None) -> list[Unit]:
+    """Group lines into paragraphs, headings and list items (``gutter``: where two columns part, if they do)."""
     units: list[Unit] = []
     current: list[Line] = []
 
@@ -276,7 +294,7 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
             new = (
                 spaced
                 or starts_item(line)
-                or fits_on(prev, line, right_edge(prev, lines))
+                or fits_on(prev, line, right_edge(prev, lines, gutter))
                 or (line.x0 < prev.x0 - 4 and prev.marker is not None)
                 or abs(line.x0 - current[0].x0) > 4 * body and not _continues_item(current, line)
             )
@@ -289,9 +307,11 @@ def paragraphs(lines: list[Line], body: float) -> list[Unit]:
     return units
 
 
-def right_edge(line: Line, lines: Sequence[Line]) -> float:
-    """Where lines of this line's column end: the furthest x1 that at least two overlapping lines reach."""
-    ends = sorted((l.x1 for l in lines if l.x0 < line.x1 and l.x1 > line.x0), reverse=True)
+def right_edge(line: Line, lines: Sequence[Line], gutter: Optional[float] = None) -> float:
+    """Where lines of this line's column end: the furthest x1 that at least two overlapping lines reach
+    (in a two-column stretch, lines on its side of the gutter; full-width lines end further out)."""
+    side = [l for l in lines if gutter is None or (l.x1 < gutter) == (line.x1 < gutter)]
+    ends = sorted((l.x1 for l in side if l.x0 < line.x1 and l.x1 > line.x0), reverse=True)
     for x in ends:
         if sum(1 for e in ends if e >= x - 3) >= 2:
             return x

@@ -15,6 +15,7 @@ from typing import Any, Optional, Sequence
 
 from pipeline.readers.pdf_layout import (BBox, Line, Word, append_wrapped, attach_bullets, column_gap, fits_on, group_lines,
                                          starts_item, starts_with_marker)
+from pipeline.readers.pdf_settings import LAYOUT
 
 
 @dataclass
@@ -50,9 +51,12 @@ def find_tables(page: Any, words: Sequence[Word], marks: Sequence[BBox] = (),
     taken = [t.bbox for t in tables]
     horizontal = horizontal_rules(page) if rules is None else rules[0]
     for ys, xs in rule_grids(horizontal, taken, words):
-        table = grid_table(ys, xs, words, marks)
+        table = grid_table(ys, xs, words, marks, split_body=len(ys) <= LAYOUT.booktabs_max_rules + 1)
         if table is not None:
             tables.append(table)
+    free = [w for w in words if not any(w.inside(t.bbox) for t in tables)]
+    loose = [r for r in horizontal if not any(_inside(r, t.bbox) for t in tables)]
+    tables += find_unruled(free, loose, marks, float(page.width))
     return sorted(tables, key=lambda t: t.bbox[1])
 
 
@@ -305,15 +309,35 @@ def text_columns(words: Sequence[Word], x0: float, top: float, x1: float, bottom
     return edges + [x1]
 
 
-def grid_table(ys: list[float], xs: list[float], words: Sequence[Word], marks: Sequence[BBox] = ()) -> Optional[PageTable]:
+def grid_table(ys: list[float], xs: list[float], words: Sequence[Word], marks: Sequence[BBox] = (),
+               split_body: bool = False) -> Optional[PageTable]:
+    """One row per band between rules; with ``split_body`` (rules at the head and foot only, booktabs style)
+    the bands below the header rule are cut into rows by their text, as a rule-free table's are."""
+    columns = list(zip(xs, xs[1:]))
+    if split_body:
+        inside = [w for w in words if xs[0] - 2 <= w.x0 and w.x1 <= xs[-1] + 2 and ys[0] < w.middle < ys[-1]]
+        lines = group_lines(inside)
+        table = table_from_lines(lines, columns, ys[1:-1], marks) if len(lines) >= 2 else None
+        if table is not None and _rows_are_records(table):
+            table.bbox = (xs[0], ys[0], xs[-1], ys[-1])
+            table.columns = list(xs[:-1])
+            return table
     rows = []
     for top, bottom in zip(ys, ys[1:]):
-        row = [cell_box((left, top, right, bottom), words, marks) for left, right in zip(xs, xs[1:])]
+        row = [cell_box((left, top, right, bottom), words, marks) for left, right in columns]
         rows.append(row)
     rows = [r for r in rows if any(c.text for c in r)]
     if len(rows) < 2:
         return None
     return PageTable((xs[0], ys[0], xs[-1], ys[-1]), rows, header_rows(rows), list(xs[:-1]))
+
+
+def _rows_are_records(table: PageTable) -> bool:
+    """Rows cut from text should each fill two cells or more: cut lines that fill one are the hard
+    breaks inside a cell (a ruled row's list), so the rules, not the lines, were the rows."""
+    body = table.rows[max(table.header_rows, 0):]
+    sparse = sum(1 for row in body if sum(1 for c in row if c.text) < 2)
+    return sparse * 3 <= len(body)
 
 
 def same_columns(a: PageTable, b: PageTable) -> bool:
@@ -324,3 +348,5 @@ def same_columns(a: PageTable, b: PageTable) -> bool:
         return True
     return all(abs(x - y) < 6 for x, y in zip(a.columns, b.columns))
 
+
+from pipeline.readers.pdf_unruled import find_unruled, table_from_lines  # noqa: E402  (it builds on the cell helpers above)

@@ -104,8 +104,10 @@ def check_totals(view: "TableView") -> list[tuple[str, str]]:
         lines = candidates[-1]
         if False in verdicts and True not in verdicts:
             total.confidence = 0.6
+            total.checks_failed.append("total_mismatch")
             for line in lines:
                 line.confidence = min(line.confidence, 0.8)
+                line.checks_failed.append("total_mismatch")
             issues.append(("total_mismatch", f"table at {view.block.start}: the lines above '{total.label}' do not add up to it"))
     issues.extend(_scale_suspect(view))
     return issues
@@ -122,6 +124,7 @@ def _scale_suspect(view: "TableView") -> list[tuple[str, str]]:
             continue
         limit = 1_000_000 if column.scale == 1_000 else 100_000
         if sum(1 for f in figures if f >= limit) >= 0.5 * len(figures):
+            column.checks_failed.append("scale_suspect")
             out.append(("scale_suspect", f"table at {view.block.start}: column '{column.label}' is headed {column.unit} "
                                          f"but its figures look like pounds"))
     return out

@@ -50,6 +50,7 @@ class Column:
     measure: Optional[str] = None
     scale: int = 1
     unit: Optional[str] = None  # the unit token the scale came from
+    checks_failed: list[str] = field(default_factory=list)  # e.g. scale_suspect
 
     @property
     def money(self) -> bool:
@@ -65,6 +66,7 @@ class Row:
     ref: Optional[str] = None
     section: Optional[str] = None
     confidence: float = 1.0
+    checks_failed: list[str] = field(default_factory=list)  # consistency checks this row failed (total_mismatch, …)
 
     @property
     def first(self) -> Cell:

@@ -1,0 +1,303 @@
+"""Tables drawn with whitespace only, and the bodies of tables ruled only at the head and foot.
+
+Most budget books and performance reports set their tables with no rules, or
+with booktabs-style rules above and below the header and at the foot.  Here a
+table is a stretch of lines in one type size, close together, whose words
+leave the same vertical bands of whitespace empty line after line: those
+bands are the gaps between columns.  Rows come from the lines: a line that
+continues a cell the line above filled to its column's edge (a wrapped label)
+belongs to the same row; any other line starts a row.  Header rows come from a
+rule under them, from weight, or from what the cells parse as (words over
+figures).
+
+pdfplumber's own ``text`` strategy was measured against this on the producer
+renditions and loses (``tests/test_pdf_unruled.py`` shows it): it needs
+``min_words_vertical`` words aligned on one edge, so right-aligned figure
+columns under a wider header and wrapped labels cut cells mid-word, and its
+rows come one per line, so a wrapped label becomes two rows.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+from typing import Optional, Sequence
+
+from pipeline.readers.pdf_layout import LIST_MARK, BBox, Line, Word, find_gutter, group_lines, split_segments, starts_item
+from pipeline.readers.pdf_settings import LAYOUT, LayoutSettings
+from pipeline.readers.pdf_tables import CellBox, PageTable, cell_text, header_rows
+
+NUMERIC = re.compile(r"^[(\-–−+]?\s?[£$€]?\s?\d[\d,]*(?:\.\d+)?\s?(?:%|[kmb]n?|p)?\)?$|^[-–—]$|^n/?a$|^nil$", re.I)
+
+
+def numeric(text: str) -> bool:
+    """A cell that is a figure (money, count, percentage, a dash for nil)."""
+    return bool(NUMERIC.match(text.strip().replace(" ", ""))) if text.strip() else False
+
+
+# ---------------------------------------------------------------- columns from whitespace
+
+def gaps(words: Sequence[Word], min_width: float) -> list[tuple[float, float]]:
+    """The x-ranges between the words' extremes that no word covers, at least ``min_width`` wide."""
+    spans = sorted((w.x0, w.x1) for w in words)
+    if not spans:
+        return []
+    out, reach = [], spans[0][1]
+    for a, b in spans[1:]:
+        if a - reach >= min_width:
+            out.append((reach, a))
+        reach = max(reach, b)
+    return out
+
+
+def _closes(line: Line, gap: tuple[float, float], min_width: float) -> bool:
+    """The line's words leave no whitespace ``min_width`` wide inside the gap (it runs across the column break)."""
+    inside = [w for w in line.words if w.x0 < gap[1] and w.x1 > gap[0]]
+    return bool(inside) and not gaps([Word("", gap[0] - 1, gap[0], 0, 0), *inside, Word("", gap[1], gap[1] + 1, 0, 0)], min_width)
+
+
+def _uses(line: Line, gap: tuple[float, float]) -> bool:
+    """The line has words on both sides of the gap (a row that needs the column break)."""
+    return any(w.x1 <= gap[0] for w in line.words) and any(w.x0 >= gap[1] for w in line.words)
+
+
+@dataclass
+class Stretch:
+    """Consecutive lines that may form a table, with the column gaps they share."""
+
+    lines: list[Line]
+    gaps: list[tuple[float, float]]
+
+    @property
+    def size(self) -> float:
+        return median(w.size for l in self.lines for w in l.words)
+
+
+def grow(lines: Sequence[Line], start: int, s: LayoutSettings) -> Optional[Stretch]:
+    """The longest run of lines from ``start`` that keeps at least one column gap open."""
+    first = lines[start]
+    size = first.size
+    min_gap = s.unruled_gap_em * size
+    open_gaps = gaps(first.words, min_gap)
+    if not open_gaps:
+        return None
+    taken = [first]
+    for line in lines[start + 1:]:
+        prev = taken[-1]
+        if line.top - prev.bottom > s.unruled_row_gap_em * size or abs(line.size - size) >= s.unruled_size_step:
+            break
+        used = [g for g in open_gaps if sum(_uses(l, g) for l in taken) >= 2]
+        if any(_closes(line, g, min_gap) for g in used):
+            break  # a line across a column break two rows needed: prose or a caption after the table
+        together = gaps([w for l in taken + [line] for w in l.words], min_gap)
+        if not together:
+            break
+        taken.append(line)
+        open_gaps = together
+    while taken and not any(_uses(taken[0], g) for g in open_gaps):
+        taken.pop(0)  # a heading or caption line above the first row is not part of the table
+    return Stretch(taken, open_gaps) if taken else None
+
+
+def _columns(stretch: Stretch) -> list[tuple[float, float]]:
+    """Column x-ranges: from the left edge to the first gap, between gaps, to the right edge."""
+    words = [w for l in stretch.lines for w in l.words]
+    x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+    edges = [x0] + [x for g in stretch.gaps for x in g] + [x1]
+    return [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
+
+
+def _prose(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) -> bool:
+    """Runs of many words either side of the page's prose gutter, or mostly long runs of words, are prose;
+    a column of bullets or numbers beside text is a list."""
+    if gutter is not None and any(a <= gutter <= b for a, b in stretch.gaps):
+        sides = [[sum(1 for w in l.words if (w.x1 <= gutter) == left) for l in stretch.lines] for left in (True, False)]
+        if all(sum(n for n in side if n) / max(1, sum(1 for n in side if n)) >= s.unruled_prose_side_words for side in sides):
+            return True
+    split = [split_segments(l) for l in stretch.lines]
+    segments = [seg for segs in split for seg in segs]
+    if max(len(segs) for segs in split) <= 2 and sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments):
+        return True  # (three runs of words on one line are a table's cells, however long)
+    cols = _columns(stretch)
+    markers = [ws for ws in ([w for w in l.words if w.x1 <= cols[0][1] + 1] for l in stretch.lines) if ws]
+    return len(cols) == 2 and bool(markers) and all(len(ws) == 1 and LIST_MARK.match(ws[0].text) for ws in markers)
+
+
+# ---------------------------------------------------------------- rows
+
+def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], size: float,
+               rule_ys: Sequence[float] = ()) -> list[list[Line]]:
+    """Lines grouped into rows: a line joins the row above only to continue cells that ran to their column's edge,
+    and never across a rule.
+
+    A column's edge is where its text reaches furthest (not a rule or gap edge, which include the padding).
+    """
+    by_col = _by_column([w for l in lines for w in l.words], columns)
+    reach = {c: max(w.x1 for w in ws) for c, ws in by_col.items()}
+    starts = {c: min(w.x0 for w in ws) for c, ws in by_col.items()}
+    padding = LAYOUT.unruled_gap_em * size
+    # a cell may fill its column up to where the next column's text starts, less the least padding
+    bounds = [(a, max(reach.get(c, b), starts.get(c + 1, 0) - padding)) for c, (a, b) in enumerate(columns)]
+    rows: list[list[Line]] = []
+    last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
+    for line in lines:
+        cells = _by_column(line.words, columns)
+        ruled = rows and any(rows[-1][-1].bottom - 1 <= y <= line.top + 1 for y in rule_ys)
+        restyled = rows and rows[-1][-1].bold != line.bold  # a bold header over plain rows, a bold total under them
+        if rows and not ruled and not restyled and all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+            last = {}
+        last.update(cells)
+    return rows
+
+
+def _by_column(words: Sequence[Word], columns: Sequence[tuple[float, float]]) -> dict[int, list[Word]]:
+    out: dict[int, list[Word]] = {}
+    for w in words:
+        middle = (w.x0 + w.x1) / 2
+        c = min(range(len(columns)), key=lambda k: 0 if columns[k][0] <= middle <= columns[k][1] else
+                min(abs(middle - columns[k][0]), abs(middle - columns[k][1])))
+        out.setdefault(c, []).append(w)
+    return out
+
+
+def _continues(above: Optional[list[Word]], words: list[Word], column: tuple[float, float], size: float) -> bool:
+    """Does this cell text continue the cell above (it wrapped), rather than start a new row?"""
+    if not above:
+        return False
+    text, before = " ".join(w.text for w in words), " ".join(w.text for w in above)
+    if numeric(before):
+        return False  # a figure does not wrap: whatever comes under it is a new row
+    if starts_item(Line(words)) and before:
+        return True  # the next item of a list inside the cell
+    first = min(words, key=lambda w: w.x0)
+    room = column[1] - max(w.x1 for w in above)
+    return room <= (first.x1 - first.x0) + 0.6 * size
+
+
+# ---------------------------------------------------------------- header rows
+
+def header_count(rows: list[list[CellBox]], rule_ys: Sequence[float], s: LayoutSettings) -> int:
+    """Rows above a rule under the header; else bold rows; else leading word rows over figure columns; else -1."""
+    for y in sorted(rule_ys):
+        above = sum(1 for r in rows if max(c.bbox[3] for c in r) <= y + 1)
+        if 0 < above < len(rows) and above <= 3:
+            return above
+    bold = header_rows(rows)
+    if bold > 0:
+        return bold
+    width = max(len(r) for r in rows)
+    figure_cols = [c for c in range(width)
+                   if sum(numeric(r[c].text) for r in rows[1:] if c < len(r) and r[c].text) >= s.unruled_numeric_share * max(1, sum(1 for r in rows[1:] if c < len(r) and r[c].text))
+                   and any(c < len(r) and r[c].text for r in rows[1:])]
+    count = 0
+    while figure_cols and count < len(rows) - 1 and all(not numeric(rows[count][c].text) for c in figure_cols if c < len(rows[count])) \
+            and any(rows[count][c].text for c in figure_cols if c < len(rows[count])):
+        count += 1
+    return count if count else -1
+
+
+def _merge_bottom_aligned_header(rows: list[list[Line]], columns: Sequence[tuple[float, float]]) -> list[list[Line]]:
+    """A header whose short cells sit on its last line (bottom-aligned) reads as a partial row, then a full one."""
+    if len(rows) < 3:
+        return rows
+    first = _by_column([w for l in rows[0] for w in l.words], columns)
+    second = _by_column([w for l in rows[1] for w in l.words], columns)
+    words = [w for ws in list(first.values()) + list(second.values()) for w in ws]
+    if len(first) < len(columns) and set(first) | set(second) == set(range(len(columns))) and not set(first) >= set(second) \
+            and not any(numeric(w.text) and not re.match(r"^\d{4}", w.text) for w in words):
+        return [rows[0] + rows[1]] + rows[2:]
+    return rows
+
+
+# ---------------------------------------------------------------- tables
+
+def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float]], rule_ys: Sequence[float] = (),
+                     marks: Sequence[BBox] = (), s: LayoutSettings = LAYOUT) -> Optional[PageTable]:
+    """A PageTable from lines and known column ranges (rows split by wrapping, header by rule, weight or parse)."""
+    size = median(w.size for l in lines for w in l.words)
+    header_rule = [y for y in rule_ys if lines[0].bottom < y < lines[-1].top]
+    grouped = split_rows(lines, columns, size, header_rule)
+    if header_rule:  # everything above the rule under the header is the header
+        top_rows = [r for r in grouped if r[-1].bottom <= min(header_rule) + 1]
+        if len(top_rows) > 1:
+            grouped = [[l for r in top_rows for l in r]] + grouped[len(top_rows):]
+    else:
+        grouped = _merge_bottom_aligned_header(grouped, columns)
+    x0, x1 = columns[0][0], columns[-1][1]
+    rows: list[list[CellBox]] = []
+    for i, row in enumerate(grouped):
+        top = min(l.top for l in row) - 0.5
+        bottom = max(l.bottom for l in row) + 0.5
+        words = [w for l in row for w in l.words]
+        by_col = _by_column(words, columns)
+        cells = []
+        for c, (a, b) in enumerate(columns):
+            bbox = (a - 1, top, b + 1, bottom)
+            inside = by_col.get(c, [])
+            cells.append(CellBox(bbox, cell_text(inside, bbox, marks) if inside else "", inside))
+        rows.append(cells)
+    if len(rows) < 2:
+        return None
+    bbox = (x0 - 1, rows[0][0].bbox[1], x1 + 1, rows[-1][0].bbox[3])
+    return PageTable(bbox, rows, header_count(rows, rule_ys, s), [])
+
+
+def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Sequence[BBox] = (),
+                 page_width: Optional[float] = None, s: LayoutSettings = LAYOUT) -> list[PageTable]:
+    """Rule-free tables among the words (those outside ruled tables), top to bottom.
+
+    ``page_width`` lets the page's two-column prose gutter (if any) be found, so prose is never a table.
+    """
+    lines = group_lines(words)
+    gutter = find_gutter(lines, page_width) if page_width else None
+    tables: list[PageTable] = []
+    i = free_from = 0
+    while i < len(lines):
+        stretch = grow(lines, i, s)
+        if stretch is not None and _prose(stretch, s, gutter):
+            i += len(stretch.lines)  # two-column prose: none of its lines starts a table
+            continue
+        if stretch is not None and _is_table(stretch, s):
+            stretch.lines[:0] = header_above(lines[free_from:i], stretch, s)
+            columns = _columns(stretch)
+            ys = [(r[1] + r[3]) / 2 for r in rules if _spans(r, columns, s)]
+            table = table_from_lines(stretch.lines, columns, ys, marks, s)
+            if table is not None:
+                tables.append(table)
+                i = free_from = lines.index(stretch.lines[-1]) + 1
+                continue
+        i += 1
+    return tables
+
+
+def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) -> list[Line]:
+    """Header lines above the first row that has every column: a bottom-aligned header's first lines
+    hold only its longer labels, and have no gap of their own to start a table with."""
+    first = stretch.lines[0]
+    columns = _columns(stretch)
+    out: list[Line] = []
+    for line in reversed(before[-2:]):
+        edge = (out[0] if out else first).top
+        if edge - line.bottom > s.unruled_row_gap_em * stretch.size or abs(line.size - stretch.size) >= s.unruled_size_step:
+            break
+        if any(_closes(line, g, s.unruled_gap_em * stretch.size) for g in stretch.gaps) or line.x0 < columns[0][0] - 2 \
+                or line.x1 > columns[-1][1] + 2 or set(_by_column(line.words, columns)) == {0}:
+            break
+        out.insert(0, line)
+    return out
+
+
+def _is_table(stretch: Stretch, s: LayoutSettings) -> bool:
+    if len(stretch.gaps) + 1 < s.unruled_min_columns:
+        return False
+    multi = sum(1 for l in stretch.lines if any(_uses(l, g) for g in stretch.gaps))
+    return multi >= s.unruled_min_rows
+
+
+def _spans(rule: BBox, columns: Sequence[tuple[float, float]], s: LayoutSettings) -> bool:
+    width = columns[-1][1] - columns[0][0]
+    overlap = min(rule[2], columns[-1][1]) - max(rule[0], columns[0][0])
+    return width > 0 and overlap >= s.rule_row_span * width
