@@ -473,7 +473,11 @@ def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
 
 
 def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
-    """"Strategic Policy:" over a list (or a lead-in and a list) names a unit when a heading names it too."""
+    """"Strategic Policy:" over a list (or a lead-in and a list) names a unit when the plan names it elsewhere too.
+
+    Elsewhere: a heading of that name, or two more mentions of it (a staffing
+    row, a budget line); a one-off label ("Key facts:") is not a unit.
+    """
     headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
     for block in doc.blocks:
         text = block.clean
@@ -482,7 +486,10 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
         name = text.rstrip(":").strip()
         following = doc.blocks[block.index + 1: block.index + 3]
         introduces_list = any(b.kind == "list_item" for b in following)
-        if introduces_list and normalise_for_match(name) in headings and unit_like(name) and not GENERIC_HEADING.search(name):
+        if not introduces_list or not unit_like(name) or GENERIC_HEADING.search(name):
+            continue
+        elsewhere = len(re.findall(rf"\b{re.escape(name)}\b", doc.text)) - 1
+        if normalise_for_match(name) in headings or elsewhere >= 2:
             units.add(name, block, parent=ctx.scope)
 
 

@@ -140,3 +140,10 @@ def test_a_list_of_names_after_a_units_lead_in():
                    L("Community Safety"), P("Our services include:"), L("leading on statutory services such as elections"),
                    L("managing key internal infrastructure"))
     assert set(services(doc)) == {"Housing Solutions", "Private Sector Housing", "Community Safety"}
+
+
+def test_a_label_over_a_list_named_twice_more_elsewhere_is_a_unit():
+    doc = document(P("Strategic Policy:"), P("Leading and supporting:"), L("the strategic positioning of the Council"),
+                   P("Staffing: Strategic Policy – 10"), P("Revenue Budget / Strategic Policy - £1.1m"),
+                   P("Key facts:"), L("ten staff"), P("Key facts matter."))
+    assert set(services(doc)) == {"Strategic Policy"}
