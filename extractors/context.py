@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from pipeline.document import Block, Document, Piece
 from pipeline.normalise.text import clean, normalise_for_match
 from pipeline.normalise.years import FY_PATTERN
+from extractors.vocabulary import alternation
 from schemas import DocumentMeta, Provenance, Service
 
 # section headings that name a kind of content rather than a unit
@@ -22,7 +23,7 @@ GENERIC_HEADING = re.compile(
     re.I,
 )
 PLAN_WORDS = re.compile(
-    r"\b(?:(?:service|business|operating|annual|unit)\s+)*plans?\b(?:\s+summary)?|\bsummary of\b|"
+    r"\b(?:(?:service|business|operating|annual|unit|departmental|corporate|improvement|delivery|action)\s+)*plans?\b(?:\s+summary)?|\bsummary of\b|"
     r"\(continued\)|\bcontinued\b|\bbudget position\b|\bintroduction to\b|\bfor\b\s*$",
     re.I,
 )
@@ -34,10 +35,18 @@ class Context:
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     services: list[Service] = field(default_factory=list)
     tables: list = field(default_factory=list)  # pipeline.tables.view.TableView per table, read once before extractors run
+    # the plan's own unit as the services extractor read it ("" when it names none): the scope when
+    # that names a unit, else the unit its title headings name
+    own_unit: Optional[str] = None
 
     @property
     def plan_year(self) -> Optional[str]:
         return self.meta.financial_year
+
+    @property
+    def plan_unit(self) -> Optional[str]:
+        """The unit a record belongs to when nothing nearer says: the plan's own unit, else its scope."""
+        return (self.own_unit or None) if self.own_unit is not None else self.scope
 
     @property
     def scope(self) -> Optional[str]:
@@ -132,4 +141,72 @@ def lead_in(doc: Document, block: Block) -> Optional[Block]:
         if prev.kind == "list_item":
             continue
         return prev
+    return None
+
+
+# ---------------------------------------------------------------- who leads which unit
+
+_ROLE = alternation("unit_words", "role")
+_PERSON = r"(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?[ \t\xa0]+)?[A-Z][a-z'’\-]+(?:[ \t\xa0][A-Z][\w'’\-]+){1,2}"
+_UNIT_NAME = r"[A-Z][\w'’&/\-]*(?:(?:\s+|\s*,\s*)(?:and\s+|&\s+|of\s+|for\s+)?[A-Z][\w'’&/\-]*)*"
+# "Director of Resources and Deputy Chief Executive": the unit stops where a second post begins
+_SECOND_POST = re.compile(rf"\s+(?:and|&)\s+(?:{_ROLE})\b.*$")
+_ROLE_OF_UNIT = re.compile(rf"^(?P<role>(?P<post>{_ROLE})\s+(?:of|for)\s+(?P<unit>{_UNIT_NAME}))\s*$")
+_ROLE_COMMA_UNIT = re.compile(rf"^(?P<role>{_ROLE})\s*[,:–—-]\s*(?P<unit>{_UNIT_NAME})\s*$")
+_PERSON_COMMA_ROLE = re.compile(rf"^(?P<person>{_PERSON})\s*[,–—-]\s*(?P<rest>.+)$")
+
+
+class Lead(NamedTuple):
+    """What a lead cell or line says: the unit led, the post as printed and the person, where given."""
+
+    unit: Optional[str]
+    role: Optional[str]
+    person: Optional[str] = None
+
+
+def read_lead(text: str) -> Optional[Lead]:
+    """``Director, Corporate and Customer Services``, ``Head of Finance``, ``Jo Bloggs, Head of Housing``.
+
+    ``ROLE of X`` keeps the whole post as the role (councils' own wording,
+    ``Head of Finance``); ``ROLE, X`` names the post and the unit apart.
+    ``Head of Service`` names no unit.
+    """
+    text = clean(text).strip(" .;")
+    person = None
+    m = _PERSON_COMMA_ROLE.match(text)
+    if m and re.match(_ROLE, m.group("rest")):
+        person, text = m.group("person"), m.group("rest")
+    for pattern in (_ROLE_OF_UNIT, _ROLE_COMMA_UNIT):
+        m = pattern.match(text)
+        if m:
+            unit = _SECOND_POST.sub("", m.group("unit")).strip(" ,")
+            if not unit or unit.lower() in ("service", "services") or re.fullmatch(_ROLE, unit):
+                return Lead(None, text, person) if person else None
+            return Lead(unit, m.group("role"), person)
+    if person and re.fullmatch(_ROLE + r"(?:\s+[A-Z&][\w&'’]*)*", text):
+        return Lead(None, text, person)
+    return None
+
+
+# "Head of Housing: Jane Smith"; "Housing Services – Jane Smith, Head of Housing"; "Planning: John Doe (Service Manager)";
+# "Revenues – Service Manager: Ann Lee": a unit and its lead on one line
+_LEAD_LINES = (
+    re.compile(rf"^(?P<role>(?:{_ROLE})\s+(?:of|for)\s+(?P<unit>{_UNIT_NAME}))\s*[:–—-]\s*(?P<person>{_PERSON})\.?$"),
+    re.compile(rf"^(?P<unit>{_UNIT_NAME})\s*[:–—-]\s*(?P<person>{_PERSON})\s*(?:,|\()\s*(?P<role>(?:[A-Z][\w&'’]*\s+)*?(?:{_ROLE})\b[^)]*?)\)?\.?$"),
+    re.compile(rf"^(?P<unit>{_UNIT_NAME})\s*[:–—-]\s*(?P<role>(?:[A-Z][\w&'’]*\s+)*?(?:{_ROLE}))\s*[:–—-]?\s*(?P<person>{_PERSON})\.?$"),
+)
+
+
+def read_lead_line(text: str) -> Optional[Lead]:
+    """A line naming a unit and the person who leads it, in the shapes plans print them."""
+    text = clean(text)
+    if len(text.split()) > 14:
+        return None
+    for pattern in _LEAD_LINES:
+        m = pattern.match(text)
+        if m:
+            unit = _SECOND_POST.sub("", m.group("unit")).strip(" ,")
+            if unit.lower() in ("service", "services") or re.fullmatch(_ROLE, unit):
+                return None
+            return Lead(unit, clean(m.group("role")), m.group("person"))
     return None

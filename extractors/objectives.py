@@ -2,10 +2,18 @@
 
 Sources, each a general shape of council plans:
 * list items introduced by a commitment lead-in ("The directorate will:",
-  "the aims of the Directorate are to:") or under an objectives heading;
-* numbered paragraphs and "Priority 9: …" lines after such a lead-in;
-* table columns headed Objective / Priority / Project / Key actions, with
-  ref, progress (status), target date and theme from sibling columns;
+  "the aims of the Directorate are to:", "five programmes …:") or under an
+  objectives heading; a bare label lead-in ("Leading and supporting:") after
+  such a list continues it; committee resolutions ("That …") are not commitments;
+* labelled statements ("Priority 9: …", "Strategic Driver A …"), also at the
+  start of a run-on paragraph, ending where a field label ("Rationale:") starts;
+* runs of refs inside one paragraph ("priorities: A1 Lobby … A2 Support …");
+* unmarked action lines: three or more short lines in a row that each open
+  with an imperative ("Improve …", "To work with …");
+* priority headings ("Our Priority - Stronger communities"), which are
+  objectives and the theme of the objectives under them;
+* table columns headed Objective / Priority / Project / Key actions / We will…,
+  with ref, progress (status), target date, theme and lead from sibling columns;
 * two-column objective tables under an objectives heading (unit | objectives),
   including cells whose bullets were flattened into one run of sentences.
 """
@@ -15,31 +23,44 @@ import re
 from typing import Iterable, Optional
 
 from extractors import register
-from extractors.context import Context, heading_words, lead_in, provenance, strip_unit_suffix
-from pipeline.document import Block, Document, Piece
-from pipeline.normalise.dates import parse_date
+from extractors.context import Context, heading_words, lead_in, provenance, read_lead, strip_unit_suffix
+from extractors.vocabulary import alternation, regex_alternation, words
+from pipeline.document import Block, Document, Piece, split_items
+from pipeline.normalise.dates import DATE_PATTERN, parse_date
 from pipeline.normalise.money import find_money
 from pipeline.normalise.text import clean
 from pipeline.normalise.years import find_years
+from pipeline.tables.view import TableView
 from schemas import Objective, Record
 
-LEAD_IN_CUE = re.compile(r"\b(will|aims?|objectives?|priorit(?:y|ies)|focus|commit\w*|do this by|targets? (?:are|is)|actions?|pledges?|goals?)\b", re.I)
-HEADING_CUE = re.compile(r"\b(objectives?|priorit(?:y|ies)|aims?|actions?|commitments?|how we work|goals?|pledges?)\b", re.I)
+_VOCAB = "objective_words"
+LEAD_IN_CUE = re.compile(rf"\b{regex_alternation(_VOCAB, 'lead_in')}\b", re.I)
+HEADING_CUE = re.compile(rf"\b{regex_alternation(_VOCAB, 'heading')}\b", re.I)
+_NOT_COMMITMENT = re.compile(rf"\b{regex_alternation(_VOCAB, 'not_commitment')}\b", re.I)
 _EXAMPLES = re.compile(r"\b(includ\w*|such as|for example|e\.g\.)\s*:?-?\s*$", re.I)
-_OBJECTIVE_COLUMN = ("objective", "priorit", "project", "key action", "action", "deliverable", "commitment", "goal")
 _NOT_OBJECTIVE_COLUMN = re.compile(r"\b(outcomes?|lead|officer|resources?|progress|status|measure|indicator|target|date|link|aim)\b", re.I)
 _AS_FOLLOWS = re.compile(r",?\s*(?:(?:through|via|with|by|in)\s+[\w\s-]*?)?\bas follows\s*:?-?\s*$", re.I)
-_LABELLED = re.compile(r"^(?P<kind>Priority|Objective|Aim|Action|Project|Commitment|Outcome)\s+(?P<ref>[\w.]+)\s*[:.\-–]\s*(?P<text>\S.*)$")
-_SKIP_CELL = re.compile(r"^(reviewed by|as above|not applicable|n/?a|none|tbc|-)\b", re.I)
+_REF = r"[A-Z]{1,3}\d{1,2}[a-z]?|\d{1,2}(?:\.\d{1,2})?[a-z]?|[A-Z]\b"
+# "Priority 9: …" after a lead-in; the listed kinds need one, the standalone kinds start a statement anywhere
+_LABELLED = re.compile(rf"^(?:Our\s+)?(?P<kind>{alternation(_VOCAB, 'label')}|{alternation(_VOCAB, 'label_listed')})\s+(?P<ref>{_REF})\s*[:.\-–]?\s*(?P<text>\S.*)$", re.S)
+_STANDALONE = re.compile(rf"^(?:Our\s+)?{alternation(_VOCAB, 'label')}$", re.I)
+# "Our Priority - Supporting stronger communities" names a priority without a number
+_PRIORITY_HEADING = re.compile(rf"^(?:Our\s+)?(?:{alternation(_VOCAB, 'label')})\s*[:\-–—]\s*(?P<text>[A-Z].+)$")
+_FIELD_LABEL = re.compile(rf"\s+{alternation(_VOCAB, 'field')}\s*:", re.I)
+_SKIP_CELL = re.compile(r"^(reviewed by|as above|not applicable|n/?a|none|tbc|-|notes?\s*:|\*)", re.I)
+_FOOTNOTE = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:\*|(?:<[^>]+>\s*)*notes?\s*(?:<[^>]+>\s*)*:)", re.I)
+_RESOLUTION = re.compile(r"^That\s", re.I)
+_TRAILING_JOINER = re.compile(r"\s*(?:[;,]\s*(?:and|or)|;)\s*$")
+_ATTRIBUTION = re.compile(rf"\s+[–—-]\s+(?:{alternation('unit_words', 'role')}|[A-Z]{{2,5}})\s*:?\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){{0,2}}\.?\s*$")
+_WE_WILL = re.compile(r"^(?:we|the (?:council|service|team|directorate|department)|our (?:service|team))\s+(?:will|shall|are going to|aim to|commit to)\s+(?:continue to\s+)?", re.I)
+_NOT_AN_OBJECT = re.compile(r"^(?:not|met|\w+ly)$")
+# "The Corporate objectives are", "the Council's priorities:": council-wide, not the plan's unit's
+_COUNCIL_WIDE = re.compile(r"\b(?:corporate|council(?:'s|’s|-wide)?|authority(?:'s|’s)?)\s+(?:\w+\s+)?(?:objectives|priorities|aims|ambitions|themes|outcomes|pledges)\b", re.I)
+_DESCRIPTIVE = re.compile(r"\b(?:was|were|been|had|undertook|undertaken|may)\b", re.I)
 
-VERBS = set("""
-accelerate achieve actively agree align assess assist attract build carry champion co-ordinate commission complete comply
-conduct consult continue contribute coordinate create deliver design develop drive embed enable encourage engage enhance
-ensure establish expand explore extend facilitate focus have help identify implement improve increase influence introduce
-invest launch lead maintain make manage maximise minimise modernise monitor move offer open optimise oversee plan positively
-prepare prevent print produce progress promote protect provide publish pursue raise reduce refresh renew respond review
-seek set share streamline strengthen submit support sustain take target tackle transform undertake update upgrade use widen work
-""".split())
+VERBS = frozenset(words(_VOCAB, "verb"))
+_NOUN_TOO = frozenset(words(_VOCAB, "verb_noun"))
+_OBJECT_OPENERS = {"a", "an", "the", "our", "all", "its", "their", "to", "that", "this", "these", "and", "with", "for", "on", "in", "up", "out", "new", "more", "better"}
 _FUNCTION = {"and", "or", "to", "the", "a", "an", "of", "&", "in", "on", "for", "with", "by", "at", "from", "as", "its", "their", "our"}
 
 
@@ -54,6 +75,24 @@ def _verbish(word: str, nxt: str) -> bool:
     if low.endswith("ly") and nxt.lower() in VERBS | {"and"}:
         return True
     return False
+
+
+def opens_commitment(text: str) -> bool:
+    """Does the text open like a commitment: an imperative ("Improve …"), "To <verb> …" or "We will <verb> …"?"""
+    pledge = _WE_WILL.match(text)
+    if pledge:
+        text = text[pledge.end():]
+    found = re.findall(r"[\w'’\-]+", text[:80])
+    if not found:
+        return False
+    if pledge:
+        return found[0][:1].islower()
+    first = found[0].lower()
+    if first == "to" and len(found) > 1:
+        return found[1][:1].islower()
+    if len(found) > 1 and _NOT_AN_OBJECT.match(found[1]):  # "Target met", "Target slightly missed": a noun, not an order
+        return False
+    return first in VERBS and found[0][:1].isupper()
 
 
 def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int]]:
@@ -75,6 +114,11 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
         if prev.endswith((".", "!", "?")) and not re.search(r"\b(?:e\.g|i\.e|etc|inc|incl|no)\.$", prev, re.I):
             cuts.append(tokens[i].start())
         elif _verbish(word, nxt) and not word.isupper():
+            # after a Title Case word a word that is noun and verb may be part of the name ("Council Tax
+            # Support scheme", "Shared Working"); it opens a commitment only when what follows reads like its object
+            noun_too = word.lower() in _NOUN_TOO or (word.endswith("ing") and word.lower() not in VERBS)
+            if noun_too and prev[:1].isupper() and not prev.isupper() and nxt.lower() not in _OBJECT_OPENERS:
+                continue
             cuts.append(tokens[i].start())
         elif prev[:1].islower() and nxt == "of" and re.search(r"(tion|ment|ery|ance|ence|al)$", word):
             cuts.append(tokens[i].start())
@@ -84,89 +128,406 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
 
 
 def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = None, **fields) -> Optional[Objective]:
-    text = clean(text if text is not None else piece.text)
-    text = _AS_FOLLOWS.sub("", text).strip()
-    if len(text.split()) < 2 or _SKIP_CELL.match(text):
+    raw = text if text is not None else piece.text
+    if _FOOTNOTE.match(raw):
         return None
-    fields.setdefault("service", ctx.scope)
+    text = _AS_FOLLOWS.sub("", clean(raw)).strip()
+    text = _ATTRIBUTION.sub("", text)
+    text = _TRAILING_JOINER.sub("", text).strip()
+    if len(text.split()) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
+        return None
+    fields.setdefault("service", ctx.plan_unit)
     if fields.get("due") is None:
         fields["due"] = parse_date(text, ctx.plan_year) if re.search(r"\b(by|in|before|until|during)\b", text) else None
     return Objective(source=doc.source, text=text, provenance=provenance(piece), **fields)
 
 
+def _only_a_date(text: str) -> bool:
+    m = DATE_PATTERN.search(text)
+    return bool(m) and not clean(text[: m.start()] + text[m.end():]).strip(" ,.-")
+
+
+def _unit_named_in(ctx: Context, text: str) -> Optional[str]:
+    """The longest known unit a lead-in names ("So far as the Chief Executive's Service is concerned")."""
+    named = [u for u in ctx.unit_names() if len(u) > 3 and u in text]
+    return max(named, key=len) if named else None
+
+
 # ---------------------------------------------------------------- lists and paragraphs
 
 
+class _ListState:
+    """What the blocks read so far say about the next ones: their unit and theme, and which lists were commitments."""
+
+    def __init__(self) -> None:
+        self.service: Optional[str] = None
+        self.theme: Optional[str] = None
+        self.committed: set[int] = set()  # indexes of lead-ins whose lists were commitments
+
+
 def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
-    out = []
-    service = None
+    out: list[Objective] = []
+    state = _ListState()
     for block in doc.blocks:
         if block.kind == "heading":
-            service = ctx.known_unit(block.clean) or None
-            continue
-        if block.kind not in ("list_item", "paragraph"):
-            continue
-        intro = lead_in(doc, block) if block.kind == "list_item" else None
-        if block.kind == "paragraph":
-            m = _LABELLED.match(block.clean)
-            prev = doc.blocks[block.index - 1] if block.index else None
-            if m and prev is not None and (prev.text.rstrip().endswith((":", ":-")) or _LABELLED.match(prev.clean)):
-                obj = _objective(doc, ctx, block, m.group("text"), ref=m.group("ref"), service=service or ctx.scope)
-                out.extend([obj] if obj else [])
-            continue
-        if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
-            service = ctx.known_unit(block.clean) or clean(block.text)
-            continue
-        if not _is_commitment_list(doc, block, intro) or find_money(block.text):
-            continue
-        ref = block.marker if block.marker and block.marker.isdigit() else None
-        obj = _objective(doc, ctx, block, ref=ref, service=service or ctx.scope)
-        out.extend([obj] if obj else [])
+            out.extend(_heading(doc, ctx, block, state))
+        elif block.kind == "paragraph":
+            out.extend(_paragraph(doc, ctx, block, state))
+        elif block.kind == "list_item":
+            out.extend(_list_item(doc, ctx, block, state))
+    out.extend(_action_lines(doc, ctx))
+    out.extend(_dated_actions(doc, ctx))
+    out.extend(_numbered_run_on(doc, ctx))
     return out
 
 
-def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block]) -> bool:
+def _heading(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
+    state.service = ctx.known_unit(block.clean) or None
+    m = _PRIORITY_HEADING.match(block.clean)
+    if m:
+        state.theme = clean(m.group("text"))
+        obj = _objective(doc, ctx, block, m.group("text"), service=state.service or ctx.plan_unit)
+        return [obj] if obj else []
+    state.theme = None
+    labelled = _labelled(doc, ctx, block, state, standalone_only=True)
+    return labelled
+
+
+def _paragraph(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
+    text = block.clean
+    if text.endswith(":") and len(text.split()) <= 6:
+        unit = ctx.known_unit(text.rstrip(":"))
+        if unit:  # "Strategic Policy:" labels the unit of what follows
+            state.service = unit
+    out = _labelled(doc, ctx, block, state)
+    out.extend(_ref_run(doc, ctx, block, state))
+    return out
+
+
+def _labelled(doc: Document, ctx: Context, block: Block, state: _ListState, standalone_only: bool = False) -> list[Objective]:
+    """'Priority 9: …' after a lead-in or another such line; 'Strategic Driver A …' anywhere."""
+    m = _LABELLED.match(block.text.strip())
+    if not m:
+        return []
+    prev = doc.blocks[block.index - 1] if block.index else None
+    after_lead_in = prev is not None and (prev.text.rstrip().endswith((":", ":-")) or bool(_LABELLED.match(prev.clean)))
+    standalone = bool(_STANDALONE.match(m.group("kind"))) and m.group("text")[:1].isupper()
+    if not (standalone or (after_lead_in and not standalone_only)):
+        return []
+    start = block.start + block.text.find(m.group("text"))
+    end = start + len(m.group("text"))
+    cut = _FIELD_LABEL.search(doc.text, start, end)
+    run = _REF_CANDIDATE.search(doc.text, start, end)  # a run of refs after the statement starts a new list
+    end = min(x.start() for x in (cut, run) if x) if (cut or run) else end
+    piece = doc.piece(start, end, block.page)
+    obj = _objective(doc, ctx, piece, ref=m.group("ref"), service=state.service or ctx.plan_unit, theme=state.theme)
+    return [obj] if obj else []
+
+
+_REF_CANDIDATE = re.compile(r"(?<![\w.])(?:(?P<pre>[A-Z]{1,3})(?P<num>\d{1,2})|(?P<major>\d{1,2})\.(?P<minor>\d{1,2}))(?=\s+[A-Za-z(])")
+
+
+def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
+    """'… priorities for implementation: A1 Lobby for … A2 Support … A3 …' — a list flattened into a paragraph.
+
+    Right after a commitment lead-in ending in a colon, refs that run in
+    order (A1, A2, …; 1.1, 1.2, 2.1, …) each open an item; the last item
+    ends at a field label, a new run-on sentence or a stray page number.
+    A lead-in that says how the items stand ("Those areas behind target
+    are:") gives their status.
+    """
+    found = list(_REF_CANDIDATE.finditer(block.text))
+    out: list[Objective] = []
+    for colon in re.finditer(r":-?", block.text):
+        sentence = re.split(r"(?<=[.!?])\s+|\s{2,}", block.text[: colon.start()])[-1]
+        if not LEAD_IN_CUE.search(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
+            continue
+        first = next((m for m in found if m.start() >= colon.end()), None)
+        if first is None or block.text[colon.end(): first.start()].strip():
+            continue
+        run = [first]
+        for m in found[found.index(first) + 1:]:
+            if _follows(run[-1], m):
+                run.append(m)
+        status = ([None] + list(_STATUS_LEAD_IN.finditer(sentence)))[-1]  # the one nearest the colon
+        for k, m in enumerate(run):
+            start = m.end()
+            end = run[k + 1].start() if k + 1 < len(run) else len(block.text)
+            body = block.text[start:end]
+            if k + 1 == len(run):
+                body = _last_item(body)
+            lead = len(body) - len(body.lstrip())
+            piece = doc.piece(block.start + start + lead, block.start + start + len(body.rstrip()), block.page)
+            obj = _objective(doc, ctx, piece, ref=m.group(0), service=state.service or ctx.plan_unit, theme=state.theme,
+                             status=clean(status.group("status")) if status else None)
+            out.extend([obj] if obj else [])
+    return out
+
+
+_RUN_ON_SENTENCE = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Some|It|We|Our|All|There|Work|Further)\s)")
+_STATUS_LEAD_IN = re.compile(
+    r"\b(?:areas?|activit(?:y|ies)|actions?|projects?|items?|objectives?|targets?)\s+(?:which\s+(?:are|is)\s+)?"
+    r"(?P<status>(?:not\s*)?(?:on\s*target|behind\s+target|ahead\s+of\s+target|achieved|completed?|delayed|at\s+risk|off\s+track|on\s+track)"
+    r"(?:\s*/\s*not\s+\w+)?)\s+(?:is|are)\b", re.I)
+
+
+def _last_item(body: str) -> str:
+    """The last item of a flattened list ends at a field label, a new run-on sentence or a stray page number."""
+    body = re.sub(r"\s+\d{1,3}\s*$", "", body)
+    for pattern in (_FIELD_LABEL, _RUN_ON_SENTENCE):
+        cut = pattern.search(body)
+        body = body[: cut.start()] if cut else body
+    sentence_end = re.search(r"[.!?](?=\s+[A-Z])", body)
+    return body[: sentence_end.end()] if sentence_end else body
+
+
+def _longest_run(found: list[re.Match]) -> list[re.Match]:
+    best: list[re.Match] = []
+    for i, first in enumerate(found):
+        run = [first]
+        for m in found[i + 1:]:
+            if _follows(run[-1], m):
+                run.append(m)
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+def _follows(a: re.Match, b: re.Match) -> bool:
+    if a.group("pre") and b.group("pre"):
+        return a.group("pre") == b.group("pre") and int(b.group("num")) == int(a.group("num")) + 1
+    if a.group("major") and b.group("major"):
+        ma, na = int(a.group("major")), int(a.group("minor"))
+        mb, nb = int(b.group("major")), int(b.group("minor"))
+        return (mb == ma and nb == na + 1) or (mb == ma + 1 and nb == 1)
+    return False
+
+
+def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
+    if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
+        state.service = ctx.known_unit(block.clean) or clean(block.text)
+        return []
+    intro = lead_in(doc, block)
+    pledged = bool(_WE_WILL.match(block.clean))  # "We will …" bullets commit whatever introduces them
+    if not (pledged or _is_commitment_list(doc, block, intro, state)) or find_money(block.text):
+        return []
+    service = state.service
+    if intro is not None and intro.kind != "heading":
+        service = _unit_named_in(ctx, intro.clean) or service
+    if intro is not None and _COUNCIL_WIDE.search(intro.clean):
+        return _one(_objective(doc, ctx, block, ref=_numbered(block), service=None, theme=state.theme))
+    return _one(_objective(doc, ctx, block, ref=_numbered(block), service=service or ctx.plan_unit, theme=state.theme))
+
+
+def _numbered(block: Block) -> Optional[str]:
+    return block.marker if block.marker and block.marker.isdigit() else None
+
+
+def _one(obj: Optional[Objective]) -> list[Objective]:
+    return [obj] if obj else []
+
+
+def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], state: _ListState) -> bool:
     if intro is None:
         return False
     text = intro.clean
+    if _NOT_COMMITMENT.search(text):
+        return False
     if intro.kind != "heading" and re.search(r":-?\s*$", intro.text.strip()):
-        return bool(LEAD_IN_CUE.search(text)) and not _EXAMPLES.search(text)
-    return bool(HEADING_CUE.search(heading_words(doc, block.index, 3)))
+        if _EXAMPLES.search(text):
+            return False
+        if LEAD_IN_CUE.search(text):
+            state.committed.add(intro.index)
+            return True
+        if len(text.split()) <= 6 and _continues_commitments(doc, intro, state):
+            state.committed.add(intro.index)
+            return True
+        return False
+    if not HEADING_CUE.search(heading_words(doc, block.index, 3)):
+        return False
+    return _reads_as_commitment(block.clean)
+
+
+def _continues_commitments(doc: Document, intro: Block, state: _ListState) -> bool:
+    """'Strategic Policy:' / 'Leading and supporting:' after a list of commitments: the same kind of list."""
+    for prev in reversed(doc.blocks[: intro.index]):
+        if prev.kind == "paragraph" and prev.clean.endswith(":") and len(prev.clean.split()) <= 6:
+            continue
+        if prev.kind == "list_item":
+            return lead_in(doc, prev) is not None and lead_in(doc, prev).index in state.committed
+        return False
+    return False
+
+
+def _reads_as_commitment(text: str) -> bool:
+    """Under a mere heading cue, a numbered paragraph that reports ("the council undertook …") is context."""
+    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
+    return not (_DESCRIPTIVE.search(first) and not re.search(r"\bwill\b", first))
+
+
+def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25) -> list[Objective]:
+    """Three or more short lines in a row, each opening with an imperative: a list that lost its bullets."""
+    out: list[Objective] = []
+    run: list[Block] = []
+    for block in doc.blocks + [None]:
+        ok = (block is not None and block.kind in ("heading", "paragraph") and 3 <= len(block.clean.split()) <= longest
+              and "\n" not in block.text.strip() and len(re.findall(r"[.!?](?:\s|$)", block.clean)) <= 1
+              and opens_commitment(block.clean) and not find_money(block.text))
+        if ok:
+            run.append(block)
+            continue
+        if len(run) >= least:
+            for line in run:
+                service = next((ctx.known_unit(h.clean) for h in doc.headings_before(line.index) if ctx.known_unit(h.clean)), None)
+                obj = _objective(doc, ctx, line, service=service or ctx.plan_unit)
+                out.extend([obj] if obj else [])
+        run = []
+    return out
+
+
+_MONTH_YEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d{2}\b")
+
+
+def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int = 30) -> list[Objective]:
+    """In a flattened action plan, an action runs straight into its target month: "Implement a single system … August 2009".
+
+    Only in run-on paragraphs (long, with two or more month-year dates):
+    the action opens with a capitalised verb that is only a verb, right
+    after a sentence end, a date or a lower-case word, has no sentence
+    punctuation or comma before the date, and does not end on a word that
+    needs more after it.
+    """
+    out: list[Objective] = []
+    for block in doc.blocks:
+        if not _run_on(block) or len(_MONTH_YEAR.findall(block.text)) < 2:
+            continue
+        previous_end = 0
+        for date in _MONTH_YEAR.finditer(block.text):
+            before = block.text[: date.start()].rstrip()
+            tokens = [t for t in re.finditer(r"\S+", before) if t.start() >= previous_end][-longest:]
+            previous_end = date.end()
+            for k, token in enumerate(tokens):
+                word = token.group()
+                prev = tokens[k - 1].group() if k else ""
+                span_words = len(tokens) - k
+                if span_words < shortest or word.lower() not in VERBS or word.lower() in _NOUN_TOO or not word[:1].isupper():
+                    continue
+                if k and not (prev.endswith((".", "!", "?")) or prev[:1].islower() or prev[:1].isdigit()):
+                    continue
+                body = before[token.start():]
+                last = body.split()[-1]
+                if re.search(r"[.;:!?,]", body[:-1]) or last.lower() in _FUNCTION or last.endswith(","):
+                    continue
+                piece = doc.piece(block.start + token.start(), block.start + len(before), block.page)
+                obj = _objective(doc, ctx, piece, due=parse_date(date.group(), ctx.plan_year), service=ctx.plan_unit)
+                out.extend([obj] if obj else [])
+                break
+    return out
+
+
+def _run_on(block: Block) -> bool:
+    """A paragraph that is really a flattened table or page (sixty words or more on one line)."""
+    return block.kind == "paragraph" and len(block.text.split()) >= 60
+
+
+_INLINE_NUMBER = re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)")
+_TITLE_RUN = re.compile(r"\s(?=(?:[A-Z][\w/&'’\-]*\s+){2}[A-Z][\w/&'’\-]*)")
+
+
+def _numbered_run_on(doc: Document, ctx: Context, longest: int = 50) -> list[Objective]:
+    """"BV Improvement Agenda 1. Increase the pace of … strategy Current Improvement Plans …": a numbered commitment in run-on text.
+
+    It opens with an imperative and ends at a sentence end, the next number
+    or a run of three capitalised words (the next column's header).
+    """
+    out: list[Objective] = []
+    for block in doc.blocks:
+        if not _run_on(block):
+            continue
+        for m in _INLINE_NUMBER.finditer(block.text):
+            rest = block.text[m.end():]
+            if not opens_commitment(rest):
+                continue
+            ends = [x.start() for x in (re.search(r"[.!?](?=\s+[A-Z])", rest), _INLINE_NUMBER.search(rest), _TITLE_RUN.search(rest, 1)) if x]
+            end = min(ends) if ends else len(rest)
+            body = rest[:end].rstrip()
+            if len(body.split()) > longest or len(body.split()) < 3:
+                continue
+            piece = doc.piece(block.start + m.end(), block.start + m.end() + len(body), block.page)
+            obj = _objective(doc, ctx, piece, ref=m.group("ref"), service=ctx.plan_unit)
+            out.extend([obj] if obj else [])
+    return out
 
 
 # ---------------------------------------------------------------- tables
 
 
-def _objective_columns(header: list[str]) -> list[int]:
+_WORDS_ROLES = ("text", "label", "item")  # the table view's roles for columns of words (not direction, status, dates, figures)
+
+
+def _objective_columns(header: list[str], view: Optional[TableView] = None) -> list[int]:
     cols = []
     for i, label in enumerate(header):
         low = label.lower()
-        if any(w in low for w in _OBJECTIVE_COLUMN) and not (_NOT_OBJECTIVE_COLUMN.search(low) and not re.search(r"objective|priorit|project|action", low)):
+        if view is not None and i < len(view.columns) and view.columns[i].role not in _WORDS_ROLES:
+            continue  # "Improvement Direction" holds "Bigger is better", not improvements
+        if any(w in low for w in words(_VOCAB, "column")) and not (_NOT_OBJECTIVE_COLUMN.search(low) and not re.search(r"objective|priorit|project|action", low)):
             cols.append(i)
     return cols
 
 
-def _table_objectives(doc: Document, ctx: Context, block: Block) -> list[Objective]:
-    table = block.table
+def _cell_items(cell: Piece) -> list[Piece]:
+    """A cell's items, keeping text that sits between ``<p>`` paragraphs (an ``<ol>`` run beside notes)."""
+    paras = list(re.finditer(r"<p[^>]*>.*?</p>", cell.text, re.S))
+    outside = re.sub(r"<[^>]+>", " ", re.sub(r"<p[^>]*>.*?</p>", " ", cell.text, flags=re.S))
+    if not paras or not clean(outside):
+        return cell.items()
+    out, pos = [], 0
+    for m in paras + [None]:
+        end = m.start() if m else len(cell.text)
+        for s, e in ((pos, end), (m.start(), m.end()) if m else (end, end)):
+            if clean(re.sub(r"<[^>]+>", " ", cell.text[s:e])):
+                out.extend(split_items(cell.text[s:e], cell.start + s, cell.page))
+        pos = m.end() if m else end
+    return out
+
+
+def _table_objectives(doc: Document, ctx: Context, view: TableView, theme: Optional[str] = None) -> list[Objective]:
+    """Objectives from the commitment columns of a table, read through the shared table view.
+
+    The view says which column holds refs, dates, progress and leads, and
+    which rows are data, sections, totals, notes or repeated headers; this
+    rule decides which columns hold commitments.  A ref belongs to the first
+    commitment column (an Improvement, not its Milestones); a section row
+    under a column of pledges or priorities names one.
+    """
+    block, table = view.block, view.table
     header = table.header
     if not any(header):
         return _unit_objective_table(doc, ctx, block)
-    cols = _objective_columns(header)
+    cols = _objective_columns(header, view)
     if not cols:
-        return []
-    ref_col = 0 if 0 not in cols and all(re.fullmatch(r"[\w.]{1,6}", r[0].clean or "x") for r in table.body) else None
-    status_col = table.column("progress", "status", "update", "comment")
-    due_col = table.column("date", "deadline", "timescale", "due", "when")
+        return _aim_sections(doc, ctx, view, theme)
+    ref_col = view.ref_column if view.ref_column not in cols else None
+    status_col = _role_column(view, "status") if _role_column(view, "status") is not None else table.column("update", "comment")
+    due_col = _role_column(view, "date")
+    lead_col = _role_column(view, "lead")
     theme_col = table.column("link to", "theme", "corporate plan", "priority area")
     caption_year = find_years(table.caption or "")
-    theme = _caption_theme(table.caption or "")
+    theme = _caption_theme(table.caption or "") or theme
     out = []
-    for row in table.body:
+    for row in view.rows:
+        if row.role == "section" and any(_names_commitments(header[c]) for c in cols):
+            obj = _objective(doc, ctx, row.first, row.label, theme=theme)
+            out.extend([obj] if obj else [])
+            continue
+        if row.role not in ("data", "subtotal"):
+            continue
+        cells = row.cells
         for col in cols:
-            if col == theme_col:
+            if col == theme_col or col >= len(cells) or _MIXED_WITH_INDICATORS.search(header[col]):
                 continue
-            cell = row[col]
-            items = cell.items() if cell.text else []
+            items = _cell_items(cells[col]) if cells[col].text else []
             for k, item in enumerate(items):
                 ref = item.marker if item.marker and item.marker.isdigit() else None
                 text = item.text
@@ -174,12 +535,14 @@ def _table_objectives(doc: Document, ctx: Context, block: Block) -> list[Objecti
                     m = re.match(r"^\s*(?:<[^>]+>\s*)*(\d{1,3})[.)]\s+", text)
                     if m:
                         ref, text = m.group(1), text[m.end():]
-                if ref is None and ref_col is not None and len(items) == 1:
-                    ref = row[ref_col].clean or None
-                due = parse_date(row[due_col].text, ctx.plan_year) if due_col is not None else None
-                fields = dict(ref=ref, due=due,
-                              status=clean(row[status_col].text) or None if status_col is not None else None,
-                              theme=", ".join(_lines(row[theme_col].text)) or None if theme_col is not None else theme)
+                if ref is None and ref_col is not None and len(items) == 1 and col == cols[0]:
+                    ref = _cell_text(cells, ref_col) or None
+                lead = read_lead(_cell_text(cells, lead_col)) if lead_col is not None else None
+                fields = dict(ref=ref, due=parse_date(_cell_text(cells, due_col), ctx.plan_year) if due_col is not None else None,
+                              status=_cell_text(cells, status_col) or None if status_col is not None else None,
+                              theme=", ".join(_lines(cells[theme_col].text)) or None if theme_col is not None and theme_col < len(cells) else theme)
+                if lead and lead.unit:
+                    fields["service"] = ctx.known_unit(lead.unit) or lead.unit
                 obj = _objective(doc, ctx, item, text, **fields)
                 if obj is None:
                     continue
@@ -187,6 +550,46 @@ def _table_objectives(doc: Document, ctx: Context, block: Block) -> list[Objecti
                     obj.financial_year = caption_year[0].value  # an extra field: objectives set for another year
                 out.append(obj)
     return out
+
+
+def _aim_sections(doc: Document, ctx: Context, view: TableView, theme: Optional[str]) -> list[Objective]:
+    """Section rows of an indicator table that state an aim ("Building strong, confident communities") are objectives.
+
+    A section row that only names a unit or topic ("Planning Enforcement",
+    "Housing and Homelessness Services") is not: the aim opens with a verb
+    (imperative, or -ing taking an object: "Improving access …") and runs
+    to three words or more.
+    """
+    if not any(c.role in ("target", "actual", "figure", "baseline") for c in view.columns):
+        return []
+    out = []
+    for row in view.rows:
+        words_ = row.label.split()
+        if row.role == "section" and len(words_) >= 3 and (opens_commitment(row.label) or _gerund_aim(words_)):
+            out.extend(_one(_objective(doc, ctx, row.first, row.label, theme=theme)))
+    return out
+
+
+def _gerund_aim(tokens: list[str]) -> bool:
+    """"Building strong, confident communities", not "Housing and Homelessness Services": the -ing word takes a lower-case object."""
+    return (bool(re.match(r"[A-Z][a-z]+ing$", tokens[0])) and tokens[1][:1].islower()
+            and tokens[1].lower().strip(",") not in ("and", "&", "of", "for", "services", "service", "team"))
+
+
+_MIXED_WITH_INDICATORS = re.compile(r"/\s*(?:PIs?|KPIs?|indicators?|measures?)\b", re.I)
+
+
+def _names_commitments(label: str) -> bool:
+    """A column of pledges, priorities or objectives (its section rows name them)."""
+    return bool(re.search(r"\b(?:(?:sub[- ]?)?pledges?|priorit(?:y|ies)|objectives?|aims?|themes?|outcomes?)\b", label, re.I))
+
+
+def _role_column(view: TableView, role: str) -> Optional[int]:
+    return next((c.index for c in view.columns if c.role == role), None)
+
+
+def _cell_text(cells: list, col: Optional[int]) -> str:
+    return clean(cells[col].text) if col is not None and col < len(cells) else ""
 
 
 def _lines(text: str) -> list[str]:
@@ -207,7 +610,7 @@ def _unit_objective_table(doc: Document, ctx: Context, block: Block) -> list[Obj
     units = ctx.unit_names()
     for row in table.body:
         label, cell = row
-        service = ctx.known_unit(label.clean) or strip_unit_suffix(label.clean) or ctx.scope
+        service = ctx.known_unit(label.clean) or strip_unit_suffix(label.clean) or ctx.plan_unit
         for item in cell.items():
             body = re.sub(r"^(?:\s*<[^>]+>)+", "", item.text)
             offset = item.start + (len(item.text) - len(body))
@@ -218,11 +621,18 @@ def _unit_objective_table(doc: Document, ctx: Context, block: Block) -> list[Obj
     return out
 
 
-@register("objectives", requires=("metadata", "services"))
+def _priority_theme(doc: Document, block: Block) -> Optional[str]:
+    """The priority heading a table sits under ("Our Priority - X"), if its nearest heading is one."""
+    heading = next(doc.headings_before(block.index), None)
+    m = _PRIORITY_HEADING.match(heading.clean) if heading is not None else None
+    return clean(m.group("text")) if m else None
+
+
+@register("objectives", requires=("metadata", "services"), version="2")
 def extract_objectives(doc: Document, ctx: Context) -> list[Record]:
     out: list[Objective] = _list_objectives(doc, ctx)
-    for block in doc.tables():
-        out.extend(_table_objectives(doc, ctx, block))
+    for view in ctx.tables:
+        out.extend(_table_objectives(doc, ctx, view, _priority_theme(doc, view.block)))
     seen, unique = set(), []
     for obj in out:
         key = (clean(obj.text).lower(), obj.ref)

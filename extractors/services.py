@@ -6,7 +6,15 @@ structure tables (``Head of Service | Service``; ``Head of Finance | • a • b
 sentence ("the teams that provide these services: A, B, including C"),
 unit headings after "units are as follows", section headings of the form
 "<Unit> Service Plan Summary 2012/13", cost-centre rows of budget tables,
-and capitalised names ending in Service/Team/Unit/Directorate.
+capitalised names ending in Service/Team/Unit/Directorate/Dept/Office,
+the title headings above a "Business Plan" heading, the entries of a budget
+book's contents page, lead lines and lead columns ("Director, Corporate and
+Customer Services"; "Heads of Service for Finance, Housing and …"), and a
+label ("Strategic Policy:") that introduces a list and is also a heading.
+
+The word lists (unit suffixes, posts, governing bodies, generic words, what
+makes a name a document part or an accounting line) are data:
+``pipeline/data/unit_words.csv``.
 """
 from __future__ import annotations
 
@@ -14,7 +22,9 @@ import re
 from typing import Iterable, Optional
 
 from extractors import register
-from extractors.context import GENERIC_HEADING, Context, provenance, strip_unit_suffix, unit_from_heading
+from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, read_lead_line, strip_unit_suffix, unit_from_heading
+from extractors.vocabulary import alternation, regex_alternation, words
+from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
 from pipeline.normalise.text import clean, normalise_for_match
@@ -25,10 +35,53 @@ _UNIT_COLUMN = ("service", "team", "unit", "section")
 _PARENT_COLUMN = ("head of", "directorate", "division", "department", "portfolio", "area")
 _UNITS_LEAD_IN = re.compile(r"\b(units?|services|teams|sections|divisions)\b[^.]*\b(as follows|are|include|below)\s*:?-?\s*$", re.I)
 _ENUMERATION = re.compile(r"\b(?:teams?|services|units|sections|divisions|functions)\b[^:.]*:\s*(?P<list>[^:]+?)(?:\.\s|\.$|$)")
+_VOCAB = "unit_words"
+_SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
-    r"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>Services?|Team|Unit|Directorate|Division|Department|service|team|unit|division)\b(?!\s+[A-Z])"
+    rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
+_BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
+_EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
+_NOT_UNIT = re.compile(rf"\b{alternation(_VOCAB, 'not_unit')}\b", re.I)
+_ENDS_IN_SUFFIX = re.compile(rf"\b{_SUFFIX}$", re.I)
+_GENERIC = frozenset(words(_VOCAB, "generic"))
+_DOCUMENT_KIND = re.compile(rf"\b{alternation(_VOCAB, 'document_kind')}\b", re.I)
+_OWNER = re.compile(r"^(?:the\s+)?(?:[A-Z][\w]*\s+)?(?:Council|Authority)['’]s?\s+", re.I)
+_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+
+
+_COUNCIL_PREFIX = re.compile(
+    r"^(?:[A-Z][\w'’\-]*\s+){1,4}?(?:Metropolitan\s+)?(?:Borough|District|County|City)\s+Council(?:['’]s)?\s+(?=[A-Z])")
+
+
+def without_council(name: str) -> str:
+    """"Adur District Council Environmental Services" → "Environmental Services": the council is not part of the unit's name."""
+    stripped = _COUNCIL_PREFIX.sub("", name)
+    return stripped if stripped != name and unit_like(stripped) else name
+
+
+def unit_like(name: str) -> bool:
+    """Could this name a unit rather than a plan, a document part or an accounting line?
+
+    Used where a name comes from a place that also holds other things (the
+    plan's scope, contents entries, title headings, budget row labels).
+    """
+    name = clean(name)
+    tokens = [t.lower().strip("’'") for t in re.findall(r"[\w'’]+", name)]
+    if not tokens or all(t in _GENERIC or t.isdigit() for t in tokens):
+        return False
+    if re.search(r"\d", name) or _BODY.search(name) or _is_council(name):
+        return False
+    return not _NOT_UNIT.search(name) or bool(_ENDS_IN_SUFFIX.search(name))
+
+
+def _is_council(name: str) -> bool:
+    """"London Borough of Barnet", "Isle of Wight": the council itself, not one of its units."""
+    try:
+        return council_register().resolve(name) is not None
+    except AmbiguousCouncil:
+        return True
 
 
 class _Units:
@@ -39,7 +92,8 @@ class _Units:
 
     def add(self, name: str, piece: Piece, parent: Optional[str] = None, lead: Optional[str] = None,
             role: Optional[str] = None, confidence: float = 1.0) -> Optional[Service]:
-        name = clean(name).strip(" *:-–")
+        name = without_council(clean(name).strip(" *:-–"))
+        parent = without_council(parent) if parent else parent
         if not name or len(name) > 90 or len(name.split()) > 10:
             return None
         key = normalise_for_match(name)
@@ -66,18 +120,31 @@ def extract_services(doc: Document, ctx: Context) -> list[Record]:
     units = _Units(doc, ctx)
     scope = ctx.scope
     first = doc.blocks[0] if doc.blocks else Piece("", 0, 0)
-    if scope:
+    if scope and unit_like(scope):
         units.add(scope, first)
+    titled = _title_units(doc, ctx, units)
+    ctx.own_unit = without_council(scope) if scope and unit_like(scope) else (titled[0] if titled else "")
     _scope_leads(doc, ctx, units)
     _structure_tables(doc, ctx, units)
     _led_by_sections(doc, ctx, units)
     _enumerations(doc, ctx, units)
     _unit_headings(doc, ctx, units)
+    _unit_lists(doc, ctx, units)
     _summary_headings(doc, ctx, units)
     _contact_officers(doc, ctx, units)
+    _contents_units(doc, ctx, units)
+    _lead_columns(doc, ctx, units)
+    _lead_lines(doc, ctx, units)
+    _role_comma_units(doc, ctx, units)
+    _heads_of_service(doc, ctx, units)
     _cost_centres(doc, ctx, units)
     _mentions(doc, ctx, units)
-    return list(units.by_key.values())
+    _counted_units(doc, ctx, units)
+    _label_units(doc, ctx, units)
+    found = list(units.by_key.values())
+    if not ctx.own_unit and len(found) == 1:
+        ctx.own_unit = found[0].name  # a plan that names one unit is that unit's plan
+    return found
 
 
 def _scope_leads(doc: Document, ctx: Context, units: _Units) -> None:
@@ -206,6 +273,35 @@ def _unit_headings(doc: Document, ctx: Context, units: _Units) -> None:
             units.add(nxt.clean, nxt, parent=ctx.scope)
 
 
+_UNIT_LIST_LEAD_IN = re.compile(
+    r"^(?=.*\b(?:units?|services|teams|sections|divisions|departments|directorates|service areas)\b)"
+    r"(?=.*\b(?:as follows|are|include|includes|including|comprises?|consists? of|made up of|covers)\b)[^:]*:-?\s*$", re.I)
+
+
+def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
+    """"The directorate comprises four services:" over a list of names: each name is a unit of the plan's scope."""
+    for block in doc.blocks:
+        if block.kind != "paragraph" or not _UNIT_LIST_LEAD_IN.search(block.clean):
+            continue
+        items = []
+        for nxt in doc.blocks[block.index + 1:]:
+            if nxt.kind != "list_item":
+                break
+            items.append(nxt)
+        names = [i for i in items if _a_name(i.clean)]
+        if len(items) >= 2 and len(names) == len(items):
+            for item in items:
+                units.add(item.clean.rstrip(";,."), item, parent=ctx.scope)
+
+
+def _a_name(text: str) -> bool:
+    """A list item that is a name ("Private Sector Housing"), not a description ("leading on statutory services")."""
+    text = text.rstrip(";,.")
+    tokens = text.split()
+    return (0 < len(tokens) <= 6 and text[:1].isupper() and unit_like(text)
+            and all(t[:1].isupper() or t.lower() in ("and", "&", "of", "for", "the") for t in tokens))
+
+
 def _summary_headings(doc: Document, ctx: Context, units: _Units) -> None:
     """'Housing and Communications Service Plan Summary 2012/13' names a unit."""
     for block in doc.blocks:
@@ -224,39 +320,219 @@ def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
             units.add(unit.group("unit"), doc.piece(m.start(), m.end()), parent=ctx.scope, lead=m.group("person"), role=role)
 
 
+_ARITHMETIC_LABEL = re.compile(r"\b(?:sub-?)?totals?\b|^(?:net|gross)\b|\b(?:departmental|directorate) (?:expenditure|budget|total)\b", re.I)
+_TITLE_SKIP = re.compile(r"^(?:appendix|annexe?|agenda|item|minutes|part)\b|\b(?:council|committee|cabinet)$", re.I)
+
+
+def _title_units(doc: Document, ctx: Context, units: _Units) -> list[str]:
+    """The headings that open a plan name its units: "Call Centre & Distribution / Isle of Wight Tourism / Departmental Business Plan".
+
+    Only the run of headings before the first body text counts.  A heading
+    there is a unit when it ends in a unit word ("Housing & Homelessness
+    Services") or stands right above the heading that names the kind of plan;
+    the heading below a unit in that stack is its parent.
+    """
+    stack: list[Block] = []
+    for block in doc.blocks[:8]:
+        if block.kind != "heading":
+            break
+        stack.append(block)
+    kind_at = next((i for i, b in enumerate(stack) if _DOCUMENT_KIND.search(b.clean)), None)
+    names = []
+    for i, block in enumerate(stack[: kind_at if kind_at is not None else len(stack)]):
+        text = block.clean
+        if _TITLE_SKIP.search(text) or GENERIC_HEADING.search(text) or not unit_like(text) or len(text.split()) > 6:
+            continue
+        if _ENDS_IN_SUFFIX.search(text) or kind_at is not None:
+            names.append((text, block))
+    for k, (name, block) in enumerate(names):
+        parent = names[k + 1][0] if k + 1 < len(names) else None
+        units.add(name, block, parent=parent)
+    return [name for name, _ in names]
+
+
+_POST = re.compile(rf"\b{alternation(_VOCAB, 'role')}\b")
+_CONTENTS = re.compile(r"\b(?:CONTENTS|[Cc]ontents)(?![a-z])")  # "CONTENTSList of …" when the PDF lost a line break
+_UNIT_GROUP = re.compile(r"\b(?:service areas?|departments?|directorates?|divisions?|services|cost centres?|portfolios?)\b", re.I)
+_CONTENTS_ENTRY = re.compile(r"(?P<title>\S.*?)\s*(?<![\d/])(?P<page>\d{1,3})(?=[A-Z]|\s*$)")
+
+
+def _contents_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """A budget book's contents page lists its departments: "Chief Executive's Office 9Corporate Director – Resources 29".
+
+    The contents run from a line naming "Contents" while lines end in page
+    numbers (or introduce a group with a colon).  An entry is a unit when it
+    ends in a unit word or names a post ("Corporate Director – Resources"),
+    or sits under a group line naming departments or service areas and is
+    not a document part ("Budget Summary", "Calendar", "Our Vision").
+    """
+    for start, block in enumerate(doc.blocks):
+        if block.kind == "table" or not _CONTENTS.search(block.text):
+            continue
+        entries, group = [], None
+        first = block.text[_CONTENTS.search(block.text).end():]
+        for piece_text, offset in [(first, block.start + len(block.text) - len(first))] + [(b.text, b.start) for b in doc.blocks[start + 1:]]:
+            found = list(_CONTENTS_ENTRY.finditer(piece_text))
+            if not found:
+                if clean(piece_text).endswith(":") or not clean(piece_text):
+                    group = clean(piece_text) or group
+                    continue
+                break
+            entries.extend((m, offset, group) for m in found)
+        pages = [int(m.group("page")) for m, _, _ in entries]
+        if len(entries) < 3 or pages != sorted(pages):
+            continue
+        for m, offset, group in entries:
+            title = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*|[A-Z]|[ivx]+)[.)]?\s+(?=[A-Z])", "", clean(m.group("title"))).strip(" .:-–")  # "2 Housing Services"
+            named = _ENDS_IN_SUFFIX.search(title) or _POST.search(title)  # "Corporate Director – Resources"
+            listed = group and _UNIT_GROUP.search(group) and not GENERIC_HEADING.search(title)  # under "Service areas:"
+            if unit_like(title) and (named or listed) and len(title.split()) <= 6:
+                units.add(title, doc.piece(offset + m.start("title"), offset + m.start("title") + len(m.group("title")), block.page), confidence=0.8)
+        return
+
+
+def _lead_columns(doc: Document, ctx: Context, units: _Units) -> None:
+    """A lead column (the table view's ``lead`` role) names the unit beside its post: "Director, Corporate and Customer Services"."""
+    for view in ctx.tables:
+        col = next((c.index for c in view.columns if c.role == "lead"), None)
+        if col is None:
+            continue
+        for row in view.data_rows("data"):
+            lead = read_lead(row.cells[col].text) if col < len(row.cells) else None
+            if lead and lead.unit and unit_like(lead.unit):
+                units.add(lead.unit, row.cells[col], parent=None, lead=lead.person, role=lead.role)
+
+
+_FIELD_LABEL = re.compile(rf"^{alternation(_VOCAB, 'field_label')}$", re.I)
+
+
+def _lead_lines(doc: Document, ctx: Context, units: _Units) -> None:
+    """A unit named beside its lead on one line: "Head of Housing: Jane Smith", "Planning: John Doe (Service Manager)"."""
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        lead = read_lead_line(block.text)
+        if lead and unit_like(lead.unit) and not _FIELD_LABEL.match(lead.unit):
+            units.add(lead.unit, block, parent=ctx.scope if ctx.scope != lead.unit else None, lead=lead.person, role=lead.role)
+
+
+_ROLE_COMMA_UNIT = re.compile(
+    rf"\b(?P<role>{alternation(_VOCAB, 'role')}),\s+(?P<unit>(?:[A-Z][\w&'’]*\s+(?:(?:and|&)\s+)?)*?{alternation(_VOCAB, 'suffix')})\b")
+
+
+def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """"Lead Officer … Director, Corporate and Customer Services": a post, a comma and a unit name ending in a unit word."""
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        for m in _ROLE_COMMA_UNIT.finditer(block.text):
+            unit = m.group("unit")
+            if unit_like(unit) and not _implausible_mention(unit):
+                start = block.start + m.start()
+                units.add(unit, doc.piece(start, block.start + m.end(), block.page), role=m.group("role"))
+
+
+_HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")
+
+
+def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
+    """"the Heads of Service for Finance, Housing and Environmental Enhancement": one unit per name."""
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        for m in _HEADS_FOR.finditer(block.text):
+            names = [n.strip() for n in re.split(r"\s*,\s*|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
+            role = re.sub(r"^Heads\b", "Head", re.sub(r"s$", "", m.group("role")) if not m.group("role").startswith("Head") else m.group("role"))
+            for name in names:
+                if unit_like(name):
+                    start = block.start + m.start("list") + m.group("list").find(name)
+                    units.add(name, doc.piece(start, start + len(name), block.page), role=role)
+
+
+_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNTED = re.compile(
+    rf"\b(?P<count>{'|'.join(_COUNT)}|\d)\s+(?:[a-z]+\s+){{0,2}}(?:services|teams|units|departments|directorates|divisions|sections)"
+    r"\s*(?:[-–—:(]|,)\s*(?P<list>[A-Z][^-–—:()]*?)\s*(?:[-–—)]|\.\s|\.$|$)", re.I)
+
+
+def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """"The Council's two central services - Corporate Development and Chief Executive's - are …": as many names as counted."""
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "list_item"):
+            continue
+        for m in _COUNTED.finditer(block.text):
+            names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
+            count = _COUNT.get(m.group("count").lower()) or int(m.group("count"))
+            if len(names) != count or not all(n[:1].isupper() and len(n.split()) <= 6 for n in names):
+                continue
+            for name in names:
+                if ctx.known_unit(name):
+                    continue
+                start = block.start + m.start("list") + m.group("list").find(name)
+                units.add(name, doc.piece(start, start + len(name), block.page))
+
+
+def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
+    """"Strategic Policy:" over a list (or a lead-in and a list) names a unit when the plan names it elsewhere too.
+
+    Elsewhere: a heading of that name, or two more mentions of it (a staffing
+    row, a budget line); a one-off label ("Key facts:") is not a unit.
+    """
+    headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
+    for block in doc.blocks:
+        text = block.clean
+        if block.kind != "paragraph" or not text.endswith(":") or len(text.split()) > 5:
+            continue
+        name = text.rstrip(":").strip()
+        following = doc.blocks[block.index + 1: block.index + 3]
+        introduces_list = any(b.kind == "list_item" for b in following)
+        if not introduces_list or not unit_like(name) or GENERIC_HEADING.search(name):
+            continue
+        elsewhere = len(re.findall(rf"\b{re.escape(name)}\b", doc.text)) - 1
+        if normalise_for_match(name) in headings or elsewhere >= 2:
+            units.add(name, block, parent=ctx.scope)
+
+
+_NOT_COST_CENTRES = re.compile(rf"\b{regex_alternation(_VOCAB, 'not_cost_centres')}\b", re.I)
+
+
 def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
     """Row labels of a money table are cost centres: units the plan budgets for."""
     for view in ctx.tables:
         year_columns = [c for c in view.columns if c.money and c.year]
-        if len(year_columns) < 2 or re.search(r"\bcapital\b", view.context + " " + (ctx.meta.title or ""), re.I):
-            continue  # a year-by-year revenue table's lines are units; a capital programme's are schemes
+        about = " ".join([view.context, ctx.meta.title or ""] + [r.label for r in view.rows if r.role == "section"])
+        if len(year_columns) < 2 or _NOT_COST_CENTRES.search(about):
+            continue  # a year-by-year revenue table's lines are units; a capital programme's are schemes, a growth table's proposals
         for row in view.data_rows("data"):
             label = row.label
             if row.ref or not label:
                 continue  # a ledger line (00101 Salaries) is an account, not a unit
-            if not re.search(r"\btotal\b", label, re.I) and not re.search(r"\d", label):
+            if unit_like(label) and not _ARITHMETIC_LABEL.search(label):
                 units.add(label, row.cells[view.label_column], parent=ctx.scope, confidence=0.7)
 
 
 def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
-    """Capitalised names ending in Service/Team/Unit/Directorate in running text."""
+    """Capitalised names ending in Service/Team/Unit/Directorate/Dept/Office in running text."""
     for block in doc.blocks:
-        if block.kind not in ("paragraph", "list_item"):
+        # a heading of seven words or more is a line of text the reader took for a heading
+        if block.kind == "table" or block.kind == "heading" and len(block.clean.split()) < 7:
             continue
         for m in _MENTION.finditer(block.text):
-            name, suffix = m.group("name"), m.group("suffix")
-            words = name.replace(",", "").split()
-            while words and words[0] in _NOT_A_UNIT_START:
-                words = words[1:]
-            if not words or (words[0] in ("and", "&")):
+            suffix = m.group("suffix")
+            tokens = m.group("name").replace(",", "").split()
+            while tokens and tokens[0] in _NOT_A_UNIT_START:
+                tokens = tokens[1:]
+            if not tokens or (tokens[0] in ("and", "&")):
                 continue
-            name = " ".join(words)
+            name = _OWNER.sub("", " ".join(tokens))
             if suffix.islower() and suffix != "team":
-                if len(words) < 2 or " and " in f" {name} " or name.isupper():
+                if len(tokens) < 2 or " and " in f" {name} " or name.isupper():
                     continue
                 full = name
             else:
                 full = f"{name} {suffix}"
+            if _implausible_mention(full):
+                continue
             # "Youth Service and Youth Offending Service" is two units
             parts = re.split(r"\s+(?:and|&)\s+(?=[A-Z])", full)
             if len(parts) > 1 and re.search(r"\b(?:Services?|Team|Unit)$", parts[0]):
@@ -269,3 +545,8 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
                 pos = block.text.find(unit)
                 start = block.start + (pos if pos >= 0 else m.start())
                 units.add(unit, doc.piece(start, start + len(unit)), parent=ctx.scope, confidence=0.6)
+
+
+def _implausible_mention(name: str) -> bool:
+    """Run-on table text throws up "Person Reporting HS1 Service"; governing bodies are not units."""
+    return bool(re.search(r"\d", name) or _MONTH.search(name) or _BODY.search(name) or _EXTERNAL.match(name))
