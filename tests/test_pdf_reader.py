@@ -175,7 +175,7 @@ def minimal_pdf(objects: list[bytes], root: int = 1) -> bytes:
 
 def two_page_pdf(first_page_stream: bytes) -> bytes:
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
-    good = b"BT /F1 12 Tf 72 700 Td (The budget for 2024/25 is 1,000,000) Tj ET"
+    good = b"BT /F1 12 Tf 72 700 Td (The Parks Service budget for 2024/25 is 1,000,000 pounds.) Tj ET"
     return minimal_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
@@ -209,7 +209,7 @@ def test_a_page_that_throws_loses_that_page_only(tmp_path):
     doc = read_pdf(path.name, path.read_bytes())
     assert [code for code, _ in doc.issues] == ["pdf_page_error"]
     assert "page 1" in doc.issues[0][1]
-    assert "The budget for 2024/25 is 1,000,000" in doc.text
+    assert "The Parks Service budget for 2024/25 is 1,000,000 pounds." in doc.text
     result = process_source(Source(path))
     assert result.status == "ok" and any(i.code == "pdf_page_error" for i in result.issues)
 

@@ -183,6 +183,9 @@ def _context(doc: Document, block: Block) -> str:
 
 def _column(table: Table, i: int) -> Column:
     label = table.header[i] if table.header_rows and i < len(table.header) else ""
+    units = _body_unit(table, i)
+    if units and units not in label:
+        label = f"{label} {units}".strip()
     column = Column(index=i, label=label)
     years = find_years(label)
     column.years = [y.value for y in years]
@@ -200,6 +203,15 @@ def _column(table: Table, i: int) -> Column:
         role = None
     column.role = role or "text"
     return column
+
+
+def _body_unit(table: Table, i: int) -> Optional[str]:
+    """The unit a units row in the body (``£000 £000 …``, read as data by the reader) gives column ``i``."""
+    for row in table.rows[table.header_rows: table.header_rows + 3]:
+        filled = [c for c in row[1:] if c.text.strip()]
+        if len(filled) >= 2 and all(classify(c.text).kind == "unit" for c in filled):
+            return row[i].clean if i < len(row) and row[i].text.strip() else None
+    return None
 
 
 def _role(table: Table, i: int, label: str) -> Optional[str]:
@@ -293,6 +305,8 @@ def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
         others = [c for i, c in enumerate(cells) if i not in (label_col, ref_col) and c.text.strip()]
         if header and [c.clean.lower() for c in cells] == header:
             row.role = "header"
+        elif len(others) >= 2 and all(classify(c.text).kind == "unit" for c in others):
+            row.role = "header"  # a row of units (£000 £000 …) the reader left in the body: it labels the columns
         elif not others and label:
             following = body[k + 1:k + 2]
             row.role = "section" if following else "note"
