@@ -73,6 +73,8 @@ def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
     for row in view.data_rows():
         total = row.role in ("total", "subtotal")
         scope = (_total_scope(doc, ctx, view.block, row.label) if total and row.role == "total" else row.label) or None
+        if total and not row.label:
+            scope = view.columns[view.label_column].label or view.caption or None  # an unlabelled total: the table's own subject
         row_measure = _row_measure(row)
         for column in money:
             amount = view.amount(row, column)
@@ -260,6 +262,7 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
 _CLAUSE_START = re.compile(r"(?:^|[,;:(]|\b(?:that|which|where|whereas|while|but|and the|with|including|plus)\b)\s*", re.I)
 _CONNECTOR = re.compile(r"\s*(?:of|at|totalling|amounting to|is|are|was|were|will be|of around|of about|:|–|-|=)?\s*$", re.I)
 _AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:funded by|from|for|towards|on|to fund|to support|in respect of)\s+(?P<np>(?:the\s+)?[A-Z][\w'’&/-]*(?:\s+(?:and|&|of|for|the)?\s*[A-Z][\w'’&/-]*)*)")
+_OF_SOURCE = re.compile(r"^\s*of\s+(?P<np>[A-Za-z][\w'’&\- ]{2,80}?)(?=\s+(?:as|and|to|for|by|which|that|in|on)\b|[,.;:(]|$)")
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
 _YEAR_PHRASE = re.compile(r"\s*\b(?:for|in|during|of)\s+(?:the\s+)?(?:financial\s+year\s+)?(?:FY\s?)?(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\b", re.I)
 _GENERIC_SUBJECT = re.compile(
@@ -293,7 +296,13 @@ def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Co
     for candidate in _candidates(np):
         if _names_unit(candidate, ctx):
             return candidate
-    after = _AFTER.match(sentence[money.end: amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)])
+    rest = sentence[money.end: amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)]
+    source = _OF_SOURCE.match(rest)  # "£0.462m of available revenue reserves"
+    if source:
+        candidate = _DETERMINERS.sub("", source.group("np").strip())
+        if _names_unit(candidate, ctx):
+            return candidate
+    after = _AFTER.match(rest)
     if after:
         candidate = _DETERMINERS.sub("", after.group("np")).strip()
         if _names_unit(candidate, ctx) or candidate[:1].isupper():

@@ -253,6 +253,8 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
         if "\t" in line.text.strip() or "|" in line.text or _BULLETED.match(line.stripped):
             break  # other table forms; a bulleted list is a list even when its items end in amounts
         found = figure_row(line.text, columns or None)
+        if found is None and rows and rows[-1][1] is not None and misses == 0 and _FIGURES_ONLY.match(line.text):
+            found = FigureRow((0, 0), [(f.start(), f.end()) for f in FIGURE_TOKEN.finditer(line.text)])  # an unlabelled total
         if found is None:
             if len(line.stripped) > 120 or not (rows or header_lines):
                 break
@@ -284,7 +286,29 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
     end = rows[-1][0] + 1
     header = _header_cells(lines, header_lines, columns)
     body = [_row_cells(lines[k], r, columns) for k, r in rows]
+    if not header:
+        header = _glued_header(body, columns)
     return RowsTable(header=header, rows=body, next_line=end, before=[])
+
+
+_FIGURES_ONLY = re.compile(rf"^\s*(?:(?:{_FIGURE})\s*)+$", re.I)
+_GLUED_UNIT = re.compile(r"\(?£\s*['’]?(?:000|k|m|bn)\)?(?=[A-Z][a-z])")
+
+
+def _glued_header(body: list[list[Cell]], columns: int) -> list[list[Cell]]:
+    """``Items / £mAnti-Social Behaviour …``: a header whose last cell ran into the first row's label.
+
+    The words up to the unit become the header row and the first row keeps the rest.
+    """
+    first = body[0][0]
+    m = _GLUED_UNIT.search(first.text)
+    if not m:
+        return []
+    head = first.text[: m.start()].rstrip(" /|")
+    header = [Cell(head, first.start, first.start + len(head))]
+    header += [Cell(m.group(0), first.start + m.start(), first.start + m.end())] * columns
+    body[0][0] = Cell(first.text[m.end():], first.start + m.end(), first.end)
+    return [header]
 
 
 _BULLETED = re.compile(r"^(?:[•·▪◦●○■□➢►–—*]|\d{1,2}[.)]\s|\(?[a-z]\)\s)")
@@ -304,8 +328,13 @@ def _rule_line(stripped: str) -> bool:
 
 
 def _has_money(lines, figure_rows, rows) -> bool:
-    texts = [lines[k].text[slice(*r.figures[-1])] for k, r in rows if r is not None]
-    return sum(1 for t in texts if "£" in t or "%" in t) >= 2
+    """Pound or per-cent signs on the figures, or a unit in the first row or the line before it."""
+    texts = [lines[k].text[slice(*r.figures[-1])] for k, r in rows if r is not None and r.figures]
+    if sum(1 for t in texts if "£" in t or "%" in t) >= 2:
+        return True
+    first = rows[0][0]
+    around = lines[first].text + " " + (lines[first - 1].text if first > 0 else "")
+    return bool(UNIT_PATTERN.search(around) or _GLUED_UNIT.search(around))
 
 
 def _header_lines(lines: Sequence, i: int) -> tuple[list[int], int]:
@@ -357,7 +386,7 @@ def _row_cells(line, row: Optional[FigureRow], columns: int) -> list[Cell]:
         return [Cell(stripped, start, start + len(stripped))] + [Cell("", start + len(stripped), start + len(stripped))] * columns
     lead = len(text) - len(text.lstrip())
     slots = place(text, row, columns)  # may move a figure into the label
-    label_text = text[lead: row.label[1]]
+    label_text = text[lead: max(lead, row.label[1])].rstrip(" /|")  # "Choices Project / 0.144": the slash separated cells
     label = Cell(label_text.rstrip(), line.start + lead, line.start + lead + len(label_text.rstrip()))
     cells = [label]
     for slot in slots:
