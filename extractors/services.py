@@ -496,13 +496,17 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
 _NOT_COST_CENTRES = re.compile(rf"\b{regex_alternation(_VOCAB, 'not_cost_centres')}\b", re.I)
 
 
+_UNITS_HEAD = re.compile(r"^(?:services?|departments?|directorates?|portfolios?|divisions?|cost cent(?:re|er)s?(?:\s*/\s*services?)?)$", re.I)
+
+
 def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
     """Row labels of a money table are cost centres: units the plan budgets for."""
     for view in ctx.tables:
         year_columns = [c for c in view.columns if c.money and c.year]
         about = " ".join([view.context, ctx.meta.title or ""] + [r.label for r in view.rows if r.role == "section"])
-        if len(year_columns) < 2 or _NOT_COST_CENTRES.search(about):
-            continue  # a year-by-year revenue table's lines are units; a capital programme's are schemes, a growth table's proposals
+        units_column = bool(_UNITS_HEAD.search(view.columns[view.label_column].label)) and any(c.money for c in view.columns)
+        if not units_column and (len(year_columns) < 2 or _NOT_COST_CENTRES.search(about)):
+            continue  # a year-by-year revenue table's lines are units, as are rows headed Service; a capital programme's are schemes
         for row in view.data_rows("data"):
             label = row.label
             if row.ref or not label:

@@ -81,3 +81,22 @@ def test_a_contents_page_with_page_numbers_is_not_a_table():
     doc = read_text("t.txt", b"Service Plan 2019/2020\n\nKey aims\n\nScene setting 4\n\nOverview 6\n\nService performance 10\n")
     assert not list(doc.tables())
     assert doc.blocks[0].clean == "Service Plan 2019/2020"
+
+
+def test_header_cells_one_per_line_above_the_rows_cut_at_their_units():
+    text = ("Net expenditure £m\n\nCapital charges £m\n\n(1)\n\nChange from previous year £m % change from previous year\n\n"
+            "Band D equivalent\n\n£\n\nService\n"
+            "People (2) 134.575 11.129 3.598 2.7% 3161.84\nPlace 52.024 14.480 3.436 7.1% 1443.17\n")
+    doc, t = table_of(text)
+    assert t.header == ["Service", "Net expenditure £m", "Capital charges £m", "Change from previous year £m",
+                        "% change from previous year", "Band D equivalent £"]
+    assert values(t.body[0]) == ["People (2)", "134.575", "11.129", "3.598", "2.7%", "3161.84"]
+    assert [b.kind for b in doc.blocks] == ["table"]  # the header lines are not left behind as headings
+
+
+def test_a_label_and_amount_list_with_the_unit_glued_to_its_first_row():
+    text = ("Requests - Revenue Items / £mVictim Support Officer / 0.054\nChoices Project / 0.144\nYouth Rent / 0.046\n0.244\n")
+    _, t = table_of(text)
+    assert t.header == ["Requests - Revenue Items", "£m"]
+    assert [values(r) for r in t.body] == [["Victim Support Officer", "0.054"], ["Choices Project", "0.144"],
+                                           ["Youth Rent", "0.046"], ["", "0.244"]]

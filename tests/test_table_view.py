@@ -96,3 +96,17 @@ def test_records_from_rows_that_fail_a_check_say_so():
     budgets = {r.scope: r for r in records if r.type == "budget"}
     assert budgets["A"].checks_failed == ["total_mismatch"] and budgets["A"].confidence < 0.95
     assert "total_mismatch" in [i.code for i in issues]
+
+
+def test_a_column_headed_plain_pounds_is_in_pounds_in_a_millions_table():
+    v = view_of([["Service", "Net expenditure £m", "Band D equivalent £"], ["People", "134.575", "3161.84"]], unit="£m")
+    assert [c.scale for c in v.columns[1:]] == [1_000_000, 1]
+
+
+def test_an_unlabelled_total_takes_the_tables_subject_and_rows_headed_service_are_units():
+    from pipeline.extract import extract_document
+
+    doc = document_with_table([["Service", "Net budget £000"], ["Parks Team", "60"], ["Libraries Service", "40"], ["", "100"]])
+    records, _ = extract_document(doc)
+    assert ("Service", 100_000) in {(r.scope, r.amount_gbp) for r in records if r.type == "budget"}
+    assert {"Parks Team", "Libraries Service"} <= {r.name for r in records if r.type == "service"}

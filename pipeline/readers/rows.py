@@ -33,7 +33,7 @@ from pipeline.tables.vocabulary import header_word_share
 
 S = TEXT_SETTINGS
 
-_FIGURE = r"\(?[-–−]?£?\d[\d,]*(?:\.\d+)?\)?%?|[-–—](?=\s|$)|\[\d{1,2}\]|n/a|nil"
+_FIGURE = r"\(?[-–−]?£?\d[\d,]*(?:\.\d+)?%?\)?%?|[-–—](?=\s|$)|\[\d{1,2}\]|n/a|nil"
 FIGURE_TOKEN = re.compile(rf"(?<!\S)(?:{_FIGURE})(?!\S)", re.I)
 _TAIL = re.compile(rf"(?<!\S)(?:(?:{_FIGURE})\s*)+$", re.I)
 _GLUED_TAIL = re.compile(r"(?<=[A-Za-z)\]’'])(?P<run>[\d,()]*\d[\d,() ]*)\s*$")
@@ -274,9 +274,12 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
     figure_rows = [r for _, r in rows if r is not None]
     if len(figure_rows) < S.figure_rows_min:
         return None
+    counts = [len(r.figures) for r in figure_rows]
+    usual = max(set(counts), key=counts.count)
+    if columns and columns < usual:
+        return None  # the lines above do not describe these rows; the rows are read from their first line
     if not columns:
-        counts = [len(r.figures) for r in figure_rows]
-        columns = max(set(counts), key=counts.count) if header_lines else max(counts)
+        columns = usual if header_lines else max(counts)
         if not header_lines and max(counts) < 2 and len(figure_rows) < 3:
             return None
     if not header_lines and columns < 2 and not _has_money(lines, figure_rows, rows):
@@ -284,11 +287,117 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
     if columns == 1 and _page_numbers([lines[k].text[slice(*r.figures[-1])] for k, r in rows if r is not None]):
         return None  # a contents page: labels with the page they start on
     end = rows[-1][0] + 1
-    header = _header_cells(lines, header_lines, columns)
+    first_row = next(k for k, r in rows if r is not None)
+    header, used_before = [], []
+    if not any(unit_count(lines[h].text) for h in header_lines):
+        for count in dict.fromkeys([usual, columns]):  # the usual number of figures, then the most
+            header, used_before = _header_above(lines, first_row, count)
+            if header:
+                columns = count
+                break
+    if header:
+        rows = [(k, r) for k, r in rows if k > used_before[-1]]
+    else:
+        header = _header_cells(lines, header_lines, columns)
     body = [_row_cells(lines[k], r, columns) for k, r in rows]
     if not header:
         header = _glued_header(body, columns)
-    return RowsTable(header=header, rows=body, next_line=end, before=[])
+    return RowsTable(header=header, rows=body, next_line=end, before=used_before)
+
+
+_HEAD_UNIT = re.compile(r"£m|£000|£'000|£k|£(?=\s|$)|(?<!\S)%(?=\s|$)", re.I)
+
+
+def _header_above(lines: Sequence, i: int, columns: int) -> tuple[list[list[Cell]], list[int]]:
+    """Column labels printed one to a line above the rows, each ending in its unit (``Capital charges £m``).
+
+    Web tables saved as text put each header cell on its own line with blank
+    lines between.  Walking back from the first row over short lines, the
+    units cut the text into labels; when that gives as many labels as the rows
+    have figures, they are the header (a plain word just above the rows heads
+    the label column, a bracketed footnote joins the label before it).
+    """
+    picked: list[int] = []
+    k = i - 1
+    while k >= 0 and len(picked) < S.figure_header_lookback:
+        line = lines[k]
+        if line.blank:
+            k -= 1
+            continue
+        if len(line.stripped) > 120 or figure_row(line.text) is not None or line.stripped.endswith((".", ":")):
+            break
+        picked.insert(0, k)
+        k -= 1
+    for start in range(len(picked)):
+        chosen = picked[start:]
+        labels, label_head = _labels_by_unit(lines, chosen)
+        if len(labels) == columns:
+            first = lines[chosen[0]]
+            head = label_head or Cell("", first.start, first.start)
+            return [[head] + labels], chosen
+    return [], []
+
+
+def _labels_by_unit(lines: Sequence, chosen: list[int]) -> tuple[list[Cell], Optional[Cell]]:
+    """Cut header lines into column labels at their units; a unit-less last line is the label column's head.
+
+    A unit closes the label before it (``Capital charges £m``); a per-cent
+    sign that opens a label (``% change from previous year``) makes it run to
+    the end of its line; words with no unit yet carry on to the next line
+    (``Band D council tax equivalent`` / ``£``).
+    """
+    labels: list[Cell] = []
+    label_head = None
+    pending: Optional[tuple[int, int]] = None  # document offsets of the label being built
+
+    def close(start: int, end: int) -> None:
+        labels.append(Cell(_doc_slice(lines, start, end), start, end))
+
+    for n, k in enumerate(chosen):
+        line = lines[k]
+        text = line.text
+        if n == len(chosen) - 1 and not _HEAD_UNIT.search(text) and labels and pending is None:
+            s = line.start + len(text) - len(text.lstrip())
+            label_head = Cell(text.strip(), s, s + len(text.strip()))
+            break
+        if re.fullmatch(r"\s*\(\d\)\s*", text) and labels:
+            continue  # a footnote marker under a label
+        pos = 0
+        for m in _HEAD_UNIT.finditer(text):
+            before = text[pos:m.start()]
+            if m.group() == "%" and not before.strip():
+                if pending:
+                    close(*pending)
+                    pending = None
+                start = line.start + m.start()
+                close(start, line.start + len(text.rstrip()))
+                pos = len(text)
+                break
+            seg_start = line.start + pos + (len(before) - len(before.lstrip()))
+            start = pending[0] if pending else seg_start
+            close(start, line.start + m.end())
+            pending = None
+            pos = m.end()
+        rest = text[pos:]
+        if rest.strip():
+            s = line.start + pos + (len(rest) - len(rest.lstrip()))
+            pending = (pending[0] if pending else s, line.start + len(text.rstrip()))
+    if pending:
+        close(*pending)
+    return labels, label_head
+
+
+def _doc_slice(lines: Sequence, start: int, end: int) -> str:
+    """Document text between two offsets, rebuilt from the lines (which know their offsets)."""
+    out = []
+    for line in lines:
+        if line.end >= start and line.start <= end:
+            out.append((line.start, line.text))
+    text = ""
+    for s, chunk in out:
+        piece = chunk[max(0, start - s): max(0, end - s)]
+        text += ("\n" if text else "") + piece
+    return text.strip()
 
 
 _FIGURES_ONLY = re.compile(rf"^\s*(?:(?:{_FIGURE})\s*)+$", re.I)

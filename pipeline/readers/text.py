@@ -154,6 +154,10 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             blocks.append(_table_block(grid, text, len(slashed.header)))
             i = stop
         elif (found := rows.read(lines, i)) is not None:
+            if found.before:  # header lines already read as headings: they belong to the table
+                first = lines[found.before[0]].start
+                while blocks and blocks[-1].start >= first:
+                    blocks.pop()
             blocks.append(_table_block(found.header + found.rows, text, len(found.header)))
             i = found.next_line
         elif _anchored_header(lines, i):

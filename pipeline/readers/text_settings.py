@@ -21,6 +21,7 @@ class TextSettings:
     # rows of a label and figures separated by spaces (pipeline/readers/rows.py)
     figure_rows_min: int = 2  # consecutive figure rows needed
     figure_header_max_lines: int = 4  # header lines above the first row (years, column words, units)
+    figure_header_lookback: int = 8  # short lines above the rows searched for one-label-per-line headers
     figure_rows_max_sections: int = 3  # consecutive lines without figures (section headings) inside a table
     glued_max_figures: int = 8  # most figures split out of one run of glued digits
     # run-on lines (pipeline/readers/runon.py)

@@ -195,6 +195,8 @@ def _column(table: Table, i: int) -> Column:
     unit = UNIT_PATTERN.search(label)
     if unit:
         column.unit, column.scale = unit.group(0), unit_scale(unit.group(0))
+    elif re.search(r"(?:^|\s)\(?£\)?$", label):
+        column.unit, column.scale = "£", 1  # a column headed plain "£" is in pounds whatever the table's unit
     role = _role(table, i, label)
     if role == "workforce" and column.unit:
         role = None  # "Staffing (FTEs)" over a £'000 column: the unit says money
