@@ -42,10 +42,11 @@ _NOT_OBJECTIVE_COLUMN = re.compile(r"\b(outcomes?|lead|officer|resources?|progre
 _AS_FOLLOWS = re.compile(r",?\s*(?:(?:through|via|with|by|in)\s+[\w\s-]*?)?\bas follows\s*:?-?\s*$", re.I)
 _REF = r"[A-Z]{1,3}\d{1,2}[a-z]?|\d{1,2}(?:\.\d{1,2})?[a-z]?|[A-Z]\b"
 # "Priority 9: …" after a lead-in; the listed kinds need one, the standalone kinds start a statement anywhere
-_LABELLED = re.compile(rf"^(?:Our\s+)?(?P<kind>{alternation(_VOCAB, 'label')}|{alternation(_VOCAB, 'label_listed')})\s+(?P<ref>{_REF})\s*[:.\-–]?\s*(?P<text>\S.*)$", re.S)
+_LABELLED = re.compile(rf"^(?:Our\s+)?(?:[A-Z][\w'’]*(?:-[a-z]+)?\s+){{0,2}}?(?P<kind>{alternation(_VOCAB, 'label')}|{alternation(_VOCAB, 'label_listed')})\s+(?P<ref>{_REF})\s*[:.\-–]?\s*(?P<text>\S.*)$", re.S)
 _STANDALONE = re.compile(rf"^(?:Our\s+)?{alternation(_VOCAB, 'label')}$", re.I)
 # "Our Priority - Supporting stronger communities" names a priority without a number
 _PRIORITY_HEADING = re.compile(rf"^(?:Our\s+)?(?:{alternation(_VOCAB, 'label')})\s*[:\-–—]\s*(?P<text>[A-Z].+)$")
+_STANDARDS = re.compile(r"\b(?:service|customer(?: care)?|performance)\s+standards?\b|\bstandards\b", re.I)
 _FIELD_LABEL = re.compile(rf"\s+{alternation(_VOCAB, 'field')}\s*:", re.I)
 _SKIP_CELL = re.compile(r"^(reviewed by|as above|not applicable|n/?a|none|tbc|-|notes?\s*:|\*)", re.I)
 _FOOTNOTE = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:\*|(?:<[^>]+>\s*)*notes?\s*(?:<[^>]+>\s*)*:)", re.I)
@@ -205,8 +206,8 @@ def _paragraph(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
 
 
 def _labelled(doc: Document, ctx: Context, block: Block, state: _ListState, standalone_only: bool = False) -> list[Objective]:
-    """'Priority 9: …' after a lead-in or another such line; 'Strategic Driver A …' anywhere."""
-    m = _LABELLED.match(block.text.strip())
+    """'Priority 9: …' after a lead-in or another such line; 'Strategic Driver A …', 'Well-being Objective 1 - …' anywhere."""
+    m = _LABELLED.match(clean(block.text))
     if not m:
         return []
     prev = doc.blocks[block.index - 1] if block.index else None
@@ -307,7 +308,12 @@ def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
     if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
         state.service = ctx.known_unit(block.clean) or clean(block.text)
         return []
+    labelled = _labelled(doc, ctx, block, state, standalone_only=True)
+    if labelled:  # "• Well-being Objective 1 - We will …": the label's number is the ref, the statement the text
+        return labelled
     intro = lead_in(doc, block)
+    if _STANDARDS.search(heading_words(doc, block.index, 3)):
+        return []  # a list of service standards is a list of targets (read by the targets extractor), not objectives
     pledged = bool(_WE_WILL.match(block.clean))  # "We will …" bullets commit whatever introduces them
     if not (pledged or _is_commitment_list(doc, block, intro, state)) or find_money(block.text):
         return []

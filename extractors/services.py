@@ -275,7 +275,10 @@ def _unit_headings(doc: Document, ctx: Context, units: _Units) -> None:
 
 _UNIT_LIST_LEAD_IN = re.compile(
     r"^(?=.*\b(?:units?|services|teams|sections|divisions|departments|directorates|service areas)\b)"
-    r"(?=.*\b(?:as follows|are|include|includes|including|comprises?|consists? of|made up of|covers)\b)[^:]*:-?\s*$", re.I)
+    r"(?=.*\b(?:as follows|are|include|includes|including|comprises?|consists? of|made up of|covers|delivers|provides|"
+    r"(?:in|across) the following)\b)[^:]*:-?\s*$", re.I)
+_LEAD_SUBJECT = re.compile(r"^(?:The\s+)?(?P<unit>[A-Z][\w&'’,\- ]*?\b(?:Services?|Directorate|Department|Division|Team|Unit|Office))\s+"
+                           r"(?:sits|is|are|has|have|delivers|provides|comprises|includes|covers|consists|brings)\b")
 
 
 def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
@@ -290,8 +293,12 @@ def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
             items.append(nxt)
         names = [i for i in items if _a_name(i.clean)]
         if len(items) >= 2 and len(names) == len(items):
+            subject = _LEAD_SUBJECT.match(block.clean)  # "Regulatory Services … delivers services in the following areas:"
+            parent = subject.group("unit") if subject else ctx.scope
+            if subject:
+                units.add(parent, block, parent=None)
             for item in items:
-                units.add(item.clean.rstrip(";,."), item, parent=ctx.scope)
+                units.add(item.clean.rstrip(";,."), item, parent=parent)
 
 
 def _a_name(text: str) -> bool:

@@ -8,7 +8,7 @@ from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance
 from pipeline.document import Block, Document
 from pipeline.nlp import spans
-from pipeline.normalise.targets import COMPARATOR_PATTERN, cell_figures, find_targets, parse_target
+from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
 from pipeline.normalise.cells import strip_footnote
 from pipeline.tables.view import TableView
@@ -178,6 +178,9 @@ def _phrase_target(doc: Document, ctx: Context, block: Block, span) -> Optional[
         target_text = clean(text[start:end])
         year = None
     tv = parse_target(target_text)
+    if tv.value is None and span.label_ == "within":  # "within 5 minutes": a time limit in units the grammar keeps for dates
+        figure = re.search(r"\d+(?:\.\d+)?", span.text)
+        tv = TargetValue("<=", float(figure.group()), "number", False) if figure else tv
     if tv.value is None or not indicator:
         return None
     comparator = "<=" if span.label_ == "within" else tv.comparator  # "within 5 days": at most five days

@@ -131,6 +131,14 @@ def test_budget_words_alone_are_not_a_subject():
 
 # ---------------------------------------------------------------- targets written in sentences and lists
 
+def _target_records(text: str):
+    from pipeline.extract import extract_document
+    from pipeline.readers.text import read_text
+
+    records, _ = extract_document(read_text("t.txt", text.encode()))
+    return [r for r in records if r.type == "target"]
+
+
 def _targets(text: str):
     from pipeline.extract import extract_document
     from pipeline.readers.text import read_text
@@ -168,3 +176,15 @@ def test_budget_phase_from_the_column_and_from_the_sentence():
     assert {(1_200_000, "budget"), (1_250_000, "revised"), (1_100_000, "outturn")} <= phases
     prose = [r for r in records if r.type == "budget" and r.provenance.text.startswith("The revised")]
     assert [(r.amount_gbp, r.phase, r.financial_year) for r in prose] == [(1_250_000, "revised", "2024-25"), (1_100_000, "outturn", "2023-24")]
+
+
+def test_run_on_kpi_rows_keep_numbers_inside_the_indicator_and_the_year_before_the_target_column():
+    text = ("KPIs 2016/17\n\nRef. KPI Name Value Status Value Status 2016/17 Target 1.1 Percentage of calls answered within 30 seconds "
+            "(monthly) 68.28% Green 59.34% Red 60% 1.2 Invoices paid within 30 calendar days of receipt 98.04% Green 96.9% Amber 98% "
+            "1.3 Late committee reports as a percentage of reports due (quarterly) 15.71% Red 22.31% Red 5% "
+            "1.4 Internal customer satisfaction rate 94.44% Green 85% Amber 85% 1.5 External customer satisfaction rate 84% Amber 82% Red 85%\n")
+    found = {ind: (value, year) for ind, _, value, _, _ in _targets(text) for year in [None]}
+    assert set(found) == {"Percentage of calls answered within 30 seconds (monthly)", "Invoices paid within 30 calendar days of receipt",
+                          "Late committee reports as a percentage of reports due (quarterly)", "Internal customer satisfaction rate",
+                          "External customer satisfaction rate"}
+    assert {t.financial_year for t in _target_records(text)} == {"2016-17"}

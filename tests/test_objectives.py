@@ -240,3 +240,21 @@ def test_section_rows_of_an_indicator_table_that_state_an_aim_are_objectives():
                       ["Housing and Homelessness Services", "", "", ""],
                       ["Households in temporary accommodation.", "H1", "40", "35"]]))
     assert [o.text for o in objectives(doc)] == ["Building strong, confident communities"]
+
+
+def test_labelled_bullets_with_qualified_labels_give_ref_and_statement():
+    doc = document(H("Delivery Plan 2025/2026"),
+                   L("Well-being Objective 1 - We will raise educational attainment for young people and adults"),
+                   L("Well-being Objective 2 - We will encourage and champion children and families so they can thrive"))
+    assert [(o.ref, o.text) for o in objectives(doc)] == [
+        ("1", "We will raise educational attainment for young people and adults"),
+        ("2", "We will encourage and champion children and families so they can thrive")]
+
+
+def test_a_list_of_service_standards_is_targets_not_objectives():
+    doc = document(H("Customer Care Standards"), P("We will aim to:"), L("Respond to emails within 5 working days"),
+                   L("Answer telephone calls within 10 rings"), L("Have any complaint dealt with promptly"))
+    assert objectives(doc) == []
+    targets = of(extract(doc), "target")
+    assert [(t.indicator, t.comparator, t.value) for t in targets] == [
+        ("Respond to emails within 5 working days", "<=", 5), ("Answer telephone calls within 10 rings", "<=", 10)]

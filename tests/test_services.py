@@ -147,3 +147,11 @@ def test_a_label_over_a_list_named_twice_more_elsewhere_is_a_unit():
                    P("Staffing: Strategic Policy – 10"), P("Revenue Budget / Strategic Policy - £1.1m"),
                    P("Key facts:"), L("ten staff"), P("Key facts matter."))
     assert set(services(doc)) == {"Strategic Policy"}
+
+
+def test_units_listed_after_a_unit_that_delivers_the_following_areas():
+    doc = document(P("Regulatory Services sits within the Place Directorate and delivers services in the following areas:"),
+                   L("Health Protection", "-"), L("Trading Standards", "-"), L("Licensing", "-"))
+    got = services(doc)
+    assert {n: got[n].parent for n in ("Health Protection", "Trading Standards", "Licensing")} == {
+        "Health Protection": "Regulatory Services", "Trading Standards": "Regulatory Services", "Licensing": "Regulatory Services"}

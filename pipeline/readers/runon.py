@@ -21,6 +21,7 @@ from typing import Optional
 from pipeline.document import Block, Cell
 from pipeline.normalise.cells import classify
 from pipeline.readers.text_settings import TEXT_SETTINGS
+from pipeline.normalise.years import FY_PATTERN
 from pipeline.tables import vocabulary
 
 S = TEXT_SETTINGS
@@ -82,6 +83,12 @@ def header_columns(text: str) -> list[tuple[int, int]]:
     if len(hits) < 2:
         return []
     starts = [h.start for h in hits]
+    for k in range(1, len(hits)):
+        # "… Status 2016/17 Target": a year just before a target column that names none is the target's
+        if hits[k].value == "target" and not FY_PATTERN.search(text[hits[k].start:starts[k + 1] if k + 1 < len(starts) else len(text)]):
+            year = list(FY_PATTERN.finditer(text, starts[k - 1], hits[k].start))
+            if year and not text[year[-1].end():hits[k].start].strip():
+                starts[k] = year[-1].start()
     out = []
     for k, s in enumerate(starts):
         e = starts[k + 1] if k + 1 < len(starts) else len(text)
@@ -98,7 +105,8 @@ def _tokens_from_right(text: str, slots: int) -> tuple[int, list[tuple[int, int]
     A token is a figure, a value word (``Better``, ``Not met``) or a run of
     other words between them; the leftmost run of words is always the label.
     """
-    marks = sorted([(m.start(), m.end()) for m in _FIGURE.finditer(text) if classify(m.group()).kind != "year"]
+    marks = sorted([(m.start(), m.end()) for m in _FIGURE.finditer(text)
+                    if classify(m.group()).kind != "year" and not re.match(r"\s+[a-z]", text[m.end():])]  # "30 seconds" is words
                    + [(h.start, h.end) for role in ("value",) for h in vocabulary.hits(role, text)])
     marks = _drop_overlaps(marks)
     tokens: list[tuple[int, int]] = []
@@ -165,7 +173,12 @@ def read(text: str, offset: int) -> Optional[RunOn]:
     ends = [m.start for m in run[1:]] + [len(text.rstrip())]
     if len(spans) >= 2:
         lead_end = spans[0][0]
-        header = [Cell("", offset + lead_end, offset + lead_end)] + [Cell(text[s:e], offset + s, offset + e) for s, e in spans]
+        labels = [Cell(text[s:e], offset + s, offset + e) for s, e in spans]
+        if vocabulary.first("column", labels[0].text) == "ref":
+            header = labels  # "Ref. KPI Name …": the numbering column has its own header
+            spans = spans[1:]
+        else:
+            header = [Cell("", offset + lead_end, offset + lead_end)] + labels
         rows = [_row(text, offset, m, end, len(spans)) for m, end in zip(run, ends)]
         lead = (0, len(before[:lead_end].rstrip())) if before[:lead_end].strip() else None
         return RunOn(lead, header, rows, [])
