@@ -110,3 +110,11 @@ def test_an_unlabelled_total_takes_the_tables_subject_and_rows_headed_service_ar
     records, _ = extract_document(doc)
     assert ("Service", 100_000) in {(r.scope, r.amount_gbp) for r in records if r.type == "budget"}
     assert {"Parks Team", "Libraries Service"} <= {r.name for r in records if r.type == "service"}
+
+
+def test_leading_rows_of_years_words_and_units_are_the_header_when_the_reader_found_none():
+    v = view_of([["", "2011-12", "2011-12", "2012-13"], ["", "Expenditure", "Net", "Net"], ["", "£'000", "£'000", "£'000"],
+                 ["Resources", "85,269", "15,236", "14,924"]], header_rows=0)
+    assert v.table.header_rows == 3
+    assert [(c.year, c.measure, c.scale) for c in v.columns[1:]] == [
+        ("2011-12", "gross_expenditure", 1000), ("2011-12", "net_budget", 1000), ("2012-13", "net_budget", 1000)]

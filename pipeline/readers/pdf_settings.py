@@ -21,6 +21,7 @@ class LayoutSettings:
     # (3 pt) splits LaTeX's kerned words and words set in large type; a share of the size does neither
     word_x_tolerance: float = 3.0
     word_x_tolerance_ratio: float = 0.15
+    broken_word_edge: float = 0.6  # a cell line ending within this many ems of the cell's edge may have broken a word
 
     # ---- page furniture
     margin: float = 0.08  # running headers and footers live in this share of the page at top and bottom

@@ -127,8 +127,21 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> 
     out = shown(lines[0])
     for prev, line in zip(lines, lines[1:]):
         text = shown(line)
-        out = out + "\n" + text if starts_item(line) or fits_on(prev, line, right) else append_wrapped(out, text)
+        if starts_item(line) or fits_on(prev, line, right):
+            out = out + "\n" + text
+        elif _broken_word(out, text, prev, right):
+            out = out + text  # "24,33" + "3", "Expe" + "nditure": a narrow cell broke the word, not the text
+        else:
+            out = append_wrapped(out, text)
     return out
+
+
+def _broken_word(out: str, text: str, prev: Line, right: float) -> bool:
+    """A word a narrow cell broke mid-way: the line before ran to the cell's edge and the next goes on inside the word."""
+    if not out or not text or prev.x1 < right - LAYOUT.broken_word_edge * prev.size:
+        return False
+    digits = (out[-1].isdigit() or out[-1] == ",") and (text[0].isdigit() or text[0] in "-/–")
+    return digits or (out[-1].isalpha() and text[0].islower())
 
 
 def header_rows(rows: list[list[CellBox]], shaded: Sequence[BBox] = ()) -> int:

@@ -150,6 +150,8 @@ def read_tables(doc: Document) -> list[TableView]:
 
 def read_table(doc: Document, block: Block) -> TableView:
     table = block.table
+    if not table.header_rows:
+        table.header_rows = _leading_label_rows(table)
     context = _context(doc, block)
     view = TableView(block=block, columns=[], rows=[], caption=table.caption or "", context=context)
     years = find_years(table.caption or "") or find_years(context)
@@ -163,6 +165,27 @@ def read_table(doc: Document, block: Block) -> TableView:
     find_subtotals(view)
     view.issues.extend(check_totals(view))
     return view
+
+
+def _leading_label_rows(table: Table) -> int:
+    """Rows of years, column words and units above the first row of figures are the header.
+
+    Readers find headers from type (bold, shading) or a separator; where they
+    found none, what the cells parse as decides: the leading rows that hold no
+    figures but do hold column labels (``2011-12``, ``Expenditure``, ``£'000``),
+    when figures follow.
+    """
+    k = 0
+    for row in table.rows[:4]:
+        cells = [c.clean for c in row[1:] if c.clean]
+        if not cells or any(classify(c).figure for c in cells):
+            break
+        if not all(classify(c).kind in ("year", "unit") or vocabulary.header_word_share(c) >= 0.6 for c in cells):
+            break
+        k += 1
+    following = table.rows[k:k + 1]
+    has_figures = following and any(classify(c.text).figure for c in following[0][1:])
+    return k if k and has_figures else 0
 
 
 def _width(table: Table) -> int:
