@@ -89,6 +89,7 @@ class _Units:
 
     def __init__(self, doc: Document, ctx: Context):
         self.doc, self.ctx, self.by_key = doc, ctx, {}
+        self.by_loose: dict[str, Service] = {}  # the suffix-free key of each unit, so a lookup is one dict access
 
     def add(self, name: str, piece: Piece, parent: Optional[str] = None, lead: Optional[str] = None,
             role: Optional[str] = None, confidence: float = 1.0) -> Optional[Service]:
@@ -98,15 +99,16 @@ class _Units:
             return None
         key = normalise_for_match(name)
         loose = normalise_for_match(_loose(name))
-        for existing_key, existing in self.by_key.items():
-            if existing_key == key or normalise_for_match(_loose(existing.name)) == loose:
-                existing.parent = existing.parent or parent
-                existing.lead = existing.lead or lead
-                existing.lead_role = existing.lead_role or role
-                return existing
+        existing = self.by_key.get(key) or self.by_loose.get(loose)
+        if existing is not None:
+            existing.parent = existing.parent or parent
+            existing.lead = existing.lead or lead
+            existing.lead_role = existing.lead_role or role
+            return existing
         service = Service(source=self.doc.source, name=name, parent=parent if parent != name else None, lead=lead,
                           lead_role=role, provenance=provenance(piece), confidence=confidence)
         self.by_key[key] = service
+        self.by_loose.setdefault(loose, service)
         self.ctx.services.append(service)
         return service
 

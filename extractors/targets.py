@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Optional
 
 from extractors import register
@@ -125,7 +126,8 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item", "heading"):
             continue
-        context = " / ".join(h.clean for h in doc.headings_before(block.index) if not _ITEM_REF.match(h.text))[:300]
+        headings = (h.clean for h in doc.headings_before(block.index) if not _ITEM_REF.match(h.text))
+        context = " / ".join(islice(headings, 3))
         intro = lead_in(doc, block) if block.kind == "list_item" else None
         if intro is not None:
             context += " / " + intro.clean
