@@ -35,7 +35,7 @@ def test_extract_twice_changes_nothing(db_url, tmp_path):
     assert first.failed == 0 and len(first.results) == n
     before = snapshot(db_url)
     second = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv")
-    assert len(second.skipped) == n
+    assert second.unchanged == n and second.extracted == 0
     forced = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv", force=True)
     assert len(forced.results) == n
     assert snapshot(db_url) == before
@@ -87,8 +87,15 @@ def test_a_failing_save_rolls_back_only_that_document(tmp_path, monkeypatch):
     assert summary.results[0].status == "failed"
     monkeypatch.setattr(store_module, "_record_row", original)
     with Store(db) as store:
-        assert len(list(store.records())) == count  # the old version is still there, whole
+        assert len([r for r in store.records() if r.type != "document"]) == count - 1  # the old version is still there, whole
         assert [b.amount_gbp for b in store.records("budget")] == [1_200_000]
+        failed = [d for d in store.documents() if d["status"] == "failed"]
+        assert [i["code"] for i in failed[0]["issues"]][-1] == "store_failed"  # and the failure is on record
+    again = run_batch([good], db=db)  # a store failure is transient: the next run retries and replaces
+    assert again.extracted == 1 and again.failed == 0
+    with Store(db) as store:
+        assert [b.amount_gbp for b in store.records("budget")] == [9_900_000]
+        assert [d["status"] for d in store.documents()] == ["ok"]
 
 
 def test_parallel_extraction_stores_what_one_process_stores(tmp_path):

@@ -1,0 +1,67 @@
+"""The knobs of a batch run, named in one place.
+
+Every limit the batch enforces and every interval it waits on lives here, so a
+reader of ``run``, ``workers`` or ``progress`` never meets a bare number, and a
+user tunes a run (``extract --doc-timeout 600``) without reading the code.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Optional
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """How a batch runs: how many workers, what one document may cost, how often to report."""
+
+    workers: Optional[int] = None
+    """Worker processes (None: one per core).  Each loads spaCy and the register once."""
+
+    doc_timeout: float = 300.0
+    """Seconds one document may take before its worker is killed (``time_limit``).
+    A 400-page born-digital PDF reads in about a minute; a scan OCRs at a few seconds a page."""
+
+    doc_memory: int = 1024 * MB
+    """Bytes of address space one document may add to a worker (``memory_limit``), set with
+    RLIMIT_AS.  Page images are capped by ``ocr.MAX_PIXELS`` well below this."""
+
+    recycle_after: int = 500
+    """Documents a worker reads before it is replaced by a fresh one.  spaCy's string store
+    keeps every new word it meets, so a long-lived worker grows; a fresh one is cheap
+    (a fork of the preloaded server)."""
+
+    in_flight: int = 2
+    """Documents sent ahead per worker on a Dask cluster (local workers take one at a time,
+    so the batch always knows which document a dead worker held)."""
+
+    preload_modules: tuple[str, ...] = ()
+    """Modules every worker imports before its first document: your own extractors
+    (``@register`` runs on import), so workers extract exactly what this process would."""
+
+    start_timeout: float = 120.0
+    """Seconds a new worker may take to load spaCy and the register before the batch gives up."""
+
+    poll_interval: float = 0.5
+    """Seconds between checks of the workers' clocks when no result arrives."""
+
+    failures_kept: int = 50
+    """Failed documents listed in the summary (all of them are in the store)."""
+
+    slowest_kept: int = 5
+    """Slowest documents listed in the summary."""
+
+    def worker_count(self, documents: int) -> int:
+        """Workers worth starting for this many documents (never more than documents, at least one)."""
+        wanted = self.workers or os.cpu_count() or 1
+        return max(1, min(wanted, documents))
+
+    def with_options(self, **changes) -> "BatchSettings":
+        """A copy with the given fields changed; ``None`` values keep the default."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# Issue codes that say the document was not judged on its content: the next run retries it.
+TRANSIENT_CODES = frozenset({"worker_died", "time_limit", "memory_limit", "store_failed", "unreadable_file"})
