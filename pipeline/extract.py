@@ -100,7 +100,18 @@ def _read_and_extract(source: Source, result: DocumentResult, strict: bool) -> N
     doc.sha256, doc.path, doc.meta = result.sha256, source.label, dict(source.meta)
     doc.source = source.name
     result.pages = doc.pages
-    records, issues = extract_document(doc, strict=strict)
+    try:
+        records, issues = extract_document(doc, strict=strict)
+    except MemoryError:
+        raise
+    except Exception as exc:  # outside any one extractor (annotation, ordering): the document fails, the batch goes on
+        if strict:
+            raise
+        result.status = "failed"
+        result.issues.append(Issue("extraction_crashed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+        return
+    if any(i.code.startswith("extractor_failed") and i.message.startswith("MemoryError") for i in issues):
+        raise MemoryError  # an extractor hit the memory limit: what the others found is incomplete too
     result.records = records
     result.issues.extend(Issue(code, message, "warning") for code, message in doc.issues)
     result.issues.extend(garbled_pages(doc))

@@ -117,6 +117,7 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
         with _executor(strict, scheduler, settings) as executor:
             found = walk(paths)
             summary.unsupported = found.unsupported
+            summary.path_issues.extend(found.issues)
             groups = _hash_all(found.files, summary.path_issues)
             store.note_path_issues((i.path, i.code, i.message) for i in summary.path_issues)
             jobs = _plan(store, groups, rows, executor.rules_version(), force, retry_failed, summary)

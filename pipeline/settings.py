@@ -20,13 +20,15 @@ class BatchSettings:
     workers: Optional[int] = None
     """Worker processes (None: one per core).  Each loads spaCy and the register once."""
 
-    doc_timeout: float = 300.0
+    doc_timeout: float = 600.0
     """Seconds one document may take before its worker is killed (``time_limit``).
-    A 400-page born-digital PDF reads in about a minute; a scan OCRs at a few seconds a page."""
+    Born-digital PDFs read at 5-10 pages a second (a 2,000-page one in about five minutes);
+    scans OCR at several seconds a page."""
 
     doc_memory: int = 1024 * MB
     """Bytes of address space one document may add to a worker (``memory_limit``), set with
-    RLIMIT_AS.  Page images are capped by ``ocr.MAX_PIXELS`` well below this."""
+    RLIMIT_AS.  A 300-page PDF needs about 150 MB, a 15-page scan about 300 MB (OCR); a
+    2,000-page PDF close to 1 GB.  Page images are capped by ``ocr.MAX_PIXELS`` well below this."""
 
     recycle_after: int = 500
     """Documents a worker reads before it is replaced by a fresh one.  spaCy's string store

@@ -82,7 +82,11 @@ def _serve(conn: Connection, main_pid: int, doc_memory: int, preload: tuple[str,
         if job is None:
             return
         started = time.perf_counter()
-        result = process_source(job.source)
+        try:
+            result = process_source(job.source)
+        except Exception as exc:  # process_source turns bad input into issues; this is a bug, kept to one document
+            source = job.source
+            result = failed(source.name, source.label, source.sha256, "worker_error", f"{type(exc).__name__}: {exc}")
         try:
             conn.send(("done", job.index, result, time.perf_counter() - started))
         except MemoryError:

@@ -159,7 +159,9 @@ def text_from_bytes(data: bytes) -> Cleaned:
 
 # ---------------------------------------------------------------- words or not
 
-GARBLED_MIN_TOKENS = 30  # below this a page says too little to judge
+GARBLED_MIN_TOKENS = 30  # below this a page says too little to judge by its words...
+GARBLED_MIN_CHARS = 100  # ...but this many characters can be judged by their kind
+GLYPH_SOUP_SHARE = 0.3  # private-use, replacement or unmapped-glyph characters beyond this share: no text
 GARBLED_SHARE = 0.5  # more tokens than this that are not words, numbers or acronyms: glyph soup
 STOPWORD_MIN_WORDS = 80  # enough words to expect some of the commonest ones
 STOPWORD_SHARE = 0.01  # English (or Welsh) prose and table labels stay far above this
@@ -176,7 +178,11 @@ STOPWORDS = frozenset(
 
 def garbled(text: str) -> bool:
     """True when the text is mostly not words: broken font maps, glyph soup, a scrambled encoding."""
-    tokens = _CID.sub(" \ufffd ", text).split()
+    text = _CID.sub("\ufffd", text)
+    visible = len(text) - sum(map(text.count, " \n\t"))
+    if visible >= GARBLED_MIN_CHARS and len(_PRIVATE_USE.findall(text)) > visible * GLYPH_SOUP_SHARE:
+        return True
+    tokens = text.split()
     if len(tokens) < GARBLED_MIN_TOKENS:
         return False
     bad = words = stop = 0

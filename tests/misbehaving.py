@@ -1,0 +1,26 @@
+"""An extractor that misbehaves on purpose, for the batch tests (loaded into workers by ``preload_modules``).
+
+A document containing one of the marker words makes the worker reading it
+die by SIGKILL (as the out-of-memory killer does), spin forever holding the
+GIL (as catastrophic regex backtracking does), or ask for more memory than
+any document may have.
+"""
+import os
+import signal
+
+from extractors import register
+
+KILL, HANG, EAT = "KILL-THIS-WORKER", "HANG-FOREVER", "EAT-ALL-MEMORY"
+
+
+@register("misbehaving", version="test")
+def misbehave(doc, ctx):
+    if KILL in doc.text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if HANG in doc.text:
+        while True:
+            pass
+    if EAT in doc.text:
+        hog = bytearray(64 << 30)  # 64 GB: past any --doc-memory
+        return [hog]
+    return []
