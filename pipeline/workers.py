@@ -68,12 +68,12 @@ def _serve(conn: Connection, main_pid: int, doc_memory: int, preload: tuple[str,
     os.setpgid(0, 0)  # its own process group: a timeout kill takes Tesseract children with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     from pipeline.extract import process_source
-    from pipeline.preload import VERSION
+    from pipeline.version import rules_version
 
     for module in preload:
         importlib.import_module(module)  # a user's own extractors register themselves on import
     _limit_memory(doc_memory)
-    conn.send(("ready", os.getpid(), VERSION))
+    conn.send(("ready", os.getpid(), rules_version()))
     while True:
         try:
             job = conn.recv()
@@ -98,7 +98,24 @@ def _serve(conn: Connection, main_pid: int, doc_memory: int, preload: tuple[str,
 
 
 def _die_with_parent(main_pid: int) -> None:
-    """Ask Linux to SIGKILL this process when its parent dies; exit now if the batch is already gone."""
+    """Ask Linux to SIGKILL this process when its parent dies; exit now if the batch is already gone.
+
+    The parent is the forkserver, which exits when no process holds its "alive"
+    pipe any more.  Every child inherits a copy of that pipe (so it could start
+    processes of its own); a worker never does, and closes it, so that killing
+    the main process ends the forkserver and with it every worker, even one
+    stuck in C code that never returns to Python.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if alive_fd is not None:
+        try:
+            os.close(alive_fd)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
