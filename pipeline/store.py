@@ -193,7 +193,7 @@ class Store:
         if not result.sha256:
             return  # unreadable bytes: nothing to key on (the path is noted by ``note_path_issues``)
         row = _document_row(result)
-        all_names = sorted(set(names) | {result.path})
+        all_names = sorted(set(_clean(list(names))) | {row["path"]})
         with self._writing() as conn:
             if claim_names:
                 _release_names(conn, all_names, keep=result.sha256)
@@ -210,7 +210,7 @@ class Store:
 
     def add_names(self, sha256: str, names: Iterable[str]) -> None:
         """Record more paths for content already stored (a byte-identical copy elsewhere)."""
-        names = sorted(set(names))
+        names = sorted(set(_clean(list(names))))
         if not names:
             return
         with self._writing() as conn:
@@ -226,12 +226,6 @@ class Store:
         with self._writing() as conn:
             conn.execute(delete(path_issues).where(path_issues.c.path.in_([r["path"] for r in rows])))
             conn.execute(path_issues.insert(), rows)
-
-    def clear_path_issues(self, paths: Iterable[str]) -> None:
-        paths = list(paths)
-        if paths:
-            with self._writing() as conn:
-                conn.execute(delete(path_issues).where(path_issues.c.path.in_(paths)))
 
     # ------------------------------------------------------------ reading
 

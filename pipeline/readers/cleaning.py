@@ -97,8 +97,8 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 def _utf8_or_cp1252(data: bytes) -> tuple[str, str]:
     """UTF-8 when it decodes, or nearly (a stray byte in a UTF-8 file); else Windows-1252.
 
-    "Nearly" means more valid multi-byte sequences than invalid bytes: Windows-1252
-    text almost never holds a valid UTF-8 sequence (it would read as ``Ã©``).
+    "Nearly" means at least as many valid multi-byte sequences as invalid bytes:
+    Windows-1252 text almost never holds a valid UTF-8 sequence (it would read as ``Ã©``).
     """
     try:
         return "UTF-8", data.decode("utf-8")
@@ -107,7 +107,7 @@ def _utf8_or_cp1252(data: bytes) -> tuple[str, str]:
     text = data.decode("utf-8", errors="replace")
     non_ascii = sum(1 for ch in text if ord(ch) > 127)
     bad = text.count("\ufffd")
-    if non_ascii - bad > bad:
+    if non_ascii - bad >= bad:
         return "UTF-8", text
     return "cp1252", data.decode("cp1252", errors="replace")
 
