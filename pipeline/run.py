@@ -103,8 +103,8 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
 
     Documents are extracted in worker processes (``workers``, default one per
     core; each under ``settings.doc_timeout`` and ``settings.doc_memory``), on a
-    Dask cluster at ``scheduler``, or — with ``strict`` — in this process,
-    raising the first error.  Each result is saved as it finishes, in its own
+    Dask cluster at ``scheduler``, or in this process (``workers=0``: no limits;
+    with ``strict`` it raises the first error).  Each result is saved as it finishes, in its own
     transaction, then dropped (``on_result`` sees it first, records and all;
     ``keep_results=False`` keeps not even the outcome, for flat memory).
     """
@@ -253,7 +253,7 @@ class _executor:
     """The executor for this batch as a context manager that always stops its workers."""
 
     def __init__(self, strict: bool, scheduler: Optional[object], settings: BatchSettings):
-        if strict:
+        if strict or settings.workers == 0:  # 0 workers: this process, without limits (benchmarks, debugging)
             self.executor = _InProcess(strict)
         elif scheduler is not None:
             from pipeline.distributed import DaskExecutor

@@ -18,7 +18,8 @@ class BatchSettings:
     """How a batch runs: how many workers, what one document may cost, how often to report."""
 
     workers: Optional[int] = None
-    """Worker processes (None: one per core).  Each loads spaCy and the register once."""
+    """Worker processes (None: one per core).  Each loads spaCy and the register once.
+    0 extracts in the calling process, without time or memory limits (benchmarks, debugging)."""
 
     doc_timeout: float = 600.0
     """Seconds one document may take before its worker is killed (``time_limit``).
@@ -57,7 +58,7 @@ class BatchSettings:
 
     def worker_count(self, documents: int) -> int:
         """Workers worth starting for this many documents (never more than documents, at least one)."""
-        wanted = self.workers or os.cpu_count() or 1
+        wanted = self.workers if self.workers else os.cpu_count() or 1
         return max(1, min(wanted, documents))
 
     def with_options(self, **changes) -> "BatchSettings":

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
-from sqlalchemy import Column, String, Table, Text, create_engine, delete, event, func, inspect, select, text, update
+from sqlalchemy import (Column, String, Table, Text, bindparam, create_engine, delete, event, func, inspect, select, text,
+                        union, update)
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -197,9 +198,8 @@ class Store:
         with self._writing() as conn:
             if claim_names:
                 _release_names(conn, all_names, keep=result.sha256)
-            for table in RECORD_TABLES.values():
-                conn.execute(delete(table).where(table.c.document_sha256 == result.sha256))
-            conn.execute(delete(documents).where(documents.c.sha256 == result.sha256))
+            if conn.execute(_DOCUMENT_EXISTS, {"sha": result.sha256}).first():
+                _delete_document(conn, result.sha256)
             conn.execute(documents.insert(), [row])
             for kind, table in RECORD_TABLES.items():
                 rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
@@ -287,6 +287,24 @@ class Store:
 
 
 # ---------------------------------------------------------------- names
+# statements built once: a save runs a dozen of them, and building each anew costs more than running it
+
+_PATHS, _KEEP, _SHA = bindparam("paths", expanding=True), bindparam("keep"), bindparam("sha")
+_NAMED_ELSEWHERE = union(  # stores written before document_names existed know a document only by documents.path
+    select(document_names.c.sha256).where(document_names.c.path.in_(_PATHS), document_names.c.sha256 != _KEEP),
+    select(documents.c.sha256).where(documents.c.path.in_(_PATHS), documents.c.sha256 != _KEEP))
+_DROP_NAMES = delete(document_names).where(document_names.c.path.in_(_PATHS), document_names.c.sha256 != _KEEP)
+_NAMES_OF = select(document_names.c.path).where(document_names.c.sha256 == _SHA)
+_PATH_OF = select(documents.c.path).where(documents.c.sha256 == _SHA)
+_DOCUMENT_EXISTS = select(documents.c.sha256).where(documents.c.sha256 == _SHA)
+_DROP_PATH_ISSUES = delete(path_issues).where(path_issues.c.path.in_(_PATHS))
+_DELETE_DOCUMENT = [delete(t).where(t.c.document_sha256 == _SHA) for t in RECORD_TABLES.values()] + [
+    delete(documents).where(documents.c.sha256 == _SHA)]
+
+
+def _delete_document(conn: Connection, sha: str) -> None:
+    for statement in _DELETE_DOCUMENT:
+        conn.execute(statement, {"sha": sha})
 
 
 def _release_names(conn: Connection, paths: list[str], keep: str) -> None:
@@ -295,23 +313,20 @@ def _release_names(conn: Connection, paths: list[str], keep: str) -> None:
     Another document that loses its last name is deleted with its records; one
     that loses the name its records carry takes its next name in sort order.
     """
-    named = {r.sha256 for r in conn.execute(select(document_names.c.sha256).where(
-        document_names.c.path.in_(paths), document_names.c.sha256 != keep))}
-    # stores written before document_names existed know a document only by documents.path
-    named |= {r.sha256 for r in conn.execute(select(documents.c.sha256).where(
-        documents.c.path.in_(paths), documents.c.sha256 != keep))}
-    conn.execute(delete(document_names).where(document_names.c.path.in_(paths), document_names.c.sha256 != keep))
-    for sha in sorted(named):
-        doc = conn.execute(select(documents.c.path).where(documents.c.sha256 == sha)).first()
-        left = sorted(r.path for r in conn.execute(select(document_names.c.path).where(document_names.c.sha256 == sha)))
-        if doc is not None and doc.path not in paths and doc.path not in left:
-            left = sorted(set(left) | {doc.path})  # an older store's only name, untouched by this save
+    bound = {"paths": paths, "keep": keep}
+    named = sorted(r.sha256 for r in conn.execute(_NAMED_ELSEWHERE, bound))
+    if not named:
+        return
+    conn.execute(_DROP_NAMES, bound)
+    for sha in named:
+        doc = conn.execute(_PATH_OF, {"sha": sha}).first()
+        left = {r.path for r in conn.execute(_NAMES_OF, {"sha": sha})}
+        if doc is not None and doc.path not in paths:
+            left.add(doc.path)  # an older store's only name, untouched by this save
         if not left:
-            for table in RECORD_TABLES.values():
-                conn.execute(delete(table).where(table.c.document_sha256 == sha))
-            conn.execute(delete(documents).where(documents.c.sha256 == sha))
+            _delete_document(conn, sha)
         elif doc is not None and doc.path in paths:
-            _rename(conn, sha, left[0])
+            _rename(conn, sha, min(left))
 
 
 def _rename(conn: Connection, sha: str, path: str) -> None:
@@ -322,11 +337,11 @@ def _rename(conn: Connection, sha: str, path: str) -> None:
 
 
 def _claim_names(conn: Connection, sha: str, paths: list[str]) -> None:
-    have = {r.path for r in conn.execute(select(document_names.c.path).where(document_names.c.sha256 == sha))}
+    have = {r.path for r in conn.execute(_NAMES_OF, {"sha": sha})}
     rows = [{"path": p, "sha256": sha, "source": Path(p).name} for p in paths if p not in have]
     if rows:
         conn.execute(document_names.insert(), _clean(rows))
-    conn.execute(delete(path_issues).where(path_issues.c.path.in_(paths)))
+    conn.execute(_DROP_PATH_ISSUES, {"paths": paths})
 
 
 # ---------------------------------------------------------------- rows
@@ -352,16 +367,22 @@ def _document_row(result: DocumentResult) -> dict:
 def _clean(value: Any) -> Any:
     """Text any database accepts: NUL characters dropped (PostgreSQL refuses them), lone surrogates escaped."""
     if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) if isinstance(v, (str, dict, list, tuple)) else v for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
         value = value.replace("\x00", "")
+    if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:  # an undecodable file name or a stray surrogate from a PDF
             value = value.encode("utf-8", "backslashreplace").decode("utf-8")
-        return value
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
     return value
 
 
