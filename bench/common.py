@@ -12,27 +12,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the hostile corpus generator lives with the tests
+sys.path.insert(0, str(ROOT / "tests"))  # the corpus builders live with the tests
+
+import batchtools  # noqa: E402
+from batchtools import plans  # noqa: E402
+
 MB = 1024 * 1024
 
 
 def text_plans(folder: Path, n: int) -> Path:
     """``n`` distinct small text plans (the text corpus, a distinct last line per copy)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    texts = sorted((ROOT / "corpus" / "text").glob("*.txt"))
-    for k in range(n):
-        src = texts[k % len(texts)]
-        (folder / f"{k:05d}_{src.name}").write_bytes(src.read_bytes() + f"\n{k}\n".encode())
+    plans(folder, n)
     return folder
 
 
 def pdf_plans(folder: Path, copies: int) -> Path:
-    """The born-digital corpus PDFs, ``copies`` times each (a distinct comment after %%EOF per copy)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    pdfs = sorted(p for p in (ROOT / "corpus" / "pdf").glob("*.pdf") if "scanned" not in p.name)
-    for k in range(copies):
-        for src in pdfs:
-            (folder / f"{k:03d}_{src.name}").write_bytes(src.read_bytes() + f"\n% copy {k}\n".encode())
+    """The born-digital corpus PDFs, ``copies`` times each, each copy distinct."""
+    batchtools.pdf_plans(folder, copies)
     return folder
 
 

@@ -6,7 +6,6 @@ that module.
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -23,52 +22,16 @@ from pipeline.run import run_batch
 from pipeline.settings import MB, BatchSettings
 from pipeline.store import Store
 
-from conftest import CORPUS, ROOT
+from batchtools import empty_store, extract_cli, jsonl, kill_trial, plans, session_processes
+from conftest import ROOT
 from misbehaving import EAT, HANG, KILL
 
 MISBEHAVING = BatchSettings(preload_modules=("misbehaving",), workers=2)
 
 
-def plans(folder: Path, n: int) -> list[Path]:
-    """``n`` small, distinct plans made from the text corpus (a distinct last line each)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    texts = sorted((CORPUS / "text").glob("*.txt"))
-    out = []
-    for k in range(n):
-        path = folder / f"{k:03d}_{texts[k % len(texts)].name}"
-        path.write_bytes(texts[k % len(texts)].read_bytes() + f"\n{k}\n".encode())
-        out.append(path)
-    return out
-
-
 def statuses(db: str) -> dict[str, tuple[str, list[str]]]:
     with Store(db) as store:
         return {d["source"]: (d["status"], [i["code"] for i in d["issues"]]) for d in store.documents()}
-
-
-def jsonl(db: str, out: Path) -> bytes:
-    with Store(db) as store:
-        export(store, "jsonl", out)
-    return out.read_bytes()
-
-
-def cli(*args, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs)
-
-
-def session_processes(sid: int) -> list[int]:
-    """Processes still alive in session ``sid`` (the CLI and everything it started)."""
-    alive = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == sid and fields[0] != "Z":
-                alive.append(int(entry))
-    return alive
 
 
 # ---------------------------------------------------------------- one document cannot stop the batch
@@ -160,19 +123,6 @@ def _clean_export(folder: Path, db_url: str, out: Path) -> bytes:
     return jsonl(db_url, out)
 
 
-def _kill_trial(folder: Path, db_url: str, rng: random.Random, out: Path) -> bytes:
-    proc = cli("extract", folder, "--db", db_url, "-q", "-j", "2")
-    time.sleep(rng.uniform(0.5, 4.0))
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    time.sleep(5)
-    assert session_processes(proc.pid) == [], "workers outlived the killed batch"
-    resumed = cli("extract", folder, "--db", db_url, "-q")
-    _, err = resumed.communicate(timeout=600)
-    assert "Traceback" not in err
-    return jsonl(db_url, out)
-
-
 @pytest.mark.parametrize("backend,trials", [("sqlite", 3), ("postgresql", 2)])
 def test_kill_9_then_resume_gives_the_clean_run(backend, trials, tmp_path, request):
     folder = tmp_path / "in"
@@ -185,10 +135,10 @@ def test_kill_9_then_resume_gives_the_clean_run(backend, trials, tmp_path, reque
             url = str(tmp_path / f"trial{trial}.db")
         else:
             url = clean_url  # the same schema, emptied
-            with Store(url) as store, store.engine.begin() as conn:
-                for table in reversed(store.table_names()):
-                    conn.exec_driver_sql(f'DELETE FROM "{table}"')
-        assert _kill_trial(folder, url, rng, tmp_path / f"trial{trial}.jsonl") == clean
+            empty_store(url)
+        export, alive, err = kill_trial(folder, url, rng.uniform(0.5, 4.0), tmp_path / f"trial{trial}.jsonl")
+        assert alive == [], "workers outlived the killed batch"
+        assert "Traceback" not in err and export == clean
         if backend == "sqlite":
             assert sqlite3.connect(url).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
@@ -203,7 +153,7 @@ def test_two_writers_at_once_store_what_one_would(backend, tmp_path, request):
     one = str(tmp_path / "one.db")
     expected = _clean_export(folder, one, tmp_path / "one.jsonl")
     url = str(tmp_path / "two.db") if backend == "sqlite" else request.getfixturevalue("pg_url")
-    runs = [cli("extract", folder, "--db", url, "-q", "-j", "1") for _ in range(2)]
+    runs = [extract_cli(folder, "--db", url, "-q", "-j", "1") for _ in range(2)]
     for run in runs:
         _, err = run.communicate(timeout=600)
         assert run.returncode == 0 and "Traceback" not in err, err
@@ -262,13 +212,13 @@ def test_progress_lines_in_a_log_and_a_summary(tmp_path):
     plans(tmp_path / "in", 3)
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     os.mkfifo(tmp_path / "in" / "pipe.txt")
-    proc = cli("extract", tmp_path / "in", "--db", tmp_path / "s.db")
+    proc = extract_cli(tmp_path / "in", "--db", tmp_path / "s.db")
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1
     assert "4 document(s) to extract" in err and "[4/4] 100%" in err and "docs/s" in err
     assert "4 extracted (" in out and "1 failed" in out and "1 path(s) skipped" in out
     assert "failed: " in out and "empty" in out and "not_a_file" in out and "slow:" in out
-    quiet = cli("extract", tmp_path / "in", "--db", tmp_path / "s.db", "-q")
+    quiet = extract_cli(tmp_path / "in", "--db", tmp_path / "s.db", "-q")
     out, err = quiet.communicate(timeout=300)
     assert err == "" and "4 unchanged" in out
 
