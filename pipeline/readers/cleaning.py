@@ -160,6 +160,7 @@ def text_from_bytes(data: bytes) -> Cleaned:
 # ---------------------------------------------------------------- words or not
 
 GARBLED_MIN_TOKENS = 30  # below this a page says too little to judge by its words...
+GARBLED_SAMPLE = 20_000  # tokens judged at most (evenly spaced): a share needs no more, and a 50 MB text stays cheap
 GARBLED_MIN_CHARS = 100  # ...but this many characters can be judged by their kind
 GLYPH_SOUP_SHARE = 0.3  # private-use, replacement or unmapped-glyph characters beyond this share: no text
 GARBLED_SHARE = 0.5  # more tokens than this that are not words, numbers or acronyms: glyph soup
@@ -169,6 +170,7 @@ _VOWELS = set("aeiouyAEIOUYàáâäèéêëìíîïòóôöùúûüŵŷÀÁÂÄ�
 _WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*")
 _FIGURE = re.compile(r"[A-Za-z]{0,4}[-/]?\d[\d,./:\-–]*[A-Za-z]{0,3}")  # 1,234.5  2023/24  NI192  Q1  £1.2m  2nd
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\ufffd]")
+_DIGIT = re.compile(r"\d")
 _CID = re.compile(r"\(cid:\d+\)")
 STOPWORDS = frozenset(
     "the and of to for in a an is are be will with on by at as from or this that our we it its".split()
@@ -185,12 +187,13 @@ def garbled(text: str) -> bool:
     tokens = text.split()
     if len(tokens) < GARBLED_MIN_TOKENS:
         return False
+    tokens = tokens[:: max(1, len(tokens) // GARBLED_SAMPLE)]
     bad = words = stop = 0
     for token in tokens:
         core = token.strip("()[]{}\"'‘’“”.,;:!?*•·-–—|/%£$€")
         if not core:
             continue  # punctuation
-        if any(ch.isdigit() for ch in core):
+        if _DIGIT.search(core):
             bad += not _FIGURE.fullmatch(core)  # figures are fine in a budget table; digit-symbol soup is not
             continue
         if _PRIVATE_USE.search(core) or not _WORD.fullmatch(core):
