@@ -44,11 +44,12 @@ class Outcome:
     records: dict[str, int]  # records per type
     pages: Optional[int]
     seconds: float
+    index: int = -1  # place in the batch (input order)
 
     @classmethod
-    def of(cls, result: DocumentResult, seconds: float) -> "Outcome":
+    def of(cls, result: DocumentResult, seconds: float, index: int = -1) -> "Outcome":
         return cls(result.source, result.path, result.sha256, result.status, result.issues, result.counts(),
-                   result.pages, seconds)
+                   result.pages, seconds, index)
 
     def counts(self) -> dict[str, int]:
         return self.records
@@ -130,12 +131,11 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
                 _save(store, job, result, strict)
                 if on_result:
                     on_result(result)
-                outcome = Outcome.of(result, seconds)
-                _count(summary, outcome, settings, keep_results, job.index)
+                outcome = Outcome.of(result, seconds, job.index)
+                _count(summary, outcome, settings, keep_results)
                 if progress:
                     progress.advance(outcome)
-    if keep_results:
-        summary.results.sort(key=lambda o: o._index)  # type: ignore[attr-defined]
+    summary.results.sort(key=lambda o: o.index)
     summary.elapsed = time.monotonic() - started
     if progress:
         progress.finish(summary)
@@ -194,6 +194,10 @@ def _current(stored: Optional[StoredDocument], label: str, version: str, force: 
 
 def _save(store: Store, job: Job, result: DocumentResult, strict: bool) -> None:
     """Save the result with all its names; if that fails, save at least the failure (``store_failed``)."""
+    if not result.sha256:  # the file could not be read after all (its content unknown): a path issue
+        issue = next(iter(result.issues), Issue("unreadable_file", "the file could not be read"))
+        store.note_path_issues([(result.path, issue.code, issue.message)])
+        return
     try:
         store.save(result, job.source.names)
     except Exception as exc:  # the transaction rolled back; earlier documents are safe
@@ -208,7 +212,7 @@ def _save(store: Store, job: Job, result: DocumentResult, strict: bool) -> None:
             pass  # the store is unreachable: the summary still reports it
 
 
-def _count(summary: BatchSummary, outcome: Outcome, settings: BatchSettings, keep: bool, index: int) -> None:
+def _count(summary: BatchSummary, outcome: Outcome, settings: BatchSettings, keep: bool) -> None:
     summary.statuses[outcome.status] += 1
     summary.codes.update({i.code for i in outcome.issues})
     if outcome.status == "failed" and len(summary.failures) < settings.failures_kept:
@@ -219,7 +223,6 @@ def _count(summary: BatchSummary, outcome: Outcome, settings: BatchSettings, kee
     else:
         heapq.heappushpop(summary.slowest, entry)
     if keep:
-        outcome._index = index  # type: ignore[attr-defined]
         summary.results.append(outcome)
 
 

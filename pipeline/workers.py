@@ -88,11 +88,11 @@ def _serve(conn: Connection, main_pid: int, doc_memory: int, preload: tuple[str,
             source = job.source
             result = failed(source.name, source.label, source.sha256, "worker_error", f"{type(exc).__name__}: {exc}")
         try:
-            conn.send(("done", job.index, result, time.perf_counter() - started))
+            conn.send(("done", result, time.perf_counter() - started))
         except MemoryError:
             result = failed(result.source, result.path, result.sha256, "memory_limit", "the document's records "
                             "needed more memory than one document may use (raise --doc-memory to allow more)")
-            conn.send(("done", job.index, result, time.perf_counter() - started))
+            conn.send(("done", result, time.perf_counter() - started))
         if any(i.code == "memory_limit" for i in result.issues):
             return  # a heap that hit its limit may be fragmented; a fresh worker is cheap
 
@@ -235,8 +235,8 @@ class WorkerPool:
             if w.conn in ready or (w.process.sentinel in ready and w.conn.poll()):
                 self._receive(w, finished, queue)
             if w in self.workers and w.process.sentinel in ready and not w.conn.poll():
-                self._bury(w, finished, queue)
-        self._enforce_limits(finished, queue)
+                self._bury(w, finished)
+        self._enforce_limits(finished)
         self._dispatch(queue)
         return finished
 
@@ -262,21 +262,21 @@ class WorkerPool:
         try:
             message = w.conn.recv()
         except (EOFError, OSError):
-            self._bury(w, finished, queue)
+            self._bury(w, finished)
             return
         if message[0] == "ready":
             w.ready = True
             self._start_failures = 0
             self.version = self.version or message[2]
             return
-        _, index, result, seconds = message
+        _, result, seconds = message
         job, w.job = w.job, None
         w.done += 1
         finished.append((job, result, seconds))
         if w.done >= self.settings.recycle_after and queue:
-            self._replace(w, finished, queue, polite=True)
+            self._replace(w, polite=True)
 
-    def _bury(self, w: _Worker, finished: list, queue: deque) -> None:
+    def _bury(self, w: _Worker, finished: list) -> None:
         """A worker that exited: fail the document it held, start another if there is work left."""
         w.process.join(STOP_GRACE_S)
         if w.job is not None:
@@ -287,9 +287,9 @@ class WorkerPool:
             if self._start_failures >= MAX_START_FAILURES:
                 raise WorkerStartError(f"worker processes exit before they are ready ({_how(w.process.exitcode)}); "
                                        "try --workers 1, or check the installation with `councilplans extract --strict FILE`")
-        self._replace(w, finished, queue, polite=False)
+        self._replace(w, polite=False)
 
-    def _replace(self, w: _Worker, finished: list, queue: deque, polite: bool) -> None:
+    def _replace(self, w: _Worker, polite: bool) -> None:
         """A fresh worker in ``w``'s place (idle ones cost a fork; ``close`` stops them all)."""
         index = self.workers.index(w)
         if polite:
@@ -303,7 +303,7 @@ class WorkerPool:
         w.conn.close()
         self.workers[index] = self._start()
 
-    def _enforce_limits(self, finished: list, queue: deque) -> None:
+    def _enforce_limits(self, finished: list) -> None:
         now = time.monotonic()
         for w in list(self.workers):
             if w.job is not None and now - w.since > self.settings.doc_timeout:
@@ -311,10 +311,10 @@ class WorkerPool:
                 _kill(w)
                 w.job = None
                 finished.append((job, _timed_out(job, self.settings.doc_timeout), now - w.since))
-                self._replace(w, finished, queue, polite=False)
+                self._replace(w, polite=False)
             elif not w.ready and now - w.started > self.settings.start_timeout:
                 _kill(w)
-                self._bury(w, finished, queue)
+                self._bury(w, finished)
 
 
 def _kill(w: _Worker) -> None:
