@@ -57,9 +57,12 @@ def _size(text: str) -> int:
               help="Seconds one document may take; past it its worker is killed and the document fails with time_limit.")
 @click.option("--doc-memory", default=None, show_default="1G",
               help="Memory one document may use on top of its worker (e.g. 768M, 2G); past it the document fails with memory_limit.")
+@click.option("--max-memory", default=None, show_default="half the machine's memory",
+              help="Memory the whole batch may hold (e.g. 4G); past it the document using the most fails with memory_limit.")
 @click.option("--scheduler", default=None, help="Run on a Dask cluster at this address (e.g. tcp://10.0.0.5:8786) instead of local processes.")
 def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, force: bool, retry_failed: bool, strict: bool,
-            quiet: bool, workers: int | None, doc_timeout: float | None, doc_memory: str | None, scheduler: str | None) -> None:
+            quiet: bool, workers: int | None, doc_timeout: float | None, doc_memory: str | None, max_memory: str | None,
+            scheduler: str | None) -> None:
     """Extract records from council plans (files or folders) into the store.
 
     Each document is saved in its own transaction as soon as it is read, keyed
@@ -87,7 +90,8 @@ def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, forc
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     settings = BatchSettings().with_options(workers=workers, doc_timeout=doc_timeout,
-                                            doc_memory=_size(doc_memory) if doc_memory else None)
+                                            doc_memory=_size(doc_memory) if doc_memory else None,
+                                            max_memory=_size(max_memory) if max_memory else None)
     try:
         summary = run_batch(paths, db=db, manifest=manifest, strict=strict, force=force, retry_failed=retry_failed,
                             progress=reporter(quiet), scheduler=scheduler, settings=settings, keep_results=False)

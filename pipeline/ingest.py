@@ -26,7 +26,7 @@ from pipeline.readers import SUPPORTED
 CHUNK = 1 << 20  # bytes read at a time while hashing: big files never sit whole in the main process
 
 
-@dataclass
+@dataclass(slots=True)  # a batch holds one per document until it is extracted
 class Source:
     path: Path  # where the bytes are read from
     sha256: str = ""

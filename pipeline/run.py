@@ -122,6 +122,7 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
             groups = _hash_all(found.files, summary.path_issues)
             store.note_path_issues((i.path, i.code, i.message) for i in summary.path_issues)
             jobs = _plan(store, groups, rows, executor.rules_version(), force, retry_failed, summary)
+            del found, groups  # the jobs are all that is needed from here on
             summary.to_extract = len(jobs)
             if progress:
                 progress.start(len(jobs), summary.unchanged)

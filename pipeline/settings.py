@@ -31,6 +31,12 @@ class BatchSettings:
     RLIMIT_AS.  A 300-page PDF needs about 150 MB, a 15-page scan about 300 MB (OCR); a
     2,000-page PDF close to 1 GB.  Page images are capped by ``ocr.MAX_PIXELS`` well below this."""
 
+    max_memory: Optional[int] = None
+    """Bytes the whole batch may hold resident (main process, forkserver, workers).  Past it the
+    busy worker holding the most is stopped and its document fails with ``memory_limit`` (and is
+    retried by the next run), so two large documents at once cannot take the machine.
+    None: half of the machine's memory."""
+
     recycle_after: int = 500
     """Documents a worker reads before it is replaced by a fresh one.  spaCy's string store
     keeps every new word it meets, so a long-lived worker grows; a fresh one is cheap
@@ -60,6 +66,11 @@ class BatchSettings:
         """Workers worth starting for this many documents (never more than documents, at least one)."""
         wanted = self.workers if self.workers else os.cpu_count() or 1
         return max(1, min(wanted, documents))
+
+    def memory_budget(self) -> int:
+        if self.max_memory:
+            return self.max_memory
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
 
     def with_options(self, **changes) -> "BatchSettings":
         """A copy with the given fields changed; ``None`` values keep the default."""

@@ -17,7 +17,9 @@ too long; and it does not say which document a dead worker held.  Here:
 * ``RLIMIT_AS`` caps what one document may allocate (``doc_memory`` above the
   worker's size when idle): an allocation past it raises ``MemoryError``,
   which ``process_source`` turns into ``memory_limit``; the worker then exits
-  and a fresh one takes its place.
+  and a fresh one takes its place.  The whole batch has a budget too
+  (``max_memory``): when the resident memory of all its processes passes it,
+  the busy worker holding the most is stopped (``memory_limit``).
 * Workers die with the batch: ``PR_SET_PDEATHSIG`` kills a worker when its
   parent (the forkserver, which exits when the main process does) dies, even
   mid-document; an idle worker also exits on end-of-file from its pipe.
@@ -45,13 +47,14 @@ from pipeline.settings import BatchSettings
 PRELOAD = ["pipeline.preload"]
 STOP_GRACE_S = 2.0  # seconds a worker told to stop may take before it is killed
 MAX_START_FAILURES = 3  # workers that die before they are ready, in a row, before the batch gives up
+MAX_DEATHS_IN_A_ROW = 10  # documents in a row whose worker died: something is wrong with every worker, not the documents
 
 
 class WorkerStartError(CouncilplansError):
-    """Worker processes cannot start (a broken install, no memory for even one worker)."""
+    """Worker processes cannot start, or keep dying whatever they read (a broken install, no memory)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
     """One document to extract; ``index`` is its place in the batch."""
 
@@ -174,6 +177,8 @@ class WorkerPool:
         self.version: Optional[str] = None
         self._ctx = _context()
         self._start_failures = 0
+        self._deaths_in_a_row = 0
+        self._server_pid: Optional[int] = None
 
     # -------------------------------------------------------- lifecycle
 
@@ -272,6 +277,7 @@ class WorkerPool:
         _, result, seconds = message
         job, w.job = w.job, None
         w.done += 1
+        self._deaths_in_a_row = 0
         finished.append((job, result, seconds))
         if w.done >= self.settings.recycle_after and queue:
             self._replace(w, polite=True)
@@ -282,6 +288,10 @@ class WorkerPool:
         if w.job is not None:
             finished.append((w.job, _died(w), time.monotonic() - w.since))
             w.job = None
+            self._deaths_in_a_row += 1
+            if self._deaths_in_a_row >= MAX_DEATHS_IN_A_ROW:
+                raise WorkerStartError(f"{self._deaths_in_a_row} documents in a row lost their worker ({_how(w.process.exitcode)}); "
+                                       "the machine may be out of memory — try fewer --workers or a lower --doc-memory")
         elif not w.ready:
             self._start_failures += 1
             if self._start_failures >= MAX_START_FAILURES:
@@ -315,6 +325,26 @@ class WorkerPool:
             elif not w.ready and now - w.started > self.settings.start_timeout:
                 _kill(w)
                 self._bury(w, finished)
+        self._enforce_budget(finished)
+
+    def _enforce_budget(self, finished: list) -> None:
+        """Stop the busiest document when the batch's processes together hold more than ``max_memory``."""
+        busy = [w for w in self.workers if w.job is not None]
+        if not busy:
+            return
+        sizes = {id(w): _resident(w.pid) for w in self.workers}
+        if self._server_pid is None:
+            self._server_pid = _parent(busy[0].pid)
+        total = _resident(os.getpid()) + _resident(self._server_pid) + sum(sizes.values())
+        budget = self.settings.memory_budget()
+        if total <= budget:
+            return
+        victim = max(busy, key=lambda w: sizes[id(w)])
+        job, held = victim.job, sizes[id(victim)]
+        _kill(victim)
+        victim.job = None
+        finished.append((job, _over_budget(job, total, budget, held), time.monotonic() - victim.since))
+        self._replace(victim, polite=False)
 
 
 def _kill(w: _Worker) -> None:
@@ -328,6 +358,23 @@ def _kill(w: _Worker) -> None:
         except (ProcessLookupError, PermissionError):
             pass
     w.process.join(STOP_GRACE_S)
+
+
+def _resident(pid: Optional[int]) -> int:
+    """Resident bytes of a process (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _parent(pid: Optional[int]) -> Optional[int]:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _how(exitcode: Optional[int]) -> str:
@@ -345,6 +392,13 @@ def _died(w: _Worker) -> DocumentResult:
     source = w.job.source
     return failed(source.name, source.label, source.sha256, "worker_died",
                   f"the worker reading this document died ({_how(w.process.exitcode)}); the next run retries it")
+
+
+def _over_budget(job: Job, total: int, budget: int, held: int) -> DocumentResult:
+    source, mb = job.source, 1 << 20
+    return failed(source.name, source.label, source.sha256, "memory_limit",
+                  f"the batch held {total / mb:.0f} MB, over its budget of {budget / mb:.0f} MB (--max-memory), and this "
+                  f"document's worker held the most ({held / mb:.0f} MB); the next run retries it")
 
 
 def _timed_out(job: Job, limit: float) -> DocumentResult:

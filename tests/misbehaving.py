@@ -2,15 +2,17 @@
 
 A document containing one of the marker words makes the worker reading it
 die by SIGKILL (as the out-of-memory killer does), spin forever holding the
-GIL (as catastrophic regex backtracking does), or ask for more memory than
-any document may have.
+GIL (as catastrophic regex backtracking does), ask for more memory than any
+document may have, or hold 300 MB for a minute.
 """
 import os
 import signal
 
 from extractors import register
 
-KILL, HANG, EAT = "KILL-THIS-WORKER", "HANG-FOREVER", "EAT-ALL-MEMORY"
+import time
+
+KILL, HANG, EAT, HOLD = "KILL-THIS-WORKER", "HANG-FOREVER", "EAT-ALL-MEMORY", "HOLD-300-MB"
 
 
 @register("misbehaving", version="test")
@@ -23,4 +25,8 @@ def misbehave(doc, ctx):
     if EAT in doc.text:
         hog = bytearray(64 << 30)  # 64 GB: past any --doc-memory
         return [hog]
+    if HOLD in doc.text:
+        held = b"x" * (300 << 20)  # resident, unlike a zeroed bytearray
+        time.sleep(60)
+        return [held]
     return []

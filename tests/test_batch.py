@@ -24,7 +24,7 @@ from pipeline.store import Store
 
 from batchtools import empty_store, extract_cli, jsonl, kill_trial, plans, session_processes
 from conftest import ROOT
-from misbehaving import EAT, HANG, KILL
+from misbehaving import EAT, HANG, HOLD, KILL
 
 MISBEHAVING = BatchSettings(preload_modules=("misbehaving",), workers=2)
 
@@ -73,6 +73,23 @@ def test_a_document_over_its_memory_limit_fails_with_memory_limit(tmp_path):
     got = statuses(db)
     assert got["a_eats.txt"] == ("failed", ["memory_limit"])
     assert sum(status != "failed" for status, _ in got.values()) == 3
+
+
+def test_the_batch_keeps_to_its_memory_budget(tmp_path):
+    plans(tmp_path / "in", 3)
+    (tmp_path / "in" / "a_holds.txt").write_text(f"Service Plan 2024/25\n\n{HOLD}\n")
+    db = str(tmp_path / "s.db")
+    started = time.monotonic()
+    own = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    budget = own + 500 * MB  # the forkserver and two idle workers fit; 300 MB more does not
+    run_batch([tmp_path / "in"], db=db, settings=MISBEHAVING.with_options(max_memory=budget))
+    assert time.monotonic() - started < 50  # stopped, not waited for
+    got = statuses(db)
+    assert got["a_holds.txt"] == ("failed", ["memory_limit"])
+    assert sum(status != "failed" for status, _ in got.values()) == 3
+    with Store(db) as store:
+        message = next(d for d in store.documents() if d["source"] == "a_holds.txt")["issues"][0]["message"]
+    assert "budget" in message
 
 
 def test_content_failures_are_not_retried_unless_asked(tmp_path):
