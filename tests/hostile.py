@@ -332,7 +332,7 @@ def build(folder: Path, size: str = "small") -> list[Case]:
     put("bidi-emoji.txt", ("\u202e" + PLAN_TEXT.replace("Service", "Service \U0001F3DB\ufe0f", 5)).encode(), READ)
     # shapes that stress the reader
     put("nested.html", nested_html(10_000), READ | {"failed:reader_crashed"} | TRANSIENT)
-    put("script-bomb.html", script_bomb(5 if full else 0.3), READ | {"failed:reader_crashed"} | TRANSIENT)
+    put("script-bomb.html", script_bomb(5 if full else 0.3), READ | {"failed:reader_crashed", "failed:extraction_crashed"} | TRANSIENT)
     # over spaCy's 1,000,000-character limit in one block: read, or a coded crash of the annotation step
     put("one-paragraph.txt", one_paragraph(1.5), READ | TRANSIENT | {"failed:extraction_crashed"})
     put("long-line.txt", b"Budget " + b"(1,234) " * 200_000, READ | TRANSIENT | {"failed:extraction_crashed"})
