@@ -6,7 +6,7 @@ with the default limits (or those given), and prints each case's outcome, the
 cases whose outcome is not one the case allows, tracebacks on stderr, and the
 peak RSS of the run's whole process tree against the 1 GB budget.
 
-Usage: python bench/hostile_batch.py [--size full|small] [--doc-timeout S] [--doc-memory 1G] [-j N]
+Usage: python bench/hostile_batch.py [--size full|small] [--doc-timeout S] [--doc-memory 1G] [--max-memory 1G] [-j N]
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--size", choices=["small", "full"], default="full")
     parser.add_argument("--doc-timeout", default=None)
     parser.add_argument("--doc-memory", default=None)
+    parser.add_argument("--max-memory", default=None, help="the whole batch's memory budget (e.g. 1G)")
     parser.add_argument("-j", "--workers", default=None)
     args = parser.parse_args()
     options = [f"--{k.replace('_', '-')}={v}" for k, v in vars(args).items() if v is not None and k != "size"]
