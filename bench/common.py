@@ -44,18 +44,22 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (shared pages counted in each: an upper bound)."""
-    kids, total, stack = _children(), 0, [pid]
+def tree(pid: int) -> dict[int, int]:
+    """Resident bytes of ``pid`` and each of its descendants (shared pages counted in each: an upper bound)."""
+    kids, sizes, stack = _children(), {}, [pid]
     page = os.sysconf("SC_PAGE_SIZE")
     while stack:
         p = stack.pop()
         try:
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
+            sizes[p] = int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
         except OSError:
             pass
         stack.extend(kids.get(p, []))
-    return total
+    return sizes
+
+
+def tree_rss(pid: int) -> int:
+    return sum(tree(pid).values())
 
 
 def rss(pid: int) -> int:
@@ -67,13 +71,27 @@ class PeakWatcher:
 
     def __init__(self, pid: int, interval: float = 0.2):
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.at_peak: dict[int, int] = {}  # process -> resident bytes when the peak was seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            sizes = tree(self.pid)
+            if sum(sizes.values()) > self.peak:
+                self.peak, self.at_peak = sum(sizes.values()), sizes
             self._stop.wait(self.interval)
+
+    def describe_peak(self) -> str:
+        """The processes at the peak, biggest first: "pid name MB"."""
+        parts = []
+        for pid, size in sorted(self.at_peak.items(), key=lambda kv: -kv[1]):
+            try:
+                name = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                name = "gone"
+            parts.append(f"{pid} {name} {size / MB:.0f} MB")
+        return "; ".join(parts)
 
     def __enter__(self) -> "PeakWatcher":
         self._thread.start()

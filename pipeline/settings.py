@@ -53,8 +53,9 @@ class BatchSettings:
     start_timeout: float = 120.0
     """Seconds a new worker may take to load spaCy and the register before the batch gives up."""
 
-    poll_interval: float = 0.5
-    """Seconds between checks of the workers' clocks when no result arrives."""
+    poll_interval: float = 0.2
+    """Seconds between checks of the workers' clocks and the batch's memory when no result arrives
+    (a document can grow by a few hundred MB between two checks; each check reads a few /proc files)."""
 
     failures_kept: int = 50
     """Failed documents listed in the summary (all of them are in the store)."""
