@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from pipeline.errors import CouncilplansError
-from pipeline.results import DocumentResult, failed
+from pipeline.results import DocumentResult, Job, Outcome, failed
 from pipeline.settings import BatchSettings
-from pipeline.workers import Job
 
 
 class DaskUnavailable(CouncilplansError):
@@ -39,7 +38,7 @@ class DaskExecutor:
 
         return self.client.submit(rules_version, pure=False).result()
 
-    def results(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, DocumentResult, float]]:
+    def results(self, jobs: Iterable[Job], save: Any) -> Iterator[Outcome]:
         from dask.distributed import as_completed
 
         from pipeline.extract import process_source
@@ -52,7 +51,7 @@ class DaskExecutor:
         stream = as_completed(list(futures))
         for future in stream:
             job = futures.pop(future)
-            yield job, *_outcome(future, job)
+            yield save(job, *_outcome(future, job))
             future.release()
             for nxt in _take(pending, 1):
                 new = self.client.submit(_timed, process_source, nxt.source, pure=False)

@@ -15,7 +15,8 @@ import time
 from typing import Optional, TextIO
 
 from pipeline.ingest import printable
-from pipeline.run import BatchSummary, Outcome
+from pipeline.results import Outcome
+from pipeline.run import BatchSummary
 
 PLAIN_INTERVAL_S = 10.0  # seconds between progress lines in a log
 

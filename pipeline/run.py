@@ -23,36 +23,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Protocol
+from typing import Iterable, Iterator, Optional, Protocol
 
 from pipeline.ingest import PathIssue, Source, hash_file, load_manifest, unreadable, walk
-from pipeline.results import DocumentResult, Issue
+from pipeline.results import Job, Outcome
+from pipeline.saver import Saver
 from pipeline.settings import TRANSIENT_CODES, BatchSettings
-from pipeline.store import Store, StoredDocument, failure_only
-from pipeline.workers import Job
-
-
-@dataclass
-class Outcome:
-    """One document's result without its records: what the summary and a caller need."""
-
-    source: str
-    path: str
-    sha256: str
-    status: str
-    issues: list[Issue]
-    records: dict[str, int]  # records per type
-    pages: Optional[int]
-    seconds: float
-    index: int = -1  # place in the batch (input order)
-
-    @classmethod
-    def of(cls, result: DocumentResult, seconds: float, index: int = -1) -> "Outcome":
-        return cls(result.source, result.path, result.sha256, result.status, result.issues, result.counts(),
-                   result.pages, seconds, index)
-
-    def counts(self) -> dict[str, int]:
-        return self.records
+from pipeline.store import Store, StoredDocument
 
 
 @dataclass
@@ -98,16 +75,16 @@ class Reporter(Protocol):
 def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optional[Path] = None,
               strict: bool = False, force: bool = False, progress: Optional[Reporter] = None,
               workers: Optional[int] = None, scheduler: Optional[object] = None, *,
-              retry_failed: bool = False, settings: Optional[BatchSettings] = None, keep_results: bool = True,
-              on_result: Optional[Callable[[DocumentResult], None]] = None) -> BatchSummary:
+              retry_failed: bool = False, settings: Optional[BatchSettings] = None, keep_results: bool = True) -> BatchSummary:
     """Extract every source into the store; a bad document or path is reported and the batch goes on.
 
     Documents are extracted in worker processes (``workers``, default one per
-    core; each under ``settings.doc_timeout`` and ``settings.doc_memory``), on a
-    Dask cluster at ``scheduler``, or in this process (``workers=0``: no limits;
-    with ``strict`` it raises the first error).  Each result is saved as it finishes, in its own
-    transaction, then dropped (``on_result`` sees it first, records and all;
-    ``keep_results=False`` keeps not even the outcome, for flat memory).
+    core; each under ``settings.doc_timeout`` and ``settings.doc_memory``; each
+    worker saves what it extracts), on a Dask cluster at ``scheduler``, or in
+    this process (``workers=0``: no limits; with ``strict`` it raises the first
+    error).  Each result is saved as it finishes, in its own transaction, and
+    dropped; the summary keeps its ``Outcome`` (``keep_results=False`` keeps not
+    even that, for flat memory: read the records from the store).
     """
     settings = (settings or BatchSettings()).with_options(workers=workers)
     rows = load_manifest(manifest)
@@ -115,7 +92,7 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
     started = time.monotonic()
     with Store(db) as store:
         summary.store = store.engine.url.render_as_string(hide_password=True)
-        with _executor(strict, scheduler, settings) as executor:
+        with _executor(strict, scheduler, settings, store.url) as executor:
             found = walk(paths)
             summary.unsupported = found.unsupported
             summary.path_issues.extend(found.issues)
@@ -128,11 +105,7 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
                 progress.start(len(jobs), summary.unchanged)
             if hasattr(executor, "grow"):
                 executor.grow(settings.worker_count(len(jobs)))
-            for job, result, seconds in executor.results(jobs):
-                _save(store, job, result, strict)
-                if on_result:
-                    on_result(result)
-                outcome = Outcome.of(result, seconds, job.index)
+            for outcome in executor.results(jobs, Saver(store, strict)):
                 _count(summary, outcome, settings, keep_results)
                 if progress:
                     progress.advance(outcome)
@@ -193,26 +166,6 @@ def _current(stored: Optional[StoredDocument], label: str, version: str, force: 
 # ---------------------------------------------------------------- saving and counting
 
 
-def _save(store: Store, job: Job, result: DocumentResult, strict: bool) -> None:
-    """Save the result with all its names; if that fails, save at least the failure (``store_failed``)."""
-    if not result.sha256:  # the file could not be read after all (its content unknown): a path issue
-        issue = next(iter(result.issues), Issue("unreadable_file", "the file could not be read"))
-        store.note_path_issues([(result.path, issue.code, issue.message)])
-        return
-    try:
-        store.save(result, job.source.names)
-    except Exception as exc:  # the transaction rolled back; earlier documents are safe
-        if strict:
-            raise
-        reason = str(exc).splitlines()[0] if str(exc) else ""
-        bare = failure_only(result, Issue("store_failed", f"{type(exc).__name__}: {reason}; the next run retries it"))
-        result.status, result.records, result.issues = bare.status, [], bare.issues
-        try:  # noted beside the last good version of the file, which stays until this one saves
-            store.save(bare, job.source.names, claim_names=False)
-        except Exception:
-            pass  # the store is unreachable: the summary still reports it
-
-
 def _count(summary: BatchSummary, outcome: Outcome, settings: BatchSettings, keep: bool) -> None:
     summary.statuses[outcome.status] += 1
     summary.codes.update({i.code for i in outcome.issues})
@@ -241,13 +194,13 @@ class _InProcess:
 
         return rules_version()
 
-    def results(self, jobs: list[Job]) -> Iterator[tuple[Job, DocumentResult, float]]:
+    def results(self, jobs: list[Job], save: Saver) -> Iterator[Outcome]:
         from pipeline.extract import process_source
 
         for job in jobs:
             started = time.perf_counter()
             result = process_source(job.source, strict=self.strict)
-            yield job, result, time.perf_counter() - started
+            yield save(job, result, time.perf_counter() - started)
 
     def close(self) -> None:
         pass
@@ -256,7 +209,7 @@ class _InProcess:
 class _executor:
     """The executor for this batch as a context manager that always stops its workers."""
 
-    def __init__(self, strict: bool, scheduler: Optional[object], settings: BatchSettings):
+    def __init__(self, strict: bool, scheduler: Optional[object], settings: BatchSettings, db_url: str):
         if strict or settings.workers == 0:  # 0 workers: this process, without limits (benchmarks, debugging)
             self.executor = _InProcess(strict)
         elif scheduler is not None:
@@ -266,7 +219,7 @@ class _executor:
         else:
             from pipeline.workers import WorkerPool
 
-            self.executor = WorkerPool(settings)
+            self.executor = WorkerPool(settings, db_url)
             self.executor.grow(1)  # starts loading while the folders are walked and hashed
 
     def __enter__(self):

@@ -78,7 +78,7 @@ def resolve_url(db: Optional[str]) -> str:
     if "://" in db:
         return db
     Path(db).parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{db}"
+    return f"sqlite:///{Path(db).absolute()}"  # absolute: worker processes open it too
 
 
 def _engine(url: str) -> Engine:

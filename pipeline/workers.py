@@ -37,14 +37,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from pipeline.errors import CouncilplansError
-from pipeline.ingest import Source
-from pipeline.results import DocumentResult, failed
+from pipeline.results import DocumentResult, Job, Outcome, failed
 from pipeline.settings import BatchSettings
 
-PRELOAD = ["pipeline.preload"]
+PRELOAD = ["pipeline.preload", "pipeline.saver"]
 STOP_GRACE_S = 2.0  # seconds a worker told to stop may take before it is killed
 MAX_START_FAILURES = 3  # workers that die before they are ready, in a row, before the batch gives up
 MAX_DEATHS_IN_A_ROW = 10  # documents in a row whose worker died: something is wrong with every worker, not the documents
@@ -54,27 +53,22 @@ class WorkerStartError(CouncilplansError):
     """Worker processes cannot start, or keep dying whatever they read (a broken install, no memory)."""
 
 
-@dataclass(slots=True)
-class Job:
-    """One document to extract; ``index`` is its place in the batch."""
-
-    index: int
-    source: Source
-
-
 # ---------------------------------------------------------------- the worker process
 
 
-def _serve(conn: Connection, main_pid: int, doc_memory: int, preload: tuple[str, ...]) -> None:
-    """A worker's life: get ready, then extract one document per message until told to stop."""
+def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preload: tuple[str, ...]) -> None:
+    """A worker's life: get ready, then extract and save one document per message until told to stop."""
     _die_with_parent(main_pid)
     os.setpgid(0, 0)  # its own process group: a timeout kill takes Tesseract children with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     from pipeline.extract import process_source
+    from pipeline.saver import Saver
+    from pipeline.store import Store
     from pipeline.version import rules_version
 
     for module in preload:
         importlib.import_module(module)  # a user's own extractors register themselves on import
+    save = Saver(Store(db_url, create=False))
     _limit_memory(doc_memory)
     conn.send(("ready", os.getpid(), rules_version()))
     while True:
@@ -90,13 +84,10 @@ def _serve(conn: Connection, main_pid: int, doc_memory: int, preload: tuple[str,
         except Exception as exc:  # process_source turns bad input into issues; this is a bug, kept to one document
             source = job.source
             result = failed(source.name, source.label, source.sha256, "worker_error", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(("done", result, time.perf_counter() - started))
-        except MemoryError:
-            result = failed(result.source, result.path, result.sha256, "memory_limit", "the document's records "
-                            "needed more memory than one document may use (raise --doc-memory to allow more)")
-            conn.send(("done", result, time.perf_counter() - started))
-        if any(i.code == "memory_limit" for i in result.issues):
+        outcome = save(job, result, time.perf_counter() - started)
+        del result  # the records are in the store; only the outcome goes back
+        conn.send(("done", outcome))
+        if any(i.code == "memory_limit" for i in outcome.issues):
             return  # a heap that hit its limit may be fragmented; a fresh worker is cheap
 
 
@@ -169,10 +160,11 @@ def _context() -> Any:
 
 
 class WorkerPool:
-    """Worker processes that extract ``Job``s; ``results`` yields each (job, result) as it finishes."""
+    """Worker processes that extract and save ``Job``s into the store at ``db_url``; ``results`` yields outcomes."""
 
-    def __init__(self, settings: BatchSettings):
+    def __init__(self, settings: BatchSettings, db_url: str):
         self.settings = settings
+        self.db_url = db_url
         self.workers: list[_Worker] = []
         self.version: Optional[str] = None
         self._ctx = _context()
@@ -190,7 +182,7 @@ class WorkerPool:
     def _start(self) -> _Worker:
         ours, theirs = self._ctx.Pipe()
         process = self._ctx.Process(target=_serve, name="councilplans-worker", daemon=True,
-                                    args=(theirs, os.getpid(), self.settings.doc_memory, self.settings.preload_modules))
+                                    args=(theirs, os.getpid(), self.db_url, self.settings.doc_memory, self.settings.preload_modules))
         process.start()
         theirs.close()
         return _Worker(process, ours)
@@ -224,15 +216,21 @@ class WorkerPool:
 
     # -------------------------------------------------------- the loop
 
-    def results(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, DocumentResult, float]]:
-        """(job, result, seconds) for every job, in the order they finish; a dead worker fails only its own job."""
+    def results(self, jobs: Iterable[Job], save: Callable[[Job, DocumentResult, float], Outcome]) -> Iterator[Outcome]:
+        """Every job's outcome, in the order they finish; a dead worker fails only its own job.
+
+        Workers save what they extract; ``save`` saves what only this process
+        knows (a worker died, a document hit its time or memory limit).
+        """
         queue = deque(jobs)
         while queue or any(w.job for w in self.workers):
-            yield from self._step(queue)
+            for item in self._step(queue):
+                yield item if isinstance(item, Outcome) else save(*item)
 
-    def _step(self, queue: deque) -> list[tuple[Job, DocumentResult, float]]:
-        """Hand out work, wait for something to happen, and return what finished."""
-        finished: list[tuple[Job, DocumentResult, float]] = []
+    def _step(self, queue: deque) -> list:
+        """Hand out work, wait for something to happen, and return what finished:
+        outcomes the workers saved, and (job, result, seconds) for failures this process must save."""
+        finished: list = []
         self._dispatch(queue)
         handles = [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
         ready = set(wait(handles, self._wait_time()))
@@ -274,11 +272,10 @@ class WorkerPool:
             self._start_failures = 0
             self.version = self.version or message[2]
             return
-        _, result, seconds = message
-        job, w.job = w.job, None
+        w.job = None
         w.done += 1
         self._deaths_in_a_row = 0
-        finished.append((job, result, seconds))
+        finished.append(message[1])
         if w.done >= self.settings.recycle_after and queue:
             self._replace(w, polite=True)
 

@@ -83,7 +83,7 @@ def test_a_failing_save_rolls_back_only_that_document(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store_module, "_record_row", explode)
     good.write_text("Service Plan 2023/24\n\nThe budget includes savings of £9.9 million.\n", encoding="utf-8")
-    summary = run_batch([good], db=db)
+    summary = run_batch([good], db=db, workers=0)  # in this process, where the store is broken
     assert summary.results[0].status == "failed"
     monkeypatch.setattr(store_module, "_record_row", original)
     with Store(db) as store:
