@@ -1,19 +1,24 @@
 """The same per-document function on a Dask cluster (``extract --scheduler``; the ``dask`` extra).
 
 Dask does the distribution; this module only keeps a bounded number of
-documents in flight (so memory stays flat however long the batch) and hands
-results back to the main process, which alone writes the store.  Sources are
-sent with absolute paths: a worker resolves a relative path against its own
-working directory, not the user's.  Per-document limits on a cluster are
+documents in flight (so memory stays flat however long the batch).  When the
+cluster's workers run on this machine (a ``LocalCluster``) each saves what it
+extracts, as our own workers do; a remote cluster hands results back and the
+main process saves them (its store may be a SQLite file the cluster cannot
+see).  Sources are sent with absolute paths: a worker resolves a relative path
+against its own working directory, not the user's.  Per-document limits on a cluster are
 Dask's own (its nanny restarts a worker over its memory limit, and the task
 fails here as ``worker_died``).
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+import socket
+from functools import lru_cache
+from typing import Any, Iterable, Iterator, Optional
+from urllib.parse import urlparse
 
 from pipeline.errors import CouncilplansError
-from pipeline.results import DocumentResult, Job, Outcome, failed
+from pipeline.results import Job, Outcome, failed
 from pipeline.settings import BatchSettings
 
 
@@ -24,12 +29,13 @@ class DaskUnavailable(CouncilplansError):
 class DaskExecutor:
     """Extract ``Job``s on the cluster at ``address`` (or a ``dask.distributed.Client``)."""
 
-    def __init__(self, address: Any, settings: BatchSettings):
+    def __init__(self, address: Any, settings: BatchSettings, db_url: str):
         try:
             from dask.distributed import Client
         except ImportError as exc:
             raise DaskUnavailable("--scheduler needs Dask: pip install 'councilplans[dask]'") from exc
         self.settings = settings
+        self.db_url = db_url
         self._own = not isinstance(address, Client)
         self.client = Client(address) if self._own else address
 
@@ -41,22 +47,31 @@ class DaskExecutor:
     def results(self, jobs: Iterable[Job], save: Any) -> Iterator[Outcome]:
         from dask.distributed import as_completed
 
-        from pipeline.extract import process_source
-
+        workers = self.client.scheduler_info().get("workers", {})
+        local = bool(workers) and all(_on_this_host(address) for address in workers)
+        db_url = self.db_url if local else None
+        size = self.settings.dask_batch
         pending = iter(jobs)
-        window = max(1, self.settings.in_flight * max(1, len(self.client.scheduler_info().get("workers", {}))))
         futures = {}
-        for job in _take(pending, window):
-            futures[self.client.submit(_timed, process_source, job.source, pure=False)] = job
+
+        def submit(batch: list[Job]) -> Any:
+            future = self.client.submit(extract_all, batch, db_url, pure=False)
+            futures[future] = batch
+            return future
+
+        for _ in range(max(1, self.settings.in_flight * max(1, len(workers)))):
+            batch = _take(pending, size)
+            if batch:
+                submit(batch)
         stream = as_completed(list(futures))
         for future in stream:
-            job = futures.pop(future)
-            yield save(job, *_outcome(future, job))
+            batch = futures.pop(future)
+            for job, item in zip(batch, _outcomes(future, batch)):
+                yield item if isinstance(item, Outcome) else save(job, *item)
             future.release()
-            for nxt in _take(pending, 1):
-                new = self.client.submit(_timed, process_source, nxt.source, pure=False)
-                futures[new] = nxt
-                stream.add(new)
+            nxt = _take(pending, size)
+            if nxt:
+                stream.add(submit(nxt))
 
     def close(self) -> None:
         if self._own:
@@ -72,18 +87,49 @@ def _take(iterator: Iterator[Job], n: int) -> list[Job]:
     return out
 
 
-def _timed(fn: Any, source: Any) -> tuple[DocumentResult, float]:
+def extract_all(jobs: list[Job], db_url: Optional[str]) -> list[Any]:
+    """On a worker: read and extract each document; with ``db_url`` (a worker on this machine) save it too
+    and send back only its ``Outcome``, else send (result, seconds) for the main process to save."""
     import time
 
-    started = time.perf_counter()
-    result = fn(source)
-    return result, time.perf_counter() - started
+    from pipeline.extract import process_source
+
+    out: list[Any] = []
+    for job in jobs:
+        started = time.perf_counter()
+        result = process_source(job.source)
+        seconds = time.perf_counter() - started
+        out.append(_saver(db_url)(job, result, seconds) if db_url else (result, seconds))
+    return out
 
 
-def _outcome(future: Any, job: Job) -> tuple[DocumentResult, float]:
+@lru_cache(maxsize=4)
+def _saver(db_url: str) -> Any:
+    from pipeline.saver import Saver
+    from pipeline.store import Store
+
+    return Saver(Store(db_url, create=False))
+
+
+@lru_cache(maxsize=1)
+def _this_host() -> frozenset[str]:
+    names = {"localhost", "127.0.0.1", "::1", socket.gethostname()}
+    try:
+        names |= set(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    return frozenset(names)
+
+
+def _on_this_host(address: str) -> bool:
+    return (urlparse(address).hostname or "") in _this_host()
+
+
+def _outcomes(future: Any, jobs: list[Job]) -> list[Any]:
+    """The task's outcomes or (result, seconds) pairs, or a failed result for each job when the worker died."""
     try:
         return future.result()
     except Exception as exc:  # the worker died (its nanny restarted it) or the task could not run
-        source = job.source
-        return failed(source.name, source.label, source.sha256, "worker_died",
-                      f"the Dask worker reading this document failed ({type(exc).__name__}: {exc}); the next run retries it"), 0.0
+        return [(failed(job.source.name, job.source.label, job.source.sha256, "worker_died",
+                        f"the Dask worker reading this document failed ({type(exc).__name__}: {exc}); "
+                        "the next run retries it"), 0.0) for job in jobs]

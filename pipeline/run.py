@@ -215,7 +215,7 @@ class _executor:
         elif scheduler is not None:
             from pipeline.distributed import DaskExecutor
 
-            self.executor = DaskExecutor(scheduler, settings)
+            self.executor = DaskExecutor(scheduler, settings, db_url)
         else:
             from pipeline.workers import WorkerPool
 

@@ -43,8 +43,12 @@ class BatchSettings:
     (a fork of the preloaded server)."""
 
     in_flight: int = 2
-    """Documents sent ahead per worker on a Dask cluster (local workers take one at a time,
+    """Tasks sent ahead per worker on a Dask cluster (local workers take one document at a time,
     so the batch always knows which document a dead worker held)."""
+
+    dask_batch: int = 4
+    """Documents per Dask task: the scheduler's cost per task is close to a small plan's
+    extraction time, so documents travel in small batches (a dead Dask worker fails its batch)."""
 
     preload_modules: tuple[str, ...] = ()
     """Modules every worker imports before its first document: your own extractors

@@ -243,10 +243,15 @@ def test_progress_lines_in_a_log_and_a_summary(tmp_path):
 # ---------------------------------------------------------------- Dask
 
 
-def test_dask_local_cluster_with_relative_paths(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers_here", [True, False])
+def test_dask_local_cluster_with_relative_paths(workers_here, tmp_path, monkeypatch):
     distributed = pytest.importorskip("dask.distributed")
+    import pipeline.distributed
+
     plans(tmp_path / "in", 6)
     monkeypatch.chdir(tmp_path)
+    # workers on this machine save what they extract; a remote cluster's results are saved here
+    monkeypatch.setattr(pipeline.distributed, "_on_this_host", lambda address: workers_here)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         summary = run_batch([Path("in")], db="s.db", scheduler=cluster.scheduler_address)
     assert summary.extracted == 6 and summary.failed == 0
