@@ -51,16 +51,17 @@ def compare(clean: bytes, got: bytes) -> tuple[int, int, int]:
 
 def batch_trials(folder: Path, url: str, trials: int, tmp: Path, rng: random.Random, fresh) -> list[str]:
     clean = jsonl_of_clean_run(folder, fresh(), tmp / "clean.jsonl")
+    total = len(list(folder.iterdir()))
     rows = []
     for k in range(trials):
         db = fresh()
         delay = rng.uniform(0.5, 8.0)
-        export, alive, err = kill_trial(folder, db, delay, tmp / f"t{k}.jsonl")
-        lost, dup, half = compare(clean, export)
+        trial = kill_trial(folder, db, delay, tmp / f"t{k}.jsonl")
+        lost, dup, half = compare(clean, trial.export)
         integrity = sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] if "://" not in db else "-"
-        rows.append(f"{url:<10} {k:>3} {delay:6.2f} s  lost {lost}  duplicated {dup}  half-loaded {half}  "
-                    f"export identical {export == clean}  integrity {integrity}  alive after 5 s {len(alive)}"
-                    f"{'  TRACEBACK' if 'Traceback' in err else ''}")
+        rows.append(f"{url:<10} {k:>3} killed at {delay:5.2f} s with {trial.stored_at_kill:>3}/{total} stored  lost {lost}  "
+                    f"duplicated {dup}  half-loaded {half}  export identical {trial.export == clean}  integrity {integrity}  "
+                    f"alive after 5 s {len(trial.alive)}{'  TRACEBACK' if 'Traceback' in trial.stderr else ''}")
     return rows
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import dataclass
 import subprocess
 import sys
 import time
@@ -90,14 +91,29 @@ def empty_store(url: str) -> None:
             conn.exec_driver_sql(f'DELETE FROM "{table}"')
 
 
-def kill_trial(folder: Path, db_url: str, delay: float, out: Path, linger: float = 5.0) -> tuple[bytes, list[int], str]:
-    """kill -9 an extract run after ``delay`` s, resume it; the export, processes alive ``linger`` s after the kill, stderr."""
+@dataclass
+class Trial:
+    export: bytes  # the store's JSONL export after the resumed run
+    alive: list[int]  # processes of the killed run still alive ``linger`` s after the kill
+    stored_at_kill: int  # documents in the store when the run was killed
+    stderr: str  # of the resumed run
+
+
+def kill_trial(folder: Path, db_url: str, delay: float, out: Path, linger: float = 5.0) -> Trial:
+    """kill -9 an extract run after ``delay`` s, then run it again to the end."""
+    from pipeline.store import Store
+
     proc = extract_cli(folder, "--db", db_url, "-q", "-j", "2")
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(linger)
     alive = session_processes(proc.pid)
+    try:
+        with Store(db_url) as store:
+            stored = len(store.documents())
+    except Exception:
+        stored = 0
     resumed = extract_cli(folder, "--db", db_url, "-q")
     _, err = resumed.communicate(timeout=1800)
-    return jsonl(db_url, out), alive, err
+    return Trial(jsonl(db_url, out), alive, stored, err)

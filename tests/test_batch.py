@@ -153,9 +153,9 @@ def test_kill_9_then_resume_gives_the_clean_run(backend, trials, tmp_path, reque
         else:
             url = clean_url  # the same schema, emptied
             empty_store(url)
-        export, alive, err = kill_trial(folder, url, rng.uniform(0.5, 4.0), tmp_path / f"trial{trial}.jsonl")
-        assert alive == [], "workers outlived the killed batch"
-        assert "Traceback" not in err and export == clean
+        result = kill_trial(folder, url, rng.uniform(0.5, 4.0), tmp_path / f"trial{trial}.jsonl")
+        assert result.alive == [], "workers outlived the killed batch"
+        assert "Traceback" not in result.stderr and result.export == clean
         if backend == "sqlite":
             assert sqlite3.connect(url).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
