@@ -1,14 +1,15 @@
 """kill -9 at random moments, then resume: nothing lost, duplicated or half-loaded; no worker left alive.
 
 Batch trials: ``extract`` on N text plans and a few PDFs is killed with SIGKILL
-after a random delay, then run again to completion; its export is compared
+after a random delay (anywhere in a whole run's duration, measured first), then
+run again to completion; its export is compared
 with a clean run's (byte for byte), SQLite's ``PRAGMA integrity_check`` is run,
 and the processes of the killed run still alive 5 s later are counted.
 Worker trials: one worker is killed mid-batch; at most the document it held
 may fail (``worker_died``), every other document must end as in the clean run,
 and the next run must retry exactly the failed one.
 
-Usage: python bench/kill_resume.py [--sqlite 10] [--postgres 5] [--workers 3] [--plans 120]
+Usage: python bench/kill_resume.py [--sqlite 10] [--postgres 5] [--workers 3] [--plans 200]
        [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 from __future__ import annotations
@@ -52,10 +53,11 @@ def compare(clean: bytes, got: bytes) -> tuple[int, int, int]:
 def batch_trials(folder: Path, url: str, trials: int, tmp: Path, rng: random.Random, fresh) -> list[str]:
     clean = jsonl_of_clean_run(folder, fresh(), tmp / "clean.jsonl")
     total = len(list(folder.iterdir()))
+    whole = cli_seconds(folder, fresh())  # kills land anywhere from start-up to the last documents
     rows = []
     for k in range(trials):
         db = fresh()
-        delay = rng.uniform(0.5, 8.0)
+        delay = rng.uniform(0.3, 0.95 * whole)
         trial = kill_trial(folder, db, delay, tmp / f"t{k}.jsonl")
         lost, dup, half = compare(clean, trial.export)
         integrity = sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] if "://" not in db else "-"
@@ -63,6 +65,12 @@ def batch_trials(folder: Path, url: str, trials: int, tmp: Path, rng: random.Ran
                     f"duplicated {dup}  half-loaded {half}  export identical {trial.export == clean}  integrity {integrity}  "
                     f"alive after 5 s {len(trial.alive)}{'  TRACEBACK' if 'Traceback' in trial.stderr else ''}")
     return rows
+
+
+def cli_seconds(folder: Path, db: str) -> float:
+    started = time.perf_counter()
+    extract_cli(folder, "--db", db, "-q", "-j", "2").communicate()
+    return time.perf_counter() - started
 
 
 def jsonl_of_clean_run(folder: Path, db: str, out: Path) -> bytes:
@@ -106,7 +114,7 @@ def main() -> None:
     parser.add_argument("--sqlite", type=int, default=10)
     parser.add_argument("--postgres", type=int, default=5)
     parser.add_argument("--workers", type=int, default=3, help="trials killing one worker")
-    parser.add_argument("--plans", type=int, default=120)
+    parser.add_argument("--plans", type=int, default=200)
     parser.add_argument("--pg", default=os.environ.get("COUNCILPLANS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
     print(load())

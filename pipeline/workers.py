@@ -14,10 +14,11 @@ too long; and it does not say which document a dead worker held.  Here:
   the signal) and the worker is replaced; nothing else is lost.
 * A document that runs past ``doc_timeout`` has its worker killed — with its
   process group, so a Tesseract child dies too — and fails with ``time_limit``.
-* ``RLIMIT_AS`` caps what one document may allocate (``doc_memory`` above the
-  worker's size when idle): an allocation past it raises ``MemoryError``,
-  which ``process_source`` turns into ``memory_limit``; the worker then exits
-  and a fresh one takes its place.  The whole batch has a budget too
+* ``RLIMIT_AS`` caps what one document may allocate (``doc_memory`` above what
+  the worker maps when the document starts): an allocation past it raises
+  ``MemoryError``, which ``process_source`` turns into ``memory_limit``; the
+  worker then exits and a fresh one takes its place, as does a worker whose
+  heap kept more than half a document's allowance.  The whole batch has a budget too
   (``max_memory``): when the resident memory of all its processes passes it,
   the busy worker holding the most is stopped (``memory_limit``).
 * Workers die with the batch: ``PR_SET_PDEATHSIG`` kills a worker when its
@@ -69,7 +70,7 @@ def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preloa
     for module in preload:
         importlib.import_module(module)  # a user's own extractors register themselves on import
     save = Saver(Store(db_url, create=False))
-    _limit_memory(doc_memory)
+    idle = _mapped_bytes()
     conn.send(("ready", os.getpid(), rules_version()))
     while True:
         try:
@@ -78,6 +79,7 @@ def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preloa
             return  # the main process has gone
         if job is None:
             return
+        _limit_memory(doc_memory)  # from what is mapped now: earlier documents may have grown the heap
         started = time.perf_counter()
         try:
             result = process_source(job.source)
@@ -87,8 +89,9 @@ def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preloa
         outcome = save(job, result, time.perf_counter() - started)
         del result  # the records are in the store; only the outcome goes back
         conn.send(("done", outcome))
-        if any(i.code == "memory_limit" for i in outcome.issues):
-            return  # a heap that hit its limit may be fragmented; a fresh worker is cheap
+        bloated = doc_memory > 0 and _mapped_bytes() > idle + doc_memory // 2
+        if bloated or any(i.code == "memory_limit" for i in outcome.issues):
+            return  # a heap that hit its limit, or kept half of it, is best replaced; a fresh worker is cheap
 
 
 def _die_with_parent(main_pid: int) -> None:
@@ -120,7 +123,7 @@ def _die_with_parent(main_pid: int) -> None:
 
 
 def _limit_memory(doc_memory: int) -> None:
-    """Address space for one document on top of what the idle worker already maps."""
+    """Address space for one document on top of what the worker maps now (a soft limit, so it can be raised again)."""
     if doc_memory <= 0:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
