@@ -20,6 +20,7 @@ from pathlib import Path
 import pdfplumber
 
 from pipeline.run import run_batch
+from pipeline.settings import BatchSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font-descriptor chatter
@@ -46,10 +47,10 @@ def pipeline_pages(files: list[Path], tmp: Path) -> tuple[int, int, float]:
     for k, path in enumerate(files):
         shutil.copy(path, src / f"{k:03d}_{path.name}")  # distinct names; the store keys on content + path
     start = time.perf_counter()
-    summary = run_batch([src], db=str(tmp / "bench.db"), force=True, workers=1)  # one process, as bare pdfplumber
+    summary = run_batch([src], db=str(tmp / "bench.db"), force=True, settings=BatchSettings(workers=0))  # this process, as bare pdfplumber
     elapsed = time.perf_counter() - start
     pages = sum(r.pages or 0 for r in summary.results)
-    records = sum(len(r.records) for r in summary.results)
+    records = sum(sum(r.records.values()) for r in summary.results)
     return pages, records, elapsed
 
 

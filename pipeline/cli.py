@@ -50,65 +50,77 @@ def main() -> None:
     """
 
 
+def _size(text: str) -> int:
+    """'1G', '768M', '500000000' → bytes."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    text = text.strip().lower().removesuffix("b").removesuffix("i")
+    try:
+        return int(float(text[:-1]) * units[text[-1]]) if text and text[-1] in units else int(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a size (e.g. 1G, 768M)") from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--manifest", type=click.Path(path_type=Path), default=None,
               help="Optional CSV (file, council, council_code, financial_year, notes) used when the text does not name council or year.")
 @click.option("--force", is_flag=True, help="Re-extract documents already in the store unchanged.")
-@click.option("--strict", is_flag=True, help="Stop at the first error with a traceback (for debugging).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@click.option("--retry-failed", is_flag=True,
+              help="Also retry documents that failed on their content (empty, binary, a broken PDF). Documents that "
+                   "failed for a passing reason (a dead worker, a time or memory limit, a store error) are always retried.")
+@click.option("--strict", is_flag=True, help="Extract in this process and stop at the first error with a traceback (for debugging).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display (the summary at the end is still printed).")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes to extract in (default: one per core). Results are saved as each document finishes.")
+              help="Worker processes (default: one per core). Each loads spaCy once and takes documents from a queue.")
+@click.option("--doc-timeout", type=click.FloatRange(min=1), default=None, show_default="300",
+              help="Seconds one document may take; past it its worker is killed and the document fails with time_limit.")
+@click.option("--doc-memory", default=None, show_default="1G",
+              help="Memory one document may use on top of its worker (e.g. 768M, 2G); past it the document fails with memory_limit.")
+@click.option("--max-memory", default=None, show_default="half the machine's memory",
+              help="Memory the whole batch may hold (e.g. 4G); past it the document using the most fails with memory_limit.")
 @click.option("--scheduler", default=None, help="Run on a Dask cluster at this address (e.g. tcp://10.0.0.5:8786) instead of local processes.")
-def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, force: bool, strict: bool, quiet: bool,
-            workers: int | None, scheduler: str | None) -> None:
+def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, force: bool, retry_failed: bool, strict: bool,
+            quiet: bool, workers: int | None, doc_timeout: float | None, doc_memory: str | None, max_memory: str | None,
+            scheduler: str | None) -> None:
     """Extract records from council plans (files or folders) into the store.
 
-    Each document is loaded in its own transaction and keyed by content hash:
-    re-running skips unchanged files and replaces changed ones. Bad files are
-    reported as failed and the batch goes on. Exit status 1 if any document failed.
-    """
-    from pipeline.ingest import ManifestError
-    from pipeline.run import run_batch
+    Each document is saved in its own transaction as soon as it is read, keyed
+    by content hash: re-running skips unchanged files (and resumes a run that
+    was killed), re-extracts when the extraction rules changed, and replaces
+    changed files. Byte-identical copies are one document that knows all its
+    names. A bad file, a document over its time or memory limit, a FIFO or an
+    unreadable folder is reported with a code and the batch goes on.
 
-    missing = [str(p) for p in paths if not p.exists()]
+    Progress goes to stderr (a bar on a terminal, a line every 10 s in a log);
+    the summary to stdout. Exit status 1 if any document failed or any path was skipped.
+
+    \b
+    Examples:
+      councilplans extract corpus/text corpus/pdf --manifest corpus/manifest.csv
+      councilplans extract /data/plans -j 4 --doc-timeout 600 --db postgresql+psycopg://me@dbhost/plans
+    """
+    from pipeline.errors import CouncilplansError
+    from pipeline.ingest import ManifestError
+    from pipeline.progress import reporter, summary_text
+    from pipeline.run import run_batch
+    from pipeline.settings import BatchSettings
+
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
-
-    done = [0]
-
-    def progress(source) -> None:
-        done[0] += 1
-        if not quiet:
-            click.echo(f"  [{done[0]}] {source.path}", err=True)
-
+    settings = BatchSettings().with_options(workers=workers, doc_timeout=doc_timeout,
+                                            doc_memory=_size(doc_memory) if doc_memory else None,
+                                            max_memory=_size(max_memory) if max_memory else None)
     try:
-        summary = run_batch(paths, db=db, manifest=manifest, strict=strict, force=force, progress=progress,
-                            workers=workers, scheduler=scheduler)
+        summary = run_batch(paths, db=db, manifest=manifest, strict=strict, force=force, retry_failed=retry_failed,
+                            progress=reporter(quiet), scheduler=scheduler, settings=settings, keep_results=False)
     except ManifestError as exc:
         raise click.UsageError(str(exc))
-    except RuntimeError as exc:
+    except CouncilplansError as exc:
         raise click.ClickException(str(exc))
-    _print_summary(summary)
-    sys.exit(1 if summary.failed else 0)
-
-
-def _print_summary(summary) -> None:
-    header = f"{'document':<58}{'status':<9}" + "".join(f"{t[:5]:>7}" for t in TYPES)
-    click.echo(header)
-    click.echo("-" * len(header))
-    for r in summary.results:
-        counts = r.counts()
-        click.echo(f"{r.source[:57]:<58}{r.status:<9}" + "".join(f"{counts.get(t, 0):>7}" for t in TYPES))
-        for issue in r.issues:
-            if issue.severity == "error" or r.status != "ok":
-                click.echo(f"    {issue.severity}: {issue.code}: {issue.message.splitlines()[0]}")
-    for name in summary.skipped:
-        click.echo(f"{name[:57]:<58}{'unchanged':<9}")
-    ok = sum(r.status == "ok" for r in summary.results)
-    partial = sum(r.status == "partial" for r in summary.results)
-    click.echo(f"\n{len(summary.results)} extracted ({ok} ok, {partial} partial, {summary.failed} failed), {len(summary.skipped)} unchanged")
+    click.echo(summary_text(summary))
+    sys.exit(1 if summary.failed or summary.path_issues else 0)
 
 
 @main.command()

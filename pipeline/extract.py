@@ -7,45 +7,19 @@ Nothing here raises for bad input unless ``strict`` asks for it.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Optional
 
 from extractors import Context, load_builtin, run_order
 from pipeline.document import Document
-from pipeline.ingest import Source, sha256_bytes
+from pipeline.ingest import NotARegularFile, Source, content_key, read_file
 from pipeline.nlp import annotate
 from pipeline.readers import ReadError, read_document
+from pipeline.readers.cleaning import garbled
+from pipeline.results import DocumentResult, Issue
 from pipeline.tables.view import read_tables
+from pipeline.version import rules_version
 from schemas import DocumentMeta, Record
 
-
-@dataclass
-class Issue:
-    code: str
-    message: str
-    severity: str = "error"  # error | warning
-
-
-@dataclass
-class DocumentResult:
-    source: str
-    path: str
-    sha256: str
-    status: str = "ok"  # ok | partial | failed
-    records: list[Record] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    pages: Optional[int] = None
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for record in self.records:
-            out[record.type] = out.get(record.type, 0) + 1
-        return out
-
-    @property
-    def meta(self) -> Optional[DocumentMeta]:
-        return next((r for r in self.records if isinstance(r, DocumentMeta)), None)
+__all__ = ["DocumentResult", "Issue", "extract_document", "process_source", "judge"]
 
 
 def extract_document(doc: Document, strict: bool = False) -> tuple[list[Record], list[Issue]]:
@@ -86,40 +60,84 @@ def extract_document(doc: Document, strict: bool = False) -> tuple[list[Record],
 
 
 def process_source(source: Source, strict: bool = False) -> DocumentResult:
-    """Read, extract and judge one file.  Never raises for bad input unless ``strict``."""
-    path = Path(source.path)
-    result = DocumentResult(source=path.name, path=str(path), sha256="")
+    """Read, extract and judge one file.  Never raises for bad input unless ``strict``.
+
+    Running out of memory (the worker's ``--doc-memory`` limit) is bad input
+    too: the document fails with ``memory_limit`` and the caller goes on.
+    """
+    result = DocumentResult(source=source.name, path=source.label, sha256="", rules_version=rules_version())
     try:
-        data = path.read_bytes()
+        _read_and_extract(source, result, strict)
+    except MemoryError:
+        if strict:
+            raise
+        result.records = []
+        result.status = "failed"
+        result.issues.append(Issue("memory_limit", "the document needed more memory than one document may use "
+                                                   "(raise --doc-memory to allow more)"))
+    return result
+
+
+def _read_and_extract(source: Source, result: DocumentResult, strict: bool) -> None:
+    try:
+        data = read_file(source.path)
     except OSError as exc:
         if strict:
             raise
         result.status = "failed"
-        result.issues.append(Issue("unreadable_file", f"cannot read {path}: {exc.strerror or exc}"))
-        return result
-    result.sha256 = source.sha256 or sha256_bytes(data)
+        what = exc.strerror if isinstance(exc, NotARegularFile) else f"cannot read {source.label}: {exc.strerror or exc}"
+        result.issues.append(Issue("unreadable_file", what))
+        return
+    result.sha256 = content_key(data, source.path)
     try:
-        doc = read_document(path, data)
+        doc = read_document(source.path, data)
     except ReadError as exc:
         if strict:
             raise
         result.status = "failed"
         result.issues.append(Issue(exc.code, exc.message))
-        return result
+        return
+    except MemoryError:
+        raise
     except Exception as exc:  # a reader bug must not stop the batch
         if strict:
             raise
         result.status = "failed"
         result.issues.append(Issue("reader_crashed", f"{type(exc).__name__}: {exc}"))
-        return result
-    doc.sha256, doc.path, doc.meta = result.sha256, str(path), dict(source.meta)
+        return
+    del data
+    doc.sha256, doc.path, doc.meta = result.sha256, source.label, dict(source.meta)
+    doc.source = source.name
     result.pages = doc.pages
-    records, issues = extract_document(doc, strict=strict)
+    try:
+        records, issues = extract_document(doc, strict=strict)
+    except MemoryError:
+        raise
+    except Exception as exc:  # outside any one extractor (annotation, ordering): the document fails, the batch goes on
+        if strict:
+            raise
+        result.status = "failed"
+        result.issues.append(Issue("extraction_crashed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+        return
+    if any(i.code.startswith("extractor_failed") and i.message.startswith("MemoryError") for i in issues):
+        raise MemoryError  # an extractor hit the memory limit: what the others found is incomplete too
     result.records = records
     result.issues.extend(Issue(code, message, "warning") for code, message in doc.issues)
+    result.issues.extend(garbled_pages(doc))
     result.issues.extend(issues)
     result.status = judge(result)
-    return result
+
+
+def garbled_pages(doc: Document) -> list[Issue]:
+    """An error issue when a page (or a text document) is mostly not words: its records cannot be trusted."""
+    starts = doc.page_starts or [0]
+    ends = [*starts[1:], len(doc.text)]
+    bad = [n for n, (a, b) in enumerate(zip(starts, ends), start=1) if garbled(doc.text[a:b])]
+    if not bad:
+        return []
+    where = "the text" if not doc.page_starts else f"page(s) {', '.join(map(str, bad[:20]))}{' …' if len(bad) > 20 else ''}"
+    return [Issue("garbled_text", f"{where} read as symbols rather than words (a font without a Unicode map, or the "
+                                  "wrong encoding); check the records against the original")]
 
 
 def judge(result: DocumentResult) -> str:

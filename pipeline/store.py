@@ -3,21 +3,38 @@
 One transaction per document.  Documents are keyed by content hash and
 record ids are derived from it, so loading the same file twice changes
 nothing, and re-extracting a changed file replaces its old records.
+
+Writers are serialised, whichever process they run in: SQLite transactions
+that write begin ``IMMEDIATE`` (with WAL, ``synchronous=NORMAL`` and a busy
+timeout, so a second ``extract`` waits its turn instead of failing), and
+PostgreSQL writers take one transaction-scoped advisory lock.  A save is a
+few milliseconds, so two runs writing at once barely wait, and neither can
+see the other's half-written document or race it to create the tables.
+
+The same content under several names is one document that knows all of
+them (``document_names``); its records carry the first name in sort order,
+so which file a run happens to meet first never changes the export.  Paths
+that are not documents at all (a FIFO, an unreadable folder, a symlink loop)
+are kept in ``path_issues`` so a run that dies still leaves its findings.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
 
-from sqlalchemy import create_engine, delete, func, inspect, or_, select
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import (Column, String, Table, Text, bindparam, create_engine, delete, event, func, inspect, select, text,
+                        union, update)
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from pipeline.version import rules_version
 from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.errors import StoreNotFound, StoreUnreachable
-from pipeline.extract import DocumentResult
+from pipeline.results import DocumentResult, Issue
+from pipeline.version import rules_version
 from schemas import RECORD_TYPES, DocumentMeta, Provenance, Record
 from schemas.corrections import Correction
 from schemas.tables import RECORD_TABLES, corrections as corrections_table, documents, metadata
@@ -26,6 +43,37 @@ if TYPE_CHECKING:
     from pipeline.corrections import Corrector
 
 DEFAULT_DB = "output/councilplans.db"
+SQLITE_BUSY_TIMEOUT_S = 120  # a writer waits this long for another run's save before giving up
+PG_CONNECT_TIMEOUT_S = 10  # an unreachable host fails in seconds, not minutes
+# one advisory lock for every writer of a PostgreSQL store (a 64-bit key derived from a fixed name)
+_PG_WRITE_LOCK = int.from_bytes(hashlib.sha256(b"councilplans.store.write").digest()[:8], "big", signed=True)
+
+document_names = Table(
+    "document_names", metadata,
+    Column("path", Text, primary_key=True),  # a path names one content at a time
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("source", String(512), nullable=False),
+)
+
+path_issues = Table(
+    "path_issues", metadata,
+    Column("path", Text, primary_key=True),
+    Column("code", String(64), nullable=False),
+    Column("message", Text),
+    Column("noticed_at", String(32)),
+)
+
+
+@dataclass
+class StoredDocument:
+    """What the store knows about one content hash: enough to decide whether to extract it again."""
+
+    sha256: str
+    path: str
+    status: str
+    pipeline_version: Optional[str]
+    issue_codes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
 
 
 def resolve_url(db: Optional[str], make_dirs: bool = True) -> str:
@@ -35,7 +83,52 @@ def resolve_url(db: Optional[str], make_dirs: bool = True) -> str:
         return db
     if make_dirs:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{db}"
+    return f"sqlite:///{Path(db).absolute()}"  # absolute: worker processes open it too
+
+
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    """WAL, a sync per checkpoint rather than per commit, and waiting on a busy writer.
+
+    ``isolation_level = None`` stops the driver issuing its own BEGIN, so
+    ``_sqlite_begin`` decides DEFERRED (readers) or IMMEDIATE (writers).
+    """
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # in WAL: safe against a killed process, faster than FULL
+    except Exception:  # a read-only database keeps its journal mode; reading still works
+        pass
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # a writer takes the write lock at BEGIN: a deferred transaction that reads first and then
+    # writes can be refused outright (SQLITE_BUSY_SNAPSHOT) when another run committed meanwhile
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("councilplans_write") else "BEGIN")
+
+
+def unreachable(url: str, exc: Exception) -> StoreUnreachable:
+    """A typed error that names the host (or file) and the driver's reason, without the password."""
+    parsed = make_url(url)
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if parsed.get_backend_name() == "sqlite":
+        return StoreUnreachable(f"cannot open the SQLite database {parsed.database}: {reason}")
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 'default port'}"
+    return StoreUnreachable(f"cannot connect to the database {parsed.database!r} on {where} "
+                            f"({parsed.render_as_string(hide_password=True)}): {reason}")
 
 
 class Store:
@@ -43,18 +136,25 @@ class Store:
 
     Commands that read (stats, export, compare, review...) open with
     ``existing=True``: a mistyped path must say so, not answer from a new,
-    empty database.
+    empty database.  A server that cannot be reached is a ``StoreUnreachable``
+    naming the host and the driver's reason.
     """
 
     def __init__(self, db: Optional[str] = None, create: bool = True, existing: bool = False):
         self.url = resolve_url(db, make_dirs=not existing)
         if existing:
             _check_sqlite_file(self.url)
-        self.engine: Engine = create_engine(self.url, future=True)
-        if existing:
-            self._check_tables()
-        elif create:
-            metadata.create_all(self.engine)
+        self.engine: Engine = _engine(self.url)
+        try:
+            if existing:
+                self._check_tables()
+            elif create:
+                self._create_tables()
+            else:
+                self.engine.connect().close()
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise unreachable(self.url, exc) from exc
 
     def _check_tables(self) -> None:
         """StoreNotFound when the database has no councilplans tables; StoreUnreachable when it cannot be reached."""
@@ -78,45 +178,99 @@ class Store:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    # ------------------------------------------------------------ writing
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction that holds the store's one write lock until it commits."""
+        with self.engine.connect().execution_options(councilplans_write=True) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+            yield conn
+
+    def _create_tables(self) -> None:
+        names = set(inspect(self.engine).get_table_names())
+        if all(t.name in names for t in metadata.sorted_tables):
+            return
+        with self._writing() as conn:  # two runs starting on a fresh database: the second finds the tables made
+            metadata.create_all(conn)
+
+    # ------------------------------------------------------------ deciding what to extract
+
+    def stored(self, sha256: str) -> Optional[StoredDocument]:
+        """The stored document with this content hash, with every name it is known by."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents.c.path, documents.c.status, documents.c.pipeline_version,
+                                      documents.c.issues).where(documents.c.sha256 == sha256)).first()
+            if row is None:
+                return None
+            names = [r.path for r in conn.execute(select(document_names.c.path).where(document_names.c.sha256 == sha256))]
+        codes = [i.get("code", "") for i in row.issues or [] if isinstance(i, dict)]
+        return StoredDocument(sha256, row.path, row.status, row.pipeline_version, codes, sorted(set(names) | {row.path}))
 
     def has_current(self, sha256: str, path: str) -> bool:
         """True when this exact content is already loaded from this path by this pipeline version."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(documents.c.pipeline_version, documents.c.path).where(documents.c.sha256 == sha256)).first()
-        return bool(row and row.pipeline_version == rules_version() and row.path == path)
+        doc = self.stored(sha256)
+        return bool(doc and doc.pipeline_version == rules_version() and doc.path == path)
 
-    def save(self, result: DocumentResult) -> None:
-        """Replace everything known about this document (or an older version of the same path) atomically."""
+    # ------------------------------------------------------------ writing
+
+    def save(self, result: DocumentResult, names: Iterable[str] = (), claim_names: bool = True) -> None:
+        """Replace everything known about this document atomically; ``names`` are its other paths.
+
+        A path that named other content before (the file changed) now names
+        this one: the old content loses that name, and goes when it has none left.
+        ``claim_names=False`` records the document without taking its names from
+        older content (a failure note must not delete the last good version).
+        """
         if not result.sha256:
-            return  # unreadable bytes: nothing to key on; the result is reported, not stored
-        meta = result.meta or DocumentMeta(source=result.source)
-        row = {
-            "sha256": result.sha256, "source": result.source, "path": result.path, "status": result.status,
-            "issues": [{"code": i.code, "message": i.message, "severity": i.severity} for i in result.issues],
-            "pages": result.pages, "pipeline_version": rules_version(),
-            "extracted_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            **{name: getattr(meta, name) for name in DocumentMeta.field_names()},
-            **_register_facts(meta),
-            **_provenance_columns(meta),
-        }
-        with self.engine.begin() as conn:
-            old = [r.sha256 for r in conn.execute(select(documents.c.sha256).where(
-                or_(documents.c.sha256 == result.sha256, documents.c.path == result.path)))]
-            for table in RECORD_TABLES.values():
-                conn.execute(delete(table).where(table.c.document_sha256.in_(old)))
-            conn.execute(delete(documents).where(documents.c.sha256.in_(old)))
+            return  # unreadable bytes: nothing to key on (the path is noted by ``note_path_issues``)
+        row = _document_row(result)
+        all_names = sorted(set(_clean(list(names))) | {row["path"]})
+        with self._writing() as conn:
+            if claim_names:
+                _release_names(conn, all_names, keep=result.sha256)
+            if conn.execute(_DOCUMENT_EXISTS, {"sha": result.sha256}).first():
+                _delete_document(conn, result.sha256)
             conn.execute(documents.insert(), [row])
             for kind, table in RECORD_TABLES.items():
                 rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
                 if rows:
-                    conn.execute(table.insert(), rows)
+                    conn.execute(table.insert(), _clean(rows))
+            if claim_names:
+                _claim_names(conn, result.sha256, all_names)
+
+    def add_names(self, sha256: str, names: Iterable[str]) -> None:
+        """Record more paths for content already stored (a byte-identical copy elsewhere)."""
+        names = sorted(set(_clean(list(names))))
+        if not names:
+            return
+        with self._writing() as conn:
+            _release_names(conn, names, keep=sha256)
+            _claim_names(conn, sha256, names)
+
+    def note_path_issues(self, issues: Iterable[tuple[str, str, str]]) -> None:
+        """Remember (path, code, message) for paths that are not documents: a FIFO, a loop, an unreadable folder."""
+        now = _now()
+        rows = _clean([{"path": p, "code": c, "message": m, "noticed_at": now} for p, c, m in issues])
+        if not rows:
+            return
+        with self._writing() as conn:
+            conn.execute(delete(path_issues).where(path_issues.c.path.in_([r["path"] for r in rows])))
+            conn.execute(path_issues.insert(), rows)
 
     # ------------------------------------------------------------ reading
 
     def documents(self) -> list[dict]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(documents).order_by(documents.c.source))]
+
+    def names(self) -> list[dict]:
+        """Every path each stored document is known by."""
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(document_names).order_by(document_names.c.path))]
+
+    def path_issues(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(path_issues).order_by(path_issues.c.path))]
 
     def records(self, kind: Optional[str] = None, corrector: Optional["Corrector"] = None) -> Iterator[Record]:
         """Records rebuilt from the store, document by document, in extraction order.
@@ -201,6 +355,112 @@ class Store:
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
+
+
+# ---------------------------------------------------------------- names
+# statements built once: a save runs a dozen of them, and building each anew costs more than running it
+
+_PATHS, _KEEP, _SHA = bindparam("paths", expanding=True), bindparam("keep"), bindparam("sha")
+_NAMED_ELSEWHERE = union(  # stores written before document_names existed know a document only by documents.path
+    select(document_names.c.sha256).where(document_names.c.path.in_(_PATHS), document_names.c.sha256 != _KEEP),
+    select(documents.c.sha256).where(documents.c.path.in_(_PATHS), documents.c.sha256 != _KEEP))
+_DROP_NAMES = delete(document_names).where(document_names.c.path.in_(_PATHS), document_names.c.sha256 != _KEEP)
+_NAMES_OF = select(document_names.c.path).where(document_names.c.sha256 == _SHA)
+_PATH_OF = select(documents.c.path).where(documents.c.sha256 == _SHA)
+_DOCUMENT_EXISTS = select(documents.c.sha256).where(documents.c.sha256 == _SHA)
+_DROP_PATH_ISSUES = delete(path_issues).where(path_issues.c.path.in_(_PATHS))
+_DELETE_DOCUMENT = [delete(t).where(t.c.document_sha256 == _SHA) for t in RECORD_TABLES.values()] + [
+    delete(documents).where(documents.c.sha256 == _SHA)]
+
+
+def _delete_document(conn: Connection, sha: str) -> None:
+    for statement in _DELETE_DOCUMENT:
+        conn.execute(statement, {"sha": sha})
+
+
+def _release_names(conn: Connection, paths: list[str], keep: str) -> None:
+    """Paths that now hold ``keep``'s content stop naming any other document.
+
+    Another document that loses its last name is deleted with its records; one
+    that loses the name its records carry takes its next name in sort order.
+    """
+    bound = {"paths": paths, "keep": keep}
+    named = sorted(r.sha256 for r in conn.execute(_NAMED_ELSEWHERE, bound))
+    if not named:
+        return
+    conn.execute(_DROP_NAMES, bound)
+    for sha in named:
+        doc = conn.execute(_PATH_OF, {"sha": sha}).first()
+        left = {r.path for r in conn.execute(_NAMES_OF, {"sha": sha})}
+        if doc is not None and doc.path not in paths:
+            left.add(doc.path)  # an older store's only name, untouched by this save
+        if not left:
+            _delete_document(conn, sha)
+        elif doc is not None and doc.path in paths:
+            _rename(conn, sha, min(left))
+
+
+def _rename(conn: Connection, sha: str, path: str) -> None:
+    source = Path(path).name
+    conn.execute(update(documents).where(documents.c.sha256 == sha).values(path=path, source=source))
+    for table in RECORD_TABLES.values():
+        conn.execute(update(table).where(table.c.document_sha256 == sha).values(source=source))
+
+
+def _claim_names(conn: Connection, sha: str, paths: list[str]) -> None:
+    have = {r.path for r in conn.execute(_NAMES_OF, {"sha": sha})}
+    rows = [{"path": p, "sha256": sha, "source": Path(p).name} for p in paths if p not in have]
+    if rows:
+        conn.execute(document_names.insert(), _clean(rows))
+    conn.execute(_DROP_PATH_ISSUES, {"paths": paths})
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _document_row(result: DocumentResult) -> dict:
+    meta = result.meta or DocumentMeta(source=result.source)
+    row = {
+        "sha256": result.sha256, "source": result.source, "path": result.path, "status": result.status,
+        "issues": [{"code": i.code, "message": i.message, "severity": i.severity} for i in result.issues],
+        "pages": result.pages, "pipeline_version": result.rules_version or rules_version(), "extracted_at": _now(),
+        **{name: getattr(meta, name) for name in DocumentMeta.field_names()},
+        **_register_facts(meta),
+        **_provenance_columns(meta),
+    }
+    return _clean(row)
+
+
+def _clean(value: Any) -> Any:
+    """Text any database accepts: NUL characters dropped (PostgreSQL refuses them), lone surrogates escaped."""
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) if isinstance(v, (str, dict, list, tuple)) else v for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # an undecodable file name or a stray surrogate from a PDF
+            value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+def failure_only(result: DocumentResult, issue: Issue) -> DocumentResult:
+    """The same document with no records and one more issue: what is saved when saving it whole failed."""
+    return DocumentResult(source=result.source, path=result.path, sha256=result.sha256, status="failed",
+                          issues=[*result.issues, issue], pages=result.pages)
 
 
 def _register_facts(meta: DocumentMeta) -> dict:

@@ -35,7 +35,7 @@ def test_extract_twice_changes_nothing(db_url, tmp_path):
     assert first.failed == 0 and len(first.results) == n
     before = snapshot(db_url)
     second = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv")
-    assert len(second.skipped) == n
+    assert second.unchanged == n and second.extracted == 0
     forced = run_batch([src], db=db_url, manifest=CORPUS / "manifest.csv", force=True)
     assert len(forced.results) == n
     assert snapshot(db_url) == before
@@ -83,12 +83,19 @@ def test_a_failing_save_rolls_back_only_that_document(tmp_path, monkeypatch):
 
     monkeypatch.setattr(store_module, "_record_row", explode)
     good.write_text("Service Plan 2023/24\n\nThe budget includes savings of £9.9 million.\n", encoding="utf-8")
-    summary = run_batch([good], db=db)
+    summary = run_batch([good], db=db, workers=0)  # in this process, where the store is broken
     assert summary.results[0].status == "failed"
     monkeypatch.setattr(store_module, "_record_row", original)
     with Store(db) as store:
-        assert len(list(store.records())) == count  # the old version is still there, whole
+        assert len([r for r in store.records() if r.type != "document"]) == count - 1  # the old version is still there, whole
         assert [b.amount_gbp for b in store.records("budget")] == [1_200_000]
+        failed = [d for d in store.documents() if d["status"] == "failed"]
+        assert [i["code"] for i in failed[0]["issues"]][-1] == "store_failed"  # and the failure is on record
+    again = run_batch([good], db=db)  # a store failure is transient: the next run retries and replaces
+    assert again.extracted == 1 and again.failed == 0
+    with Store(db) as store:
+        assert [b.amount_gbp for b in store.records("budget")] == [9_900_000]
+        assert [d["status"] for d in store.documents()] == ["ok"]
 
 
 def test_parallel_extraction_stores_what_one_process_stores(tmp_path):
@@ -106,3 +113,64 @@ def test_parallel_extraction_stores_what_one_process_stores(tmp_path):
     parallel = run_batch([CORPUS / "text"], db=two, manifest=CORPUS / "manifest.csv", workers=2)
     assert [r.source for r in parallel.results] == [r.source for r in serial.results]  # reported in input order
     assert snapshot(one) == snapshot(two)
+
+
+# ---------------------------------------------------------------- errors a user can act on, and hostile text
+
+
+def test_a_postgresql_url_that_cannot_connect_names_host_and_reason():
+    from pipeline.errors import StoreUnreachable
+
+    with pytest.raises(StoreUnreachable) as exc:
+        Store("postgresql+psycopg://postgres:secret@127.0.0.1:1/test")
+    message = str(exc.value)
+    assert "127.0.0.1:1" in message and "refused" in message.lower() and "secret" not in message
+
+
+def test_sqlite_runs_in_wal_with_normal_sync_and_waits_for_a_busy_writer(tmp_path):
+    with Store(str(tmp_path / "s.db")) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 60_000
+
+
+def _odd_result(sha: str, path: str):
+    from pipeline.results import DocumentResult, Issue
+    from schemas import Budget, DocumentMeta, Provenance
+
+    name = path.rsplit("/", 1)[-1]
+    prov = Provenance(char_start=0, char_end=5, text="Bud\x00get")
+    return DocumentResult(source=path.rsplit("/", 1)[-1], path=path, sha256=sha, issues=[Issue("x", "nul \x00 here", "warning")],
+                          records=[DocumentMeta(source=name, title="T\x00itle " + "long " * 120_000, provenance=prov),
+                                   Budget(source=name, scope="Waste\x00", amount_gbp=5.0, provenance=prov)])
+
+
+def test_nul_characters_surrogates_and_huge_titles_are_stored(db_url):
+    with Store(db_url) as store:
+        store.save(_odd_result("a" * 64, "/plans/bad-\udcff-name.txt"))
+        doc = store.documents()[0]
+        assert doc["path"] == "/plans/bad-\\udcff-name.txt" and doc["title"].startswith("Title long")
+        assert [b.scope for b in store.records("budget")] == ["Waste"]
+
+
+def test_runs_starting_together_on_a_fresh_postgresql_database_both_create_the_tables(pg_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_store(_):
+        with Store(pg_url) as store:
+            return len(store.table_names())
+
+    with ThreadPoolExecutor(4) as pool:
+        counts = list(pool.map(open_store, range(4)))
+    assert len(set(counts)) == 1 and counts[0] >= 10
+
+
+def test_a_path_whose_content_changed_drops_the_old_document_only_when_no_name_is_left(db_url):
+    with Store(db_url) as store:
+        store.save(_odd_result("a" * 64, "/p/one.txt"), names=["/p/one.txt", "/p/two.txt"])
+        store.save(_odd_result("b" * 64, "/p/one.txt"))  # one.txt changed; two.txt still holds the old bytes
+        docs = {d["sha256"][0]: d["path"] for d in store.documents()}
+        assert docs == {"a": "/p/two.txt", "b": "/p/one.txt"}
+        assert {r.source for r in store.records("budget")} == {"one.txt", "two.txt"}
+        store.save(_odd_result("c" * 64, "/p/two.txt"))  # and now two.txt changed too: the old content has no name
+        assert sorted(d["sha256"][0] for d in store.documents()) == ["b", "c"]

@@ -24,6 +24,8 @@ from typing import Any, Optional, Sequence
 from pipeline.readers.pdf_layout import Word
 
 RESOLUTION = 300  # dpi when the scan's own resolution is unknown; Tesseract reads body text well at 200-300
+MAX_PIXELS = 40_000_000  # a page image is never rendered bigger (A4 at 300 dpi is 8.7 Mpx, A1 at 150 dpi 19 Mpx)
+MIN_RESOLUTION = 100  # dpi below which body text is unreadable: a page that would need less is refused, not OCR-ed
 INSTALL = "install OCR with: apt-get install tesseract-ocr && pip install 'councilplans[ocr]'"
 MIN_CONFIDENCE = 20
 SUSPECT_NUMBER = re.compile(r"^[^\w\s]?\s?\d[\d,.]*\s?\S{0,3}$|^.{0,3}\d.{0,3}$")  # a short figure the page pass may have garbled
@@ -80,8 +82,30 @@ def scan_resolution(page: Any) -> int:
     return int(min(300, max(150, max(widths)))) if widths else RESOLUTION
 
 
+class PageTooLarge(ValueError):
+    """A page whose image at a readable resolution would exceed ``MAX_PIXELS``."""
+
+
+def capped_resolution(width_pt: float, height_pt: float, wanted: float) -> float:
+    """``wanted`` dpi, lowered so the rendered page holds at most ``MAX_PIXELS`` pixels.
+
+    Render size is capped by pixels, not by page points: a 10,000 pt poster page
+    at 150 dpi would be 434 Mpx (1.3 GB as RGB) before OCR even starts.
+    """
+    pixels = (width_pt / 72 * wanted) * (height_pt / 72 * wanted)
+    if pixels <= MAX_PIXELS:
+        return wanted
+    capped = wanted * (MAX_PIXELS / pixels) ** 0.5
+    if capped < MIN_RESOLUTION:
+        raise PageTooLarge(f"the page is {width_pt:.0f} x {height_pt:.0f} pt: at {wanted:.0f} dpi its image would be "
+                           f"{pixels / 1e6:.0f} Mpx, and within the {MAX_PIXELS / 1e6:.0f} Mpx cap text would be too "
+                           f"small to read ({capped:.0f} dpi); not OCR-ed")
+    return capped
+
+
 def page_scan(page: Any, resolution: Optional[int] = None) -> Scan:
-    image = page.to_image(resolution=resolution or scan_resolution(page)).original.convert("L")
+    dpi = capped_resolution(float(page.width), float(page.height), resolution or scan_resolution(page))
+    image = page.to_image(resolution=dpi).original.convert("L")
     angle = skew_angle(image)
     if abs(angle) >= 0.05:
         image = image.rotate(angle, resample=_bilinear(), fillcolor=255)

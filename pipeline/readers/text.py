@@ -20,7 +20,7 @@ from typing import Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
-from pipeline.readers import delimited, rows, runon, streams
+from pipeline.readers import cleaning, delimited, rows, runon, streams
 from pipeline.readers.errors import ReadError
 
 
@@ -41,30 +41,31 @@ class Line:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252 — the two encodings council text comes in."""
-    if not data.strip():
-        raise ReadError("empty", "the file is empty")
-    if b"\x00" in data[:4096]:
-        raise ReadError("binary", "the file looks binary (NUL bytes), not text or PDF")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "cp1252" and _mostly_control(text):
-            break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise ReadError("undecodable", "the file is neither UTF-8 nor Windows-1252 text")
+    """The file's text, cleaned (``pipeline.readers.cleaning``): any BOM, UTF-16, UTF-8 or Windows-1252."""
+    return _cleaned(data).text
 
 
 def _mostly_control(text: str) -> bool:
-    bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return bad > len(text[:4096]) * 0.05
+    return cleaning.mostly_control(text)
+
+
+def _cleaned(data: bytes) -> cleaning.Cleaned:
+    if not data.strip():
+        raise ReadError("empty", "the file is empty")
+    try:
+        cleaned = cleaning.text_from_bytes(data)
+    except cleaning.Undecodable as exc:
+        raise ReadError(exc.code, exc.message) from exc
+    if not cleaned.text.strip():
+        raise ReadError("empty", "the file holds no text (only control or invisible characters)")
+    return cleaned
 
 
 def read_text(source: str, data: bytes) -> Document:
-    text = decode(data)
-    return Document(source=source, text=text, blocks=blocks_from_lines(text))
+    cleaned = _cleaned(data)
+    doc = Document(source=source, text=cleaned.text, blocks=blocks_from_lines(cleaned.text))
+    doc.issues.extend(cleaned.issues)
+    return doc
 
 
 def split_lines(text: str) -> list[Line]:

@@ -1,0 +1,86 @@
+"""The knobs of a batch run, named in one place.
+
+Every limit the batch enforces and every interval it waits on lives here, so a
+reader of ``run``, ``workers`` or ``progress`` never meets a bare number, and a
+user tunes a run (``extract --doc-timeout 600``) without reading the code.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Optional
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """How a batch runs: how many workers, what one document may cost, how often to report."""
+
+    workers: Optional[int] = None
+    """Worker processes (None: one per core).  Each loads spaCy and the register once.
+    0 extracts in the calling process, without time or memory limits (benchmarks, debugging)."""
+
+    doc_timeout: float = 600.0
+    """Seconds one document may take before its worker is killed (``time_limit``).
+    Born-digital PDFs read at 5-10 pages a second (a 2,000-page one in about five minutes);
+    scans OCR at several seconds a page."""
+
+    doc_memory: int = 1024 * MB
+    """Bytes of address space one document may add to a worker (``memory_limit``), set with
+    RLIMIT_AS.  A 300-page PDF needs about 150 MB, a 15-page scan about 300 MB (OCR); a
+    2,000-page PDF close to 1 GB.  Page images are capped by ``ocr.MAX_PIXELS`` well below this."""
+
+    max_memory: Optional[int] = None
+    """Bytes the whole batch may hold resident (main process, forkserver, workers).  Past it the
+    busy worker holding the most is stopped and its document fails with ``memory_limit`` (and is
+    retried by the next run), so two large documents at once cannot take the machine.
+    None: half of the machine's memory."""
+
+    recycle_after: int = 500
+    """Documents a worker reads before it is replaced by a fresh one.  spaCy's string store
+    keeps every new word it meets, so a long-lived worker grows; a fresh one is cheap
+    (a fork of the preloaded server)."""
+
+    in_flight: int = 2
+    """Tasks sent ahead per worker on a Dask cluster (local workers take one document at a time,
+    so the batch always knows which document a dead worker held)."""
+
+    dask_batch: int = 4
+    """Documents per Dask task: the scheduler's cost per task is close to a small plan's
+    extraction time, so documents travel in small batches (a dead Dask worker fails its batch)."""
+
+    preload_modules: tuple[str, ...] = ()
+    """Modules every worker imports before its first document: your own extractors
+    (``@register`` runs on import), so workers extract exactly what this process would."""
+
+    start_timeout: float = 120.0
+    """Seconds a new worker may take to load spaCy and the register before the batch gives up."""
+
+    poll_interval: float = 0.2
+    """Seconds between checks of the workers' clocks and the batch's memory when no result arrives
+    (a document can grow by a few hundred MB between two checks; each check reads a few /proc files)."""
+
+    failures_kept: int = 50
+    """Failed documents listed in the summary (all of them are in the store)."""
+
+    slowest_kept: int = 5
+    """Slowest documents listed in the summary."""
+
+    def worker_count(self, documents: int) -> int:
+        """Workers worth starting for this many documents (never more than documents, at least one)."""
+        wanted = self.workers if self.workers else os.cpu_count() or 1
+        return max(1, min(wanted, documents))
+
+    def memory_budget(self) -> int:
+        if self.max_memory:
+            return self.max_memory
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+
+    def with_options(self, **changes) -> "BatchSettings":
+        """A copy with the given fields changed; ``None`` values keep the default."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# Issue codes that say the document was not judged on its content: the next run retries it.
+TRANSIENT_CODES = frozenset({"worker_died", "time_limit", "memory_limit", "store_failed", "unreadable_file"})

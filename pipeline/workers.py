@@ -1,0 +1,408 @@
+"""Local worker processes: started once, fed one document at a time, limited, replaced when they die.
+
+Why not ``ProcessPoolExecutor``: when one of its workers dies the whole pool
+breaks and every queued document fails; it cannot stop a document that runs
+too long; and it does not say which document a dead worker held.  Here:
+
+* Workers are forks of a *forkserver* that has already imported spaCy, the
+  extractors and the register (``pipeline.preload``), so a worker starts in
+  milliseconds, shares those pages, and never inherits the main process's
+  threads or open database connections (``fork`` of a threaded process is
+  unsafe).
+* Each worker holds at most one document, so the batch always knows what a
+  dead worker was reading: that document fails with ``worker_died`` (naming
+  the signal) and the worker is replaced; nothing else is lost.
+* A document that runs past ``doc_timeout`` has its worker killed — with its
+  process group, so a Tesseract child dies too — and fails with ``time_limit``.
+* ``RLIMIT_AS`` caps what one document may allocate (``doc_memory`` above what
+  the worker maps when the document starts): an allocation past it raises
+  ``MemoryError``, which ``process_source`` turns into ``memory_limit``; the
+  worker then exits and a fresh one takes its place, as does a worker whose
+  heap kept more than half a document's allowance.  The whole batch has a budget too
+  (``max_memory``): when the resident memory of all its processes passes it,
+  the busy worker holding the most is stopped (``memory_limit``).
+* Workers die with the batch: ``PR_SET_PDEATHSIG`` kills a worker when its
+  parent (the forkserver, which exits when the main process does) dies, even
+  mid-document; an idle worker also exits on end-of-file from its pipe.
+"""
+from __future__ import annotations
+
+import ctypes
+import importlib
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from pipeline.errors import CouncilplansError
+from pipeline.results import DocumentResult, Job, Outcome, failed
+from pipeline.settings import BatchSettings
+
+PRELOAD = ["pipeline.preload", "pipeline.saver"]
+STOP_GRACE_S = 2.0  # seconds a worker told to stop may take before it is killed
+MAX_START_FAILURES = 3  # workers that die before they are ready, in a row, before the batch gives up
+MAX_DEATHS_IN_A_ROW = 10  # documents in a row whose worker died: something is wrong with every worker, not the documents
+
+
+class WorkerStartError(CouncilplansError):
+    """Worker processes cannot start, or keep dying whatever they read (a broken install, no memory)."""
+
+
+# ---------------------------------------------------------------- the worker process
+
+
+def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preload: tuple[str, ...]) -> None:
+    """A worker's life: get ready, then extract and save one document per message until told to stop."""
+    _die_with_parent(main_pid)
+    os.setpgid(0, 0)  # its own process group: a timeout kill takes Tesseract children with it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    from pipeline.extract import process_source
+    from pipeline.saver import Saver
+    from pipeline.store import Store
+    from pipeline.version import rules_version
+
+    for module in preload:
+        importlib.import_module(module)  # a user's own extractors register themselves on import
+    save = Saver(Store(db_url, create=False))
+    idle = _mapped_bytes()
+    conn.send(("ready", os.getpid(), rules_version()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return  # the main process has gone
+        if job is None:
+            return
+        _limit_memory(doc_memory)  # from what is mapped now: earlier documents may have grown the heap
+        started = time.perf_counter()
+        try:
+            result = process_source(job.source)
+        except Exception as exc:  # process_source turns bad input into issues; this is a bug, kept to one document
+            source = job.source
+            result = failed(source.name, source.label, source.sha256, "worker_error", f"{type(exc).__name__}: {exc}")
+        outcome = save(job, result, time.perf_counter() - started)
+        del result  # the records are in the store; only the outcome goes back
+        conn.send(("done", outcome))
+        bloated = doc_memory > 0 and _mapped_bytes() > idle + doc_memory // 2
+        if bloated or any(i.code == "memory_limit" for i in outcome.issues):
+            return  # a heap that hit its limit, or kept half of it, is best replaced; a fresh worker is cheap
+
+
+def _die_with_parent(main_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies; exit now if the batch is already gone.
+
+    The parent is the forkserver, which exits when no process holds its "alive"
+    pipe any more.  Every child inherits a copy of that pipe (so it could start
+    processes of its own); a worker never does, and closes it, so that killing
+    the main process ends the forkserver and with it every worker, even one
+    stuck in C code that never returns to Python.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if alive_fd is not None:
+        try:
+            os.close(alive_fd)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    try:
+        os.kill(main_pid, 0)
+    except ProcessLookupError:
+        os._exit(0)
+
+
+def _limit_memory(doc_memory: int) -> None:
+    """Address space for one document on top of what the worker maps now (a soft limit, so it can be raised again)."""
+    if doc_memory <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _mapped_bytes() + doc_memory
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+# ---------------------------------------------------------------- the main process's side
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    started: float = field(default_factory=time.monotonic)
+    ready: bool = False
+    job: Optional[Job] = None
+    since: float = 0.0  # when the current job was sent
+    done: int = 0
+
+    @property
+    def pid(self) -> Optional[int]:
+        return self.process.pid
+
+
+def _context() -> Any:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+class WorkerPool:
+    """Worker processes that extract and save ``Job``s into the store at ``db_url``; ``results`` yields outcomes."""
+
+    def __init__(self, settings: BatchSettings, db_url: str):
+        self.settings = settings
+        self.db_url = db_url
+        self.workers: list[_Worker] = []
+        self.version: Optional[str] = None
+        self._ctx = _context()
+        self._start_failures = 0
+        self._deaths_in_a_row = 0
+        self._server_pid: Optional[int] = None
+
+    # -------------------------------------------------------- lifecycle
+
+    def grow(self, size: int) -> None:
+        """Start workers until there are ``size`` (they get ready in the background)."""
+        while len(self.workers) < size:
+            self.workers.append(self._start())
+
+    def _start(self) -> _Worker:
+        ours, theirs = self._ctx.Pipe()
+        process = self._ctx.Process(target=_serve, name="councilplans-worker", daemon=True,
+                                    args=(theirs, os.getpid(), self.db_url, self.settings.doc_memory, self.settings.preload_modules))
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def rules_version(self) -> str:
+        """The extraction rules' version, as the first worker to get ready reports it."""
+        while self.version is None:
+            list(self._step(deque()))
+        return self.version
+
+    def close(self) -> None:
+        """Stop every worker: politely, then by force."""
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + STOP_GRACE_S
+        for w in self.workers:
+            w.process.join(max(0.0, deadline - time.monotonic()))
+            if w.process.is_alive():
+                _kill(w)
+            w.conn.close()
+        self.workers = []
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -------------------------------------------------------- the loop
+
+    def results(self, jobs: Iterable[Job], save: Callable[[Job, DocumentResult, float], Outcome]) -> Iterator[Outcome]:
+        """Every job's outcome, in the order they finish; a dead worker fails only its own job.
+
+        Workers save what they extract; ``save`` saves what only this process
+        knows (a worker died, a document hit its time or memory limit).
+        """
+        queue = deque(jobs)
+        while queue or any(w.job for w in self.workers):
+            for item in self._step(queue):
+                yield item if isinstance(item, Outcome) else save(*item)
+
+    def _step(self, queue: deque) -> list:
+        """Hand out work, wait for something to happen, and return what finished:
+        outcomes the workers saved, and (job, result, seconds) for failures this process must save."""
+        finished: list = []
+        self._dispatch(queue)
+        handles = [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
+        ready = set(wait(handles, self._wait_time()))
+        for w in list(self.workers):
+            if w.conn in ready or (w.process.sentinel in ready and w.conn.poll()):
+                self._receive(w, finished, queue)
+            if w in self.workers and w.process.sentinel in ready and not w.conn.poll():
+                self._bury(w, finished)
+        self._enforce_limits(finished)
+        self._dispatch(queue)
+        return finished
+
+    def _dispatch(self, queue: deque) -> None:
+        for w in self.workers:
+            if w.ready and w.job is None and queue:
+                job = queue.popleft()
+                try:
+                    w.conn.send(job)
+                except (OSError, ValueError):
+                    queue.appendleft(job)  # the worker died meanwhile; its sentinel will say so
+                    continue
+                w.job, w.since = job, time.monotonic()
+
+    def _wait_time(self) -> float:
+        now = time.monotonic()
+        deadlines = [w.since + self.settings.doc_timeout for w in self.workers if w.job]
+        deadlines += [w.started + self.settings.start_timeout for w in self.workers if not w.ready]
+        soonest = min(deadlines, default=now + self.settings.poll_interval)
+        return max(0.0, min(self.settings.poll_interval, soonest - now))
+
+    def _receive(self, w: _Worker, finished: list, queue: deque) -> None:
+        try:
+            message = w.conn.recv()
+        except (EOFError, OSError):
+            self._bury(w, finished)
+            return
+        if message[0] == "ready":
+            w.ready = True
+            self._start_failures = 0
+            self.version = self.version or message[2]
+            return
+        w.job = None
+        w.done += 1
+        self._deaths_in_a_row = 0
+        finished.append(message[1])
+        if w.done >= self.settings.recycle_after and queue:
+            self._replace(w, polite=True)
+
+    def _bury(self, w: _Worker, finished: list) -> None:
+        """A worker that exited: fail the document it held, start another if there is work left."""
+        w.process.join(STOP_GRACE_S)
+        if w.job is not None:
+            finished.append((w.job, _died(w), time.monotonic() - w.since))
+            w.job = None
+            self._deaths_in_a_row += 1
+            if self._deaths_in_a_row >= MAX_DEATHS_IN_A_ROW:
+                raise WorkerStartError(f"{self._deaths_in_a_row} documents in a row lost their worker ({_how(w.process.exitcode)}); "
+                                       "the machine may be out of memory — try fewer --workers or a lower --doc-memory")
+        elif not w.ready:
+            self._start_failures += 1
+            if self._start_failures >= MAX_START_FAILURES:
+                raise WorkerStartError(f"worker processes exit before they are ready ({_how(w.process.exitcode)}); "
+                                       "try --workers 1, or check the installation with `councilplans extract --strict FILE`")
+        self._replace(w, polite=False)
+
+    def _replace(self, w: _Worker, polite: bool) -> None:
+        """A fresh worker in ``w``'s place (idle ones cost a fork; ``close`` stops them all)."""
+        index = self.workers.index(w)
+        if polite:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+            w.process.join(STOP_GRACE_S)
+        if w.process.is_alive():
+            _kill(w)
+        w.conn.close()
+        self.workers[index] = self._start()
+
+    def _enforce_limits(self, finished: list) -> None:
+        now = time.monotonic()
+        for w in list(self.workers):
+            if w.job is not None and now - w.since > self.settings.doc_timeout:
+                job = w.job
+                _kill(w)
+                w.job = None
+                finished.append((job, _timed_out(job, self.settings.doc_timeout), now - w.since))
+                self._replace(w, polite=False)
+            elif not w.ready and now - w.started > self.settings.start_timeout:
+                _kill(w)
+                self._bury(w, finished)
+        self._enforce_budget(finished)
+
+    def _enforce_budget(self, finished: list) -> None:
+        """Stop the busiest document when the batch's processes together hold more than ``max_memory``."""
+        busy = [w for w in self.workers if w.job is not None]
+        if not busy:
+            return
+        sizes = {id(w): _resident(w.pid) for w in self.workers}
+        if self._server_pid is None:
+            self._server_pid = _parent(busy[0].pid)
+        total = _resident(os.getpid()) + _resident(self._server_pid) + sum(sizes.values())
+        budget = self.settings.memory_budget()
+        if total <= budget:
+            return
+        victim = max(busy, key=lambda w: sizes[id(w)])
+        job, held = victim.job, sizes[id(victim)]
+        _kill(victim)
+        victim.job = None
+        finished.append((job, _over_budget(job, total, budget, held), time.monotonic() - victim.since))
+        self._replace(victim, polite=False)
+
+
+def _kill(w: _Worker) -> None:
+    """SIGKILL the worker and its process group (Tesseract runs in it), and reap it."""
+    pid = w.pid
+    if pid is None:
+        return
+    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+    w.process.join(STOP_GRACE_S)
+
+
+def _resident(pid: Optional[int]) -> int:
+    """Resident bytes of a process (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _parent(pid: Optional[int]) -> Optional[int]:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _how(exitcode: Optional[int]) -> str:
+    if exitcode is None:
+        return "still running"
+    if exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        why = {"SIGKILL": "the kernel's out-of-memory killer, or a kill -9", "SIGSEGV": "a crash in a C library",
+               "SIGABRT": "a C library gave up, often on memory", "SIGBUS": "a crash in a C library"}.get(name)
+        return f"killed by {name}" + (f": {why}" if why else "")
+    return f"exit status {exitcode}"
+
+
+def _died(w: _Worker) -> DocumentResult:
+    source = w.job.source
+    return failed(source.name, source.label, source.sha256, "worker_died",
+                  f"the worker reading this document died ({_how(w.process.exitcode)}); the next run retries it")
+
+
+def _over_budget(job: Job, total: int, budget: int, held: int) -> DocumentResult:
+    source, mb = job.source, 1 << 20
+    return failed(source.name, source.label, source.sha256, "memory_limit",
+                  f"the batch held {total / mb:.0f} MB, over its budget of {budget / mb:.0f} MB (--max-memory), and this "
+                  f"document's worker held the most ({held / mb:.0f} MB); the next run retries it")
+
+
+def _timed_out(job: Job, limit: float) -> DocumentResult:
+    source = job.source
+    return failed(source.name, source.label, source.sha256, "time_limit",
+                  f"reading took longer than {limit:g} s and was stopped (raise --doc-timeout to allow more); "
+                  "the next run retries it")
