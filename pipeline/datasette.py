@@ -19,6 +19,7 @@ from typing import Optional
 
 from sqlalchemy.engine import make_url
 
+from pipeline.store import document_names, path_issues
 from schemas.tables import RECORD_TABLES, corrections, documents
 
 METADATA_FILE = "metadata.json"
@@ -33,6 +34,8 @@ TABLES = {
     "workforce": "Head-count and FTE figures.",
     "risks": "Named budget or service risks.",
     "corrections": "Analysts' corrections, keyed by document hash, record type and natural key; applied on export.",
+    "document_names": "Every path a stored document is known by (byte-identical copies under other names are one document).",
+    "path_issues": "Paths a run could not extract (unreadable, FIFOs, symlink loops, …) with the reason.",
 }
 
 COLUMNS = {
@@ -102,6 +105,10 @@ COLUMNS = {
     "author": "Who made the correction",
     "reason": "Why",
     "created_at": "When (UTC)",
+    # document_names, path_issues
+    "code": "Coded reason the path was skipped",
+    "message": "What happened, in words",
+    "noticed_at": "When a run last met the path (UTC)",
 }
 
 FACETS = {
@@ -114,8 +121,10 @@ FACETS = {
     "workforce": ["basis", "source"],
     "risks": ["source"],
     "corrections": ["action", "record_type", "author", "source"],
+    "document_names": [],
+    "path_issues": ["code"],
 }
-LABELS = {"documents": "source", "services": "name", "objectives": "text", "budgets": "scope", "targets": "indicator",
+LABELS = {"document_names": "path", "path_issues": "path", "documents": "source", "services": "name", "objectives": "text", "budgets": "scope", "targets": "indicator",
           "performance": "scope", "workforce": "scope", "risks": "description", "corrections": "reason"}
 
 QUERIES = {
@@ -138,7 +147,7 @@ QUERIES = {
 def metadata(db_name: str) -> dict:
     """The metadata for one database named ``db_name`` (Datasette names a database by its file's stem)."""
     tables = {}
-    for table in [documents, *RECORD_TABLES.values(), corrections]:
+    for table in [documents, *RECORD_TABLES.values(), corrections, document_names, path_issues]:
         tables[table.name] = {
             "description": TABLES[table.name],
             "label_column": LABELS[table.name],

@@ -57,6 +57,20 @@ class WorkerStartError(CouncilplansError):
 # ---------------------------------------------------------------- the worker process
 
 
+def user_extractor_modules() -> tuple[str, ...]:
+    """Modules of the extractors a user registered in this process, so each worker imports them too.
+
+    ``@register`` runs on import; a worker is a fork of a server that never
+    imported the user's module, so without this their extractor would
+    silently not run.  A ``__main__`` script cannot be imported by name: use
+    ``preload_modules`` or ``workers=0`` for that.
+    """
+    from extractors import EXTRACTORS
+
+    return tuple(dict.fromkeys(ex.fn.__module__ for ex in EXTRACTORS.values()
+                               if not ex.fn.__module__.startswith("extractors.") and ex.fn.__module__ != "__main__"))
+
+
 def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preload: tuple[str, ...]) -> None:
     """A worker's life: get ready, then extract and save one document per message until told to stop."""
     _die_with_parent(main_pid)
@@ -68,7 +82,11 @@ def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preloa
     from pipeline.version import rules_version
 
     for module in preload:
-        importlib.import_module(module)  # a user's own extractors register themselves on import
+        try:
+            importlib.import_module(module.lstrip("?"))  # a user's own extractors register themselves on import
+        except ImportError:
+            if not module.startswith("?"):
+                raise
     save = Saver(Store(db_url, create=False))
     idle = _mapped_bytes()
     conn.send(("ready", os.getpid(), rules_version()))
@@ -88,9 +106,10 @@ def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preloa
             result = failed(source.name, source.label, source.sha256, "worker_error", f"{type(exc).__name__}: {exc}")
         outcome = save(job, result, time.perf_counter() - started)
         del result  # the records are in the store; only the outcome goes back
-        conn.send(("done", outcome))
         bloated = doc_memory > 0 and _mapped_bytes() > idle + doc_memory // 2
-        if bloated or any(i.code == "memory_limit" for i in outcome.issues):
+        retiring = bloated or any(i.code == "memory_limit" for i in outcome.issues)
+        conn.send(("done", outcome, retiring))  # say so with the result, so no document is sent to a worker that is leaving
+        if retiring:
             return  # a heap that hit its limit, or kept half of it, is best replaced; a fresh worker is cheap
 
 
@@ -184,8 +203,10 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         ours, theirs = self._ctx.Pipe()
+        # a user's registered extractors are imported where they can be ("?": best effort)
+        modules = tuple(dict.fromkeys(self.settings.preload_modules + tuple(f"?{m}" for m in user_extractor_modules())))
         process = self._ctx.Process(target=_serve, name="councilplans-worker", daemon=True,
-                                    args=(theirs, os.getpid(), self.db_url, self.settings.doc_memory, self.settings.preload_modules))
+                                    args=(theirs, os.getpid(), self.db_url, self.settings.doc_memory, modules))
         process.start()
         theirs.close()
         return _Worker(process, ours)
@@ -279,7 +300,10 @@ class WorkerPool:
         w.done += 1
         self._deaths_in_a_row = 0
         finished.append(message[1])
-        if w.done >= self.settings.recycle_after and queue:
+        if len(message) > 2 and message[2]:  # the worker is leaving (a heap grown too far): a fresh one takes its place
+            w.process.join(STOP_GRACE_S)
+            self._replace(w, polite=False)
+        elif w.done >= self.settings.recycle_after and queue:
             self._replace(w, polite=True)
 
     def _bury(self, w: _Worker, finished: list) -> None:

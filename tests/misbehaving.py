@@ -12,7 +12,7 @@ from extractors import register
 
 import time
 
-KILL, HANG, EAT, HOLD = "KILL-THIS-WORKER", "HANG-FOREVER", "EAT-ALL-MEMORY", "HOLD-300-MB"
+from misbehaving_words import EAT, HANG, HOLD, KILL
 
 
 @register("misbehaving", version="test")

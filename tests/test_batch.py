@@ -24,7 +24,7 @@ from pipeline.store import Store
 
 from batchtools import empty_store, extract_cli, jsonl, kill_trial, plans, session_processes
 from conftest import ROOT
-from misbehaving import EAT, HANG, HOLD, KILL
+from misbehaving_words import EAT, HANG, HOLD, KILL  # importing misbehaving itself would register it here
 
 MISBEHAVING = BatchSettings(preload_modules=("misbehaving",), workers=2)
 

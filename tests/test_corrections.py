@@ -80,7 +80,10 @@ def test_corrections_survive_force_reextraction_and_orphans_are_reported(plans, 
 
     for name, ex in list(load_builtin().items()):
         monkeypatch.setitem(EXTRACTORS, name, dataclasses.replace(ex, fn=dropping(ex.fn), version=ex.version + "-test"))
-    extracted(plans, db, "--force")
+    from pipeline import api
+
+    # in this process (workers=0): worker processes import the registered extractors afresh, without this test's patch
+    api.extract(plans, db=str(db), manifest=CORPUS / "manifest.csv", force=True, workers=0)
 
     listing = invoke("correct", "--list", "--db", db, "--out", tmp_path / "status.csv")
     assert "4 applied, 1 orphaned" in listing.output

@@ -37,3 +37,19 @@ def test_rules_version_changes_when_an_extractor_version_changes():
     finally:
         EXTRACTORS["budgets"] = budgets
     assert rules_version() == before
+
+
+def test_workers_import_the_modules_of_extractors_a_user_registered():
+    from pipeline.workers import user_extractor_modules
+
+    before = dict(EXTRACTORS)
+    try:
+        def mine(doc, ctx):
+            return []
+        mine.__module__ = "my_council_rules"
+        EXTRACTORS["mine"] = Extractor("mine", mine, ("metadata",))
+        assert "my_council_rules" in user_extractor_modules()
+        assert not any(m.startswith("extractors.") for m in user_extractor_modules())
+    finally:
+        EXTRACTORS.clear()
+        EXTRACTORS.update(before)
