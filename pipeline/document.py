@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Optional
 
@@ -93,7 +94,7 @@ class Document:
     pages: Optional[int] = None
     meta: dict[str, Any] = field(default_factory=dict)  # manifest row, if any
     issues: list[tuple[str, str]] = field(default_factory=list)  # (code, message) from the reader
-    nlp: dict[int, Any] = field(default_factory=dict)  # block index -> spaCy Doc
+    nlp: MutableMapping[int, Any] = field(default_factory=dict)  # block index -> spaCy Doc (pipeline.nlp.Annotations)
     page_starts: list[int] = field(default_factory=list)  # offset in ``text`` where each page begins (PDFs)
 
     def __post_init__(self) -> None:

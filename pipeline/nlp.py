@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import MutableMapping
+from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -131,6 +132,53 @@ def build_nlp(extra: tuple[str, ...] = ()) -> Language:
     for name in COMPONENTS + list(extra):
         nlp.add_pipe(name)
     return nlp
+
+
+ANNOTATED_KINDS = ("paragraph", "list_item", "heading")  # the prose blocks the components are run over
+
+
+class Annotations(MutableMapping):
+    """Block index -> the block's spaCy ``Doc``, annotated the first time an extractor asks for it.
+
+    Running every component over every prose block cost more than all the
+    extractors together, while the built-in extractors read only the blocks
+    where a figure or an amount could be; a block nobody asks about is never
+    tokenised.  A block's ``Doc`` is the same as ``annotate`` makes (the
+    components read only the block's text and the plan year, fixed here).
+    """
+
+    def __init__(self, texts: dict[int, str], plan_year: str | None = None) -> None:
+        self._texts = texts
+        self._docs: dict[int, Doc] = {}
+        self.plan_year = plan_year
+
+    def __getitem__(self, index: int) -> Doc:
+        doc = self._docs.get(index)
+        if doc is None:
+            doc = self._docs[index] = annotate_one(self._texts[index], self.plan_year)
+        return doc
+
+    def __setitem__(self, index: int, doc: Doc) -> None:
+        self._docs[index] = doc
+        self._texts.setdefault(index, doc.text)
+
+    def __delitem__(self, index: int) -> None:
+        del self._texts[index]
+        self._docs.pop(index, None)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+def annotate_one(text: str, plan_year: str | None = None) -> Doc:
+    """One text through the whole pipeline, with the plan year the date component needs."""
+    nlp = build_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data["plan_year"] = plan_year
+    return nlp(doc)
 
 
 def annotate(texts: Iterable[str], plan_year: str | None = None, batch_size: int = 64) -> list[Doc]:

@@ -58,7 +58,7 @@ def figure_row(text: str, columns: Optional[int] = None) -> Optional[FigureRow]:
     split by arithmetic instead.
     """
     stripped = text.rstrip()
-    m = _TAIL.search(stripped)
+    m = _TAIL.search(stripped) if _may_end_in_figure(stripped) else None
     found = None
     if m and m.start() > 0 and re.search(r"[A-Za-z]", stripped[: m.start()]):
         figures = [(f.start(), f.end()) for f in FIGURE_TOKEN.finditer(stripped, m.start())]
@@ -68,6 +68,18 @@ def figure_row(text: str, columns: Optional[int] = None) -> Optional[FigureRow]:
     if columns and (found is None or (len(found.figures) < columns and glued_label)):
         return _glued_row(stripped, columns) or found
     return found
+
+
+_FIGURE_ENDS = frozenset(",%)-–—]aAlL")  # the last characters a figure token can have, besides digits
+
+
+def _may_end_in_figure(stripped: str) -> bool:
+    """Whether ``_TAIL`` can match: its last figure ends the line.
+
+    A cheap test first, because ``_TAIL`` is tried from every word start of
+    the line: most prose lines end in a full stop and need no search at all.
+    """
+    return bool(stripped) and (stripped[-1].isdecimal() or stripped[-1] in _FIGURE_ENDS)
 
 
 def _real_figures(text: str, figures: list[tuple[int, int]]) -> bool:
