@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from pipeline.normalise.memo import short_text_cache
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _BOLD = re.compile(r"\*\*|__")
@@ -28,26 +29,15 @@ def collapse(text: str) -> str:
 
 _INLINE_BULLET = re.compile(r"\s*[•·▪]\s*")
 _LEADING_STAR = re.compile(r"^\*\s*")
-_CACHED_LENGTH = 400  # cells, headings and short paragraphs: the texts extractors clean again and again
 
 
+@short_text_cache()
 def clean(text: str) -> str:
     """Markup and leading list markers removed, whitespace collapsed; wording untouched.
 
     Every extractor cleans the same blocks and cells (``Piece.clean`` is a
     property), so short texts are cleaned once and remembered.
     """
-    if len(text) <= _CACHED_LENGTH:
-        return _clean_short(text)
-    return _clean(text)
-
-
-@lru_cache(maxsize=1 << 15)
-def _clean_short(text: str) -> str:
-    return _clean(text)
-
-
-def _clean(text: str) -> str:
     text = collapse(strip_markup(text))
     text = LIST_MARKER.sub("", text, count=1)
     text = _INLINE_BULLET.sub(" ", text)  # inline bullets of flattened lists
