@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from pipeline.document import Cell
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.years import FY_PATTERN
 from pipeline.readers.text_settings import TEXT_SETTINGS
@@ -75,6 +76,7 @@ _WORD = re.compile(r"\S+")
 _FIGURES_WORD = re.compile(rf"(?:{_FIGURE})+", re.I)  # one word of figures, glued or not: ``(12)(34)``, ``98.04%``
 
 
+@short_text_cache()
 def tail_start(stripped: str) -> Optional[int]:
     """Where the run of figure words that ends a line starts (``_TAIL.search(stripped).start()``), or ``None``.
 
@@ -123,6 +125,7 @@ def _glued_row(text: str, columns: int) -> Optional[FigureRow]:
 # ---------------------------------------------------------------- headers
 
 
+@short_text_cache()
 def unit_count(text: str) -> int:
     """How many columns a line of units labels: ``£000 £000 £000`` → 3, ``££££`` → 4."""
     stripped = text.strip()
@@ -133,7 +136,9 @@ def unit_count(text: str) -> int:
     return len(tokens) if tokens and not rest else 0
 
 
+@short_text_cache()
 def is_header_line(text: str) -> bool:
+    """Years, units or column words: remembered, as ``read`` asks again for each line it starts from."""
     stripped = text.strip()
     if not stripped or len(stripped) > 200:
         return False

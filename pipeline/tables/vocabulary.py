@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.years import FY_PATTERN
 
@@ -102,14 +103,21 @@ def values(role: str, text: str) -> list[str]:
 _WORD = re.compile(r"[A-Za-z£%'’]+|\d[\d,./\-]*")
 
 
+_HEADER_FILLER = re.compile(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years|name|no\.?)\b|£+", re.I)
+
+
+@short_text_cache()
 def header_word_share(text: str) -> float:
-    """How much of a cell is column vocabulary, years or units (1.0 for ``Approved Budget 2024/25``)."""
+    """How much of a cell is column vocabulary, years or units (1.0 for ``Approved Budget 2024/25``).
+
+    Remembered: the text reader asks it of the same lines from each line a table could start at.
+    """
     words = list(_WORD.finditer(text))
     if not words:
         return 0.0
     spans = [(h.start, h.end) for role in ROLES for h in hits(role, text)]
     spans += [(m.start(), m.end()) for m in FY_PATTERN.finditer(text)]
     spans += [(m.start(), m.end()) for m in UNIT_PATTERN.finditer(text)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years|name|no\.?)\b|£+", text, re.I)]
+    spans += [(m.start(), m.end()) for m in _HEADER_FILLER.finditer(text)]
     covered = sum(1 for w in words if any(s <= w.start() and w.end() <= e for s, e in spans))
     return covered / len(words)
