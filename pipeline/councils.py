@@ -10,7 +10,7 @@ import csv
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterator, Optional
 
@@ -89,9 +89,9 @@ class Register:
     def name_pattern(self) -> re.Pattern:
         return _name_pattern(tuple(sorted(self.spellings)))
 
-    @property
+    @cached_property
     def name_index(self) -> "NameIndex":
-        return _name_index(tuple(sorted(self.spellings)))
+        return NameIndex.of(_text_names(tuple(self.spellings)))
 
     def resolve_quietly(self, name: str, financial_year: Optional[str] = None) -> Optional[Council]:
         """``resolve`` for a name found in text: ``None`` when it is unknown or still means two councils.
@@ -162,11 +162,6 @@ class NameIndex:
                     yield start, end, name
                     resume = end
                     break
-
-
-@lru_cache(maxsize=1)
-def _name_index(spellings: tuple[str, ...]) -> NameIndex:
-    return NameIndex.of(_text_names(spellings))
 
 
 @lru_cache(maxsize=4096)
