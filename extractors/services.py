@@ -216,7 +216,7 @@ def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
 
 def _items_after(doc: Document, heading: Block) -> list[Block]:
     items = []
-    for block in doc.blocks[heading.index + 1:]:
+    for block in doc.blocks_after(heading.index):
         if block.kind == "list_item":
             items.append(block)
         elif block.kind == "heading" or items:
@@ -289,7 +289,7 @@ def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
         if block.kind != "paragraph" or not _UNIT_LIST_LEAD_IN.search(block.clean):
             continue
         items = []
-        for nxt in doc.blocks[block.index + 1:]:
+        for nxt in doc.blocks_after(block.index):
             if nxt.kind != "list_item":
                 break
             items.append(nxt)

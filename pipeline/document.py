@@ -133,10 +133,24 @@ class Document:
             i = self._heading_above[i]
 
     def previous(self, index: int, kinds: tuple[str, ...] = ("paragraph", "heading", "list_item", "table")) -> Optional[Block]:
-        for block in reversed(self.blocks[:index]):
+        for block in self.blocks_before(index):
             if block.kind in kinds:
                 return block
         return None
+
+    def blocks_before(self, index: int) -> Iterator[Block]:
+        """The blocks above ``index``, nearest first, without copying the list.
+
+        Extractors ask this of every list item; ``reversed(blocks[:index])``
+        copied all the blocks above each time, quadratic in a long document.
+        """
+        for k in range(min(index, len(self.blocks)) - 1, -1, -1):
+            yield self.blocks[k]
+
+    def blocks_after(self, index: int) -> Iterator[Block]:
+        """The blocks below ``index``, nearest first, without copying the list."""
+        for k in range(index + 1, len(self.blocks)):
+            yield self.blocks[k]
 
     def tables(self) -> Iterator[Block]:
         return (b for b in self.blocks if b.kind == "table" and b.table is not None)
