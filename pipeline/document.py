@@ -29,7 +29,15 @@ class Piece:
 
     @property
     def clean(self) -> str:
-        return clean(self.text)
+        """The text cleaned (``normalise.text.clean``), kept with the piece while its text stays the same.
+
+        Extractors ask every block for it several times, and a long
+        paragraph is too long for ``clean``'s own cache.
+        """
+        kept = self.__dict__.get("_clean")
+        if kept is None or kept[0] is not self.text:
+            kept = self.__dict__["_clean"] = (self.text, clean(self.text))
+        return kept[1]
 
 
 @dataclass
