@@ -230,11 +230,11 @@ class Store:
                 _release_names(conn, all_names, keep=result.sha256)
             if conn.execute(_DOCUMENT_EXISTS, {"sha": result.sha256}).first():
                 _delete_document(conn, result.sha256)
-            conn.execute(documents.insert(), [row])
-            for kind, table in RECORD_TABLES.items():
+            conn.execute(_INSERT_DOCUMENT, [row])
+            for kind, insert in _INSERT_RECORDS.items():
                 rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
                 if rows:
-                    conn.execute(table.insert(), _clean(rows))
+                    conn.execute(insert, _clean(rows))
             if claim_names:
                 _claim_names(conn, result.sha256, all_names)
 
@@ -369,6 +369,8 @@ _NAMES_OF = select(document_names.c.path).where(document_names.c.sha256 == _SHA)
 _PATH_OF = select(documents.c.path).where(documents.c.sha256 == _SHA)
 _DOCUMENT_EXISTS = select(documents.c.sha256).where(documents.c.sha256 == _SHA)
 _DROP_PATH_ISSUES = delete(path_issues).where(path_issues.c.path.in_(_PATHS))
+_INSERT_DOCUMENT = documents.insert()
+_INSERT_RECORDS = {kind: table.insert() for kind, table in RECORD_TABLES.items()}
 _DELETE_DOCUMENT = [delete(t).where(t.c.document_sha256 == _SHA) for t in RECORD_TABLES.values()] + [
     delete(documents).where(documents.c.sha256 == _SHA)]
 
@@ -440,10 +442,17 @@ def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return _clean_text(value)
     if isinstance(value, dict):
-        return {k: _clean(v) if isinstance(v, (str, dict, list, tuple)) else v for k, v in value.items()}
+        return {k: v if _plain(v) else _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [v if _plain(v) else _clean(v) for v in value]
     return value
+
+
+def _plain(value: Any) -> bool:
+    """Nothing to clean: not text or a container, or ASCII text without NUL (almost every value of every row)."""
+    if type(value) is str:
+        return value.isascii() and "\x00" not in value
+    return not isinstance(value, (str, dict, list, tuple))
 
 
 def _clean_text(value: str) -> str:
