@@ -197,14 +197,23 @@ class Store:
 
     def stored(self, sha256: str) -> Optional[StoredDocument]:
         """The stored document with this content hash, with every name it is known by."""
+        return self.stored_many([sha256]).get(sha256)
+
+    def stored_many(self, hashes: Iterable[str], chunk: int = 500) -> dict[str, StoredDocument]:
+        """``stored`` for many content hashes, a few hundred per query (planning a batch asked twice per file)."""
+        hashes = list(dict.fromkeys(hashes))
+        out: dict[str, StoredDocument] = {}
         with self.engine.connect() as conn:
-            row = conn.execute(select(documents.c.path, documents.c.status, documents.c.pipeline_version,
-                                      documents.c.issues).where(documents.c.sha256 == sha256)).first()
-            if row is None:
-                return None
-            names = [r.path for r in conn.execute(select(document_names.c.path).where(document_names.c.sha256 == sha256))]
-        codes = [i.get("code", "") for i in row.issues or [] if isinstance(i, dict)]
-        return StoredDocument(sha256, row.path, row.status, row.pipeline_version, codes, sorted(set(names) | {row.path}))
+            for k in range(0, len(hashes), chunk):
+                part = hashes[k:k + chunk]
+                names: dict[str, list[str]] = {}
+                for r in conn.execute(_NAMES_OF_MANY, {"hashes": part}):
+                    names.setdefault(r.sha256, []).append(r.path)
+                for row in conn.execute(_STORED_MANY, {"hashes": part}):
+                    codes = [i.get("code", "") for i in row.issues or [] if isinstance(i, dict)]
+                    out[row.sha256] = StoredDocument(row.sha256, row.path, row.status, row.pipeline_version, codes,
+                                                     sorted(set(names.get(row.sha256, [])) | {row.path}))
+        return out
 
     def has_current(self, sha256: str, path: str) -> bool:
         """True when this exact content is already loaded from this path by this pipeline version."""
@@ -369,6 +378,10 @@ _NAMES_OF = select(document_names.c.path).where(document_names.c.sha256 == _SHA)
 _PATH_OF = select(documents.c.path).where(documents.c.sha256 == _SHA)
 _DOCUMENT_EXISTS = select(documents.c.sha256).where(documents.c.sha256 == _SHA)
 _DROP_PATH_ISSUES = delete(path_issues).where(path_issues.c.path.in_(_PATHS))
+_HASHES = bindparam("hashes", expanding=True)
+_STORED_MANY = select(documents.c.sha256, documents.c.path, documents.c.status, documents.c.pipeline_version,
+                      documents.c.issues).where(documents.c.sha256.in_(_HASHES))
+_NAMES_OF_MANY = select(document_names.c.sha256, document_names.c.path).where(document_names.c.sha256.in_(_HASHES))
 _INSERT_DOCUMENT = documents.insert()
 _INSERT_RECORDS = {kind: table.insert() for kind, table in RECORD_TABLES.items()}
 _DELETE_DOCUMENT = [delete(t).where(t.c.document_sha256 == _SHA) for t in RECORD_TABLES.values()] + [
