@@ -115,9 +115,12 @@ def _utf8_or_cp1252(data: bytes) -> tuple[str, str]:
     return "cp1252", data.decode("cp1252", errors="replace")
 
 
+_CONTROL_BUT_SPACING = re.compile("[\x01-\x08\x0e-\x1f]")  # below 32, but not \t \n \v \f \r or NUL
+
+
 def mostly_control(text: str) -> bool:
     sample = text[:SAMPLE]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v\x00")
+    bad = len(_CONTROL_BUT_SPACING.findall(sample))
     return bad > len(sample) * CONTROL_SHARE
 
 
