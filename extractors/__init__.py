@@ -5,8 +5,9 @@ names the extractors whose output yours reads (``"metadata"`` for the plan's
 council and year, ``"services"`` for the units it names); ``pipeline.extract``
 runs extractors in an order that honours every declaration, so a user's
 extractor registered before the built-ins still sees what it asked for.  The
-table reading (``ctx.tables``) and spaCy annotations (``doc.nlp``) are made
-before any extractor runs.
+table reading (``ctx.tables``) is made before any extractor runs; the spaCy
+annotations (``doc.nlp``) are ready for every extractor that requires another,
+each block's made the first time it is asked for.
 
 Each extractor carries a ``version``; the store's "already extracted" check
 includes a hash of every registered extractor's name and version together with

@@ -226,6 +226,8 @@ def _subject_unit(text: str, ctx: Context) -> Optional[str]:
 
 
 def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
+    if not find_money(block.text):  # the money component finds the same amounts: no spaCy for a block without one
+        return []
     nlp_doc = doc.nlp.get(block.index)
     found = [s._.value for s in spans(nlp_doc, "money")] if nlp_doc is not None else find_money(block.text)
     if not found:

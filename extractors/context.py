@@ -137,7 +137,7 @@ def heading_words(doc: Document, index: int, depth: int = 3) -> str:
 
 def lead_in(doc: Document, block: Block) -> Optional[Block]:
     """The paragraph that introduces a list item (the last non-list block before it)."""
-    for prev in reversed(doc.blocks[: block.index]):
+    for prev in doc.blocks_before(block.index):
         if prev.kind == "list_item":
             continue
         return prev

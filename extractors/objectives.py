@@ -356,7 +356,7 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
 
 def _continues_commitments(doc: Document, intro: Block, state: _ListState) -> bool:
     """'Strategic Policy:' / 'Leading and supporting:' after a list of commitments: the same kind of list."""
-    for prev in reversed(doc.blocks[: intro.index]):
+    for prev in doc.blocks_before(intro.index):
         if prev.kind == "paragraph" and prev.clean.endswith(":") and len(prev.clean.split()) <= 6:
             continue
         if prev.kind == "list_item":

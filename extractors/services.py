@@ -216,7 +216,7 @@ def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
 
 def _items_after(doc: Document, heading: Block) -> list[Block]:
     items = []
-    for block in doc.blocks[heading.index + 1:]:
+    for block in doc.blocks_after(heading.index):
         if block.kind == "list_item":
             items.append(block)
         elif block.kind == "heading" or items:
@@ -289,7 +289,7 @@ def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
         if block.kind != "paragraph" or not _UNIT_LIST_LEAD_IN.search(block.clean):
             continue
         items = []
-        for nxt in doc.blocks[block.index + 1:]:
+        for nxt in doc.blocks_after(block.index):
             if nxt.kind != "list_item":
                 break
             items.append(nxt)
@@ -488,6 +488,7 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
     row, a budget line); a one-off label ("Key facts:") is not a unit.
     """
     headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
+    mentions: dict[str, int] = {}  # a label repeated through a long plan is counted in its text once
     for block in doc.blocks:
         text = block.clean
         if block.kind != "paragraph" or not text.endswith(":") or len(text.split()) > 5:
@@ -497,7 +498,9 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
         introduces_list = any(b.kind == "list_item" for b in following)
         if not introduces_list or not unit_like(name) or GENERIC_HEADING.search(name):
             continue
-        elsewhere = len(re.findall(rf"\b{re.escape(name)}\b", doc.text)) - 1
+        if name not in mentions:
+            mentions[name] = len(re.findall(rf"\b{re.escape(name)}\b", doc.text))
+        elsewhere = mentions[name] - 1
         if normalise_for_match(name) in headings or elsewhere >= 2:
             units.add(name, block, parent=ctx.scope)
 

@@ -131,12 +131,13 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
         intro = lead_in(doc, block) if block.kind == "list_item" else None
         if intro is not None:
             context += " / " + intro.clean
-        nlp_doc = doc.nlp.get(block.index)
         found = _gap_target(doc, ctx, block, context)
         if found is not None:
             out.append(found)
             continue
-        for span in spans(nlp_doc, "target"):
+        if not _may_state_target(block.text, context):
+            continue
+        for span in spans(doc.nlp.get(block.index), "target"):
             sentence = span.sent.text if span.doc.has_annotation("SENT_START") else block.text
             if not (_TARGET_CONTEXT.search(context) or re.search(r"\btargets?\b", sentence, re.I)):
                 continue
@@ -144,6 +145,20 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             if target is not None:
                 out.append(target)
     return out
+
+
+_DIGIT = re.compile(r"\d")
+_TARGET_WORD = re.compile(r"target", re.I)
+
+
+def _may_state_target(text: str, context: str) -> bool:
+    """Whether a block could hold a phrase target, asked before spaCy is run over it.
+
+    Every target phrase has a figure token (a digit), and one is kept only
+    under a target-like heading or in a sentence saying "target": a block
+    with neither cannot give one, so it is never annotated.
+    """
+    return bool(_DIGIT.search(text)) and bool(_TARGET_CONTEXT.search(context) or _TARGET_WORD.search(text))
 
 
 def _gap_target(doc: Document, ctx: Context, block: Block, context: str) -> Optional[Target]:

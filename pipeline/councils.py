@@ -10,9 +10,9 @@ import csv
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Optional
+from typing import Iterator, Optional
 
 from pipeline.errors import CouncilplansError
 
@@ -89,16 +89,87 @@ class Register:
     def name_pattern(self) -> re.Pattern:
         return _name_pattern(tuple(sorted(self.spellings)))
 
+    @cached_property
+    def name_index(self) -> "NameIndex":
+        return NameIndex.of(_text_names(tuple(self.spellings)))
+
+    def resolve_quietly(self, name: str, financial_year: Optional[str] = None) -> Optional[Council]:
+        """``resolve`` for a name found in text: ``None`` when it is unknown or still means two councils.
+
+        Cached: a plan names its own council over and over, and resolving costs
+        a normalised lookup and a date check each time.
+        """
+        return _resolve_quietly(self, name, financial_year)
+
 
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower().replace("&", " and ")).strip()
 
 
+def _text_names(spellings: tuple[str, ...]) -> list[str]:
+    """The spellings a plan's text is scanned for, longest first.
+
+    Capitalised spellings only: "reading" the verb is not Reading the council.
+    """
+    return sorted({s for s in spellings if s[:1].isupper() and len(s) > 3}, key=len, reverse=True)
+
+
 @lru_cache(maxsize=1)
 def _name_pattern(spellings: tuple[str, ...]) -> re.Pattern:
-    # capitalised spellings only: "reading" the verb is not Reading the council
-    names = sorted({s for s in spellings if s[:1].isupper() and len(s) > 3}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in _text_names(spellings)) + r")\b")
+
+
+_BOUNDARY = re.compile(r"\b")
+_PREFIX = 4  # every scanned spelling is longer than this
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Council spellings keyed by their first characters, for a scan that is linear in the text.
+
+    ``name_pattern`` (an alternation of a thousand names) finds the same
+    matches, but the regex engine tries every name at every capital letter:
+    about a microsecond per character, the largest cost of a small plan.
+    Here a capital after a word boundary costs one dict lookup, and only the
+    few names sharing its first characters are compared.
+    """
+
+    by_prefix: dict[str, tuple[str, ...]]  # first characters -> spellings, longest first
+    starts: re.Pattern  # a word boundary before a first letter of some spelling
+
+    @classmethod
+    def of(cls, names: list[str]) -> "NameIndex":
+        by_prefix: dict[str, list[str]] = defaultdict(list)
+        for name in names:  # already longest first, so each list is too
+            by_prefix[name[:_PREFIX]].append(name)
+        firsts = "".join(sorted({n[0] for n in names}))
+        return cls({k: tuple(v) for k, v in by_prefix.items()}, re.compile(rf"\b[{re.escape(firsts)}]"))
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, spelling) of each mention, as ``name_pattern.finditer`` would find them.
+
+        Leftmost first, the longest spelling at a position that ends on a word
+        boundary, and the scan resumes after it (mentions never overlap).
+        """
+        resume = 0
+        for m in self.starts.finditer(text):
+            start = m.start()
+            if start < resume:
+                continue
+            for name in self.by_prefix.get(text[start:start + _PREFIX], ()):
+                end = start + len(name)
+                if text.startswith(name, start) and _BOUNDARY.match(text, end):
+                    yield start, end, name
+                    resume = end
+                    break
+
+
+@lru_cache(maxsize=4096)
+def _resolve_quietly(reg: "Register", name: str, financial_year: Optional[str]) -> Optional[Council]:
+    try:
+        return reg.resolve(name, financial_year)
+    except AmbiguousCouncil:
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +198,10 @@ class CouncilGuess:
     evidence: str
 
 
+_COUNCIL_AFTER = re.compile(r"\s+(?:(?:District|Borough|County|City|Metropolitan)\s+)*Council\b")
+_PARTNER_BEFORE = re.compile(r"\b(with|through|and|alongside|partners?)\s+(the\s+)?$")
+
+
 def council_in_text(text: str, title: str = "", financial_year: Optional[str] = None) -> Optional[CouncilGuess]:
     """The council a plan is about, when the text says so clearly enough.
 
@@ -137,21 +212,17 @@ def council_in_text(text: str, title: str = "", financial_year: Optional[str] = 
     reg = register()
     counts: Counter[str] = Counter()
     strong: Counter[str] = Counter()
-    for m in reg.name_pattern.finditer(text):
-        try:
-            council = reg.resolve(m.group(0), financial_year)
-        except AmbiguousCouncil:
-            continue
+    for start, end, name in reg.name_index.find(text):
+        council = reg.resolve_quietly(name, financial_year)
         if council is None:
             continue
         counts[council.code] += 1
-        after = text[m.end(): m.end() + 30]
-        named = re.match(r"\s+(?:(?:District|Borough|County|City|Metropolitan)\s+)*Council\b", after) or "Council" in m.group(0)
+        named = _COUNCIL_AFTER.match(text, end, end + 30) or "Council" in name
         # "with Derby City Council" names a partner, not the plan's own council
-        partner = re.search(r"\b(with|through|and|alongside|partners?)\s+(the\s+)?$", text[max(0, m.start() - 20): m.start()])
+        partner = _PARTNER_BEFORE.search(text[max(0, start - 20): start])  # a slice: its \b may fall mid-word
         if named and not partner:
             strong[council.code] += 1
-        if title and m.group(0) in title:
+        if title and name in title:
             strong[council.code] += 2
     if not counts:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Optional
 
@@ -28,7 +29,15 @@ class Piece:
 
     @property
     def clean(self) -> str:
-        return clean(self.text)
+        """The text cleaned (``normalise.text.clean``), kept with the piece while its text stays the same.
+
+        Extractors ask every block for it several times, and a long
+        paragraph is too long for ``clean``'s own cache.
+        """
+        kept = self.__dict__.get("_clean")
+        if kept is None or kept[0] is not self.text:
+            kept = self.__dict__["_clean"] = (self.text, clean(self.text))
+        return kept[1]
 
 
 @dataclass
@@ -93,7 +102,7 @@ class Document:
     pages: Optional[int] = None
     meta: dict[str, Any] = field(default_factory=dict)  # manifest row, if any
     issues: list[tuple[str, str]] = field(default_factory=list)  # (code, message) from the reader
-    nlp: dict[int, Any] = field(default_factory=dict)  # block index -> spaCy Doc
+    nlp: MutableMapping[int, Any] = field(default_factory=dict)  # block index -> spaCy Doc (pipeline.nlp.Annotations)
     page_starts: list[int] = field(default_factory=list)  # offset in ``text`` where each page begins (PDFs)
 
     def __post_init__(self) -> None:
@@ -132,10 +141,24 @@ class Document:
             i = self._heading_above[i]
 
     def previous(self, index: int, kinds: tuple[str, ...] = ("paragraph", "heading", "list_item", "table")) -> Optional[Block]:
-        for block in reversed(self.blocks[:index]):
+        for block in self.blocks_before(index):
             if block.kind in kinds:
                 return block
         return None
+
+    def blocks_before(self, index: int) -> Iterator[Block]:
+        """The blocks above ``index``, nearest first, without copying the list.
+
+        Extractors ask this of every list item; ``reversed(blocks[:index])``
+        copied all the blocks above each time, quadratic in a long document.
+        """
+        for k in range(min(index, len(self.blocks)) - 1, -1, -1):
+            yield self.blocks[k]
+
+    def blocks_after(self, index: int) -> Iterator[Block]:
+        """The blocks below ``index``, nearest first, without copying the list."""
+        for k in range(index + 1, len(self.blocks)):
+            yield self.blocks[k]
 
     def tables(self) -> Iterator[Block]:
         return (b for b in self.blocks if b.kind == "table" and b.table is not None)

@@ -11,7 +11,7 @@ import traceback
 from extractors import Context, load_builtin, run_order
 from pipeline.document import Document
 from pipeline.ingest import NotARegularFile, Source, content_key, read_file
-from pipeline.nlp import annotate
+from pipeline.nlp import ANNOTATED_KINDS, Annotations
 from pipeline.readers import ReadError, read_document
 from pipeline.readers.cleaning import garbled
 from pipeline.results import DocumentResult, Issue
@@ -40,10 +40,9 @@ def extract_document(doc: Document, strict: bool = False) -> tuple[list[Record],
     annotated = False
     for ex in extractors:
         name = ex.name
-        if not annotated and ex.requires:
-            blocks = [b for b in doc.blocks if b.kind in ("paragraph", "list_item", "heading")]
-            for block, nlp_doc in zip(blocks, annotate((b.text for b in blocks), ctx.plan_year)):
-                doc.nlp[block.index] = nlp_doc
+        if not annotated and ex.requires:  # the plan year is known once metadata has run
+            texts = {b.index: b.text for b in doc.blocks if b.kind in ANNOTATED_KINDS}
+            doc.nlp = Annotations(texts, ctx.plan_year)
             annotated = True
         try:
             records.extend(ex(doc, ctx))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import MutableMapping
+from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -48,38 +49,56 @@ def _add(doc: Doc, key: str, start: int, end: int, label: str, value) -> None:
     doc.spans[key] = list(doc.spans[key]) + [span]
 
 
+_TEXT_KEY = "cp_text"
+
+
+def _text(doc: Doc) -> str:
+    """The text the Doc was made from: ``annotate`` keeps it, as ``Doc.text`` rebuilds it token by token in Python."""
+    text = doc.user_data.get(_TEXT_KEY)
+    return text if text is not None else doc.text
+
+
+def _make_doc(nlp: Language, text: str, plan_year: str | None) -> Doc:
+    """A tokenised Doc carrying what the components read besides its tokens: its text and the plan year."""
+    doc = nlp.make_doc(text)
+    doc.user_data[_TEXT_KEY] = text
+    doc.user_data["plan_year"] = plan_year
+    return doc
+
+
 @Language.component("cp_money")
 def money_component(doc: Doc) -> Doc:
-    for m in find_money(doc.text):
+    for m in find_money(_text(doc)):
         _add(doc, "money", m.start, m.end, "MONEY", m)
     return doc
 
 
 @Language.component("cp_financial_years")
 def years_component(doc: Doc) -> Doc:
-    for y in find_years(doc.text):
+    for y in find_years(_text(doc)):
         _add(doc, "fy", y.start, y.end, "FY", y.value)
     return doc
 
 
 @Language.component("cp_percentages")
 def percent_component(doc: Doc) -> Doc:
-    for m in _PERCENT.finditer(doc.text):
+    for m in _PERCENT.finditer(_text(doc)):
         _add(doc, "percent", m.start(), m.end(), "PERCENT", float(re.match(r"[\d.]+", m.group()).group()))
     return doc
 
 
 @Language.component("cp_dates")
 def dates_component(doc: Doc) -> Doc:
-    for d in find_dates(doc.text, doc.user_data.get("plan_year")):
+    for d in find_dates(_text(doc), doc.user_data.get("plan_year")):
         _add(doc, "date", d.start, d.end, "DATE", d.value)
     return doc
 
 
 @Language.component("cp_person_role")
 def person_role_component(doc: Doc) -> Doc:
+    text = _text(doc)
     for pattern in PERSON_ROLE_PATTERNS:
-        for m in pattern.finditer(doc.text):
+        for m in pattern.finditer(text):
             _add(doc, "person", m.start("person"), m.end("person"), "PERSON", m.group("person"))
             _add(doc, "role", m.start("role"), m.end("role"), "ROLE", m.group("role").strip())
     return doc
@@ -133,13 +152,56 @@ def build_nlp(extra: tuple[str, ...] = ()) -> Language:
     return nlp
 
 
+ANNOTATED_KINDS = ("paragraph", "list_item", "heading")  # the prose blocks the components are run over
+
+
+class Annotations(MutableMapping):
+    """Block index -> the block's spaCy ``Doc``, annotated the first time an extractor asks for it.
+
+    Running every component over every prose block cost more than all the
+    extractors together, while the built-in extractors read only the blocks
+    where a figure or an amount could be; a block nobody asks about is never
+    tokenised.  A block's ``Doc`` is the same as ``annotate`` makes (the
+    components read only the block's text and the plan year, fixed here).
+    """
+
+    def __init__(self, texts: dict[int, str], plan_year: str | None = None) -> None:
+        self._texts = texts
+        self._docs: dict[int, Doc] = {}
+        self.plan_year = plan_year
+
+    def __getitem__(self, index: int) -> Doc:
+        doc = self._docs.get(index)
+        if doc is None:
+            doc = self._docs[index] = annotate_one(self._texts[index], self.plan_year)
+        return doc
+
+    def __setitem__(self, index: int, doc: Doc) -> None:
+        self._docs[index] = doc
+        self._texts.setdefault(index, doc.text)
+
+    def __delitem__(self, index: int) -> None:
+        del self._texts[index]
+        self._docs.pop(index, None)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+def annotate_one(text: str, plan_year: str | None = None) -> Doc:
+    """One text through the whole pipeline, with the plan year the date component needs."""
+    nlp = build_nlp()
+    return nlp(_make_doc(nlp, text, plan_year))
+
+
 def annotate(texts: Iterable[str], plan_year: str | None = None, batch_size: int = 64) -> list[Doc]:
     nlp = build_nlp()
     docs = []
     for text in texts:
-        doc = nlp.make_doc(text)
-        doc.user_data["plan_year"] = plan_year
-        docs.append(doc)
+        docs.append(_make_doc(nlp, text, plan_year))
     # nlp.pipe over pre-made Docs keeps user_data (the plan year Qn dates need)
     return list(nlp.pipe(docs, batch_size=batch_size))
 

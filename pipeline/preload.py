@@ -9,6 +9,7 @@ through the whole pipeline, which is the only sure way to fill every cache.
 from __future__ import annotations
 
 from pipeline.extract import extract_document
+from pipeline.nlp import build_nlp
 from pipeline.readers.text import read_text
 from pipeline.version import rules_version
 
@@ -19,8 +20,9 @@ _SAMPLE = (b"Example Borough Council\nService Plan 2024/25\n\nBudget\n\n"
 
 
 def warm_up() -> None:
-    """Read and extract a small plan in memory, and hash the rules' sources once."""
+    """Read and extract a small plan in memory, build the spaCy pipeline, and hash the rules' sources once."""
     extract_document(read_text("warm-up.txt", _SAMPLE))
+    build_nlp()  # the sample may not ask for any block's annotations
     rules_version()
 
 

@@ -136,14 +136,16 @@ def _plan(store: Store, groups: dict[str, list[Path]], manifest: dict[str, dict[
           force: bool, retry_failed: bool, summary: BatchSummary) -> list[Job]:
     """One job per content hash that needs extracting; copies found under new names are recorded as names."""
     jobs = []
+    known: Optional[dict[str, StoredDocument]] = store.stored_many(groups)  # one query per few hundred files
     for sha, paths in groups.items():
         sources = sorted((Source(path=p, sha256=sha) for p in paths), key=lambda s: s.label)
-        stored = store.stored(sha)
+        stored = known.get(sha) if known is not None else store.stored(sha)
         label = min([s.label for s in sources] + (stored.names if stored else []))
         names = tuple(s.label for s in sources)
         if _current(stored, label, version, force, retry_failed):
             if set(names) - set(stored.names):
                 store.add_names(sha, names)
+                known = None  # names moved between documents: ask the store afresh from here on
             summary.unchanged += 1
             continue
         read = next((s for s in sources if s.label == label), sources[0])

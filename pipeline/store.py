@@ -197,14 +197,23 @@ class Store:
 
     def stored(self, sha256: str) -> Optional[StoredDocument]:
         """The stored document with this content hash, with every name it is known by."""
+        return self.stored_many([sha256]).get(sha256)
+
+    def stored_many(self, hashes: Iterable[str], chunk: int = 500) -> dict[str, StoredDocument]:
+        """``stored`` for many content hashes, a few hundred per query (planning a batch asked twice per file)."""
+        hashes = list(dict.fromkeys(hashes))
+        out: dict[str, StoredDocument] = {}
         with self.engine.connect() as conn:
-            row = conn.execute(select(documents.c.path, documents.c.status, documents.c.pipeline_version,
-                                      documents.c.issues).where(documents.c.sha256 == sha256)).first()
-            if row is None:
-                return None
-            names = [r.path for r in conn.execute(select(document_names.c.path).where(document_names.c.sha256 == sha256))]
-        codes = [i.get("code", "") for i in row.issues or [] if isinstance(i, dict)]
-        return StoredDocument(sha256, row.path, row.status, row.pipeline_version, codes, sorted(set(names) | {row.path}))
+            for k in range(0, len(hashes), chunk):
+                part = hashes[k:k + chunk]
+                names: dict[str, list[str]] = {}
+                for r in conn.execute(_NAMES_OF_MANY, {"hashes": part}):
+                    names.setdefault(r.sha256, []).append(r.path)
+                for row in conn.execute(_STORED_MANY, {"hashes": part}):
+                    codes = [i.get("code", "") for i in row.issues or [] if isinstance(i, dict)]
+                    out[row.sha256] = StoredDocument(row.sha256, row.path, row.status, row.pipeline_version, codes,
+                                                     sorted(set(names.get(row.sha256, [])) | {row.path}))
+        return out
 
     def has_current(self, sha256: str, path: str) -> bool:
         """True when this exact content is already loaded from this path by this pipeline version."""
@@ -230,11 +239,11 @@ class Store:
                 _release_names(conn, all_names, keep=result.sha256)
             if conn.execute(_DOCUMENT_EXISTS, {"sha": result.sha256}).first():
                 _delete_document(conn, result.sha256)
-            conn.execute(documents.insert(), [row])
-            for kind, table in RECORD_TABLES.items():
+            conn.execute(_INSERT_DOCUMENT, [row])
+            for kind, insert in _INSERT_RECORDS.items():
                 rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
                 if rows:
-                    conn.execute(table.insert(), _clean(rows))
+                    conn.execute(insert, _clean(rows))
             if claim_names:
                 _claim_names(conn, result.sha256, all_names)
 
@@ -369,6 +378,12 @@ _NAMES_OF = select(document_names.c.path).where(document_names.c.sha256 == _SHA)
 _PATH_OF = select(documents.c.path).where(documents.c.sha256 == _SHA)
 _DOCUMENT_EXISTS = select(documents.c.sha256).where(documents.c.sha256 == _SHA)
 _DROP_PATH_ISSUES = delete(path_issues).where(path_issues.c.path.in_(_PATHS))
+_HASHES = bindparam("hashes", expanding=True)
+_STORED_MANY = select(documents.c.sha256, documents.c.path, documents.c.status, documents.c.pipeline_version,
+                      documents.c.issues).where(documents.c.sha256.in_(_HASHES))
+_NAMES_OF_MANY = select(document_names.c.sha256, document_names.c.path).where(document_names.c.sha256.in_(_HASHES))
+_INSERT_DOCUMENT = documents.insert()
+_INSERT_RECORDS = {kind: table.insert() for kind, table in RECORD_TABLES.items()}
 _DELETE_DOCUMENT = [delete(t).where(t.c.document_sha256 == _SHA) for t in RECORD_TABLES.values()] + [
     delete(documents).where(documents.c.sha256 == _SHA)]
 
@@ -440,10 +455,17 @@ def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return _clean_text(value)
     if isinstance(value, dict):
-        return {k: _clean(v) if isinstance(v, (str, dict, list, tuple)) else v for k, v in value.items()}
+        return {k: v if _plain(v) else _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [v if _plain(v) else _clean(v) for v in value]
     return value
+
+
+def _plain(value: Any) -> bool:
+    """Nothing to clean: not text or a container, or ASCII text without NUL (almost every value of every row)."""
+    if type(value) is str:
+        return value.isascii() and "\x00" not in value
+    return not isinstance(value, (str, dict, list, tuple))
 
 
 def _clean_text(value: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal, Optional
 
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.years import FY_PATTERN
 
@@ -73,8 +74,12 @@ def parse_number(text: str) -> Optional[CellValue]:
     )
 
 
+_BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+@short_text_cache()
 def classify(text: str) -> CellValue:
-    """The kind of one cell's text."""
+    """The kind of one cell's text (remembered: every table pass classifies the same cells)."""
     stripped = text.replace("\xa0", " ").strip()
     if not stripped:
         return CellValue("empty")
@@ -82,7 +87,7 @@ def classify(text: str) -> CellValue:
         return CellValue("nil")
     if _UNITS_ONLY.match(stripped):
         return CellValue("unit")
-    fy = FY_PATTERN.fullmatch(stripped) or re.fullmatch(r"(?:19|20)\d{2}", stripped)
+    fy = FY_PATTERN.fullmatch(stripped) or _BARE_YEAR.fullmatch(stripped)
     if fy:
         return CellValue("year")
     number = parse_number(stripped)
@@ -97,6 +102,7 @@ def is_figure(text: str) -> bool:
     return classify(text).figure
 
 
+@short_text_cache()
 def strip_footnote(label: str) -> str:
     """``Education (2)`` → ``Education``; ``Defences[1]`` → ``Defences``; ``Theatre*`` → ``Theatre``.
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.normalise.memo import short_text_cache
+
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _BOLD = re.compile(r"\*\*|__")
 _SPACE = re.compile(r"\s+")
@@ -25,12 +27,21 @@ def collapse(text: str) -> str:
     return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
 
 
+_INLINE_BULLET = re.compile(r"\s*[•·▪]\s*")
+_LEADING_STAR = re.compile(r"^\*\s*")
+
+
+@short_text_cache()
 def clean(text: str) -> str:
-    """Markup and leading list markers removed, whitespace collapsed; wording untouched."""
+    """Markup and leading list markers removed, whitespace collapsed; wording untouched.
+
+    Every extractor cleans the same blocks and cells (``Piece.clean`` is a
+    property), so short texts are cleaned once and remembered.
+    """
     text = collapse(strip_markup(text))
     text = LIST_MARKER.sub("", text, count=1)
-    text = re.sub(r"\s*[•·▪]\s*", " ", text)  # inline bullets of flattened lists
-    text = re.sub(r"^\*\s*", "", text)
+    text = _INLINE_BULLET.sub(" ", text)  # inline bullets of flattened lists
+    text = _LEADING_STAR.sub("", text)
     return collapse(text.strip(" |"))
 
 

@@ -20,7 +20,10 @@ from __future__ import annotations
 import codecs
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
+
+from pipeline.normalise.memo import short_text_cache
 
 SAMPLE = 4096  # bytes looked at to guess an encoding
 BINARY_NUL_SHARE = 0.01  # more NULs than this (and not UTF-16) means a binary file...
@@ -112,9 +115,12 @@ def _utf8_or_cp1252(data: bytes) -> tuple[str, str]:
     return "cp1252", data.decode("cp1252", errors="replace")
 
 
+_CONTROL_BUT_SPACING = re.compile("[\x01-\x08\x0e-\x1f]")  # below 32, but not \t \n \v \f \r or NUL
+
+
 def mostly_control(text: str) -> bool:
     sample = text[:SAMPLE]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v\x00")
+    bad = len(_CONTROL_BUT_SPACING.findall(sample))
     return bad > len(sample) * CONTROL_SHARE
 
 
@@ -178,6 +184,21 @@ STOPWORDS = frozenset(
 )
 
 
+@short_text_cache()
+def _judge_token(token: str) -> tuple[int, int, int]:
+    """(bad, word, stopword) counts of one token, each 0 or 1."""
+    core = token.strip("()[]{}\"'‘’“”.,;:!?*•·-–—|/%£$€")
+    if not core:
+        return 0, 0, 0  # punctuation
+    if _DIGIT.search(core):
+        return int(not _FIGURE.fullmatch(core)), 0, 0  # figures are fine in a budget table; digit-symbol soup is not
+    if _PRIVATE_USE.search(core) or not _WORD.fullmatch(core):
+        return 1, 0, 0
+    stop = int(core.lower() in STOPWORDS)
+    vowelless = len(core) > 4 and not core.isupper() and not _VOWELS.intersection(core)
+    return int(vowelless), 1, stop
+
+
 def garbled(text: str) -> bool:
     """True when the text is mostly not words: broken font maps, glyph soup, a scrambled encoding."""
     text = _CID.sub("\ufffd", text)
@@ -189,20 +210,9 @@ def garbled(text: str) -> bool:
         return False
     tokens = tokens[:: max(1, len(tokens) // GARBLED_SAMPLE)]
     bad = words = stop = 0
-    for token in tokens:
-        core = token.strip("()[]{}\"'‘’“”.,;:!?*•·-–—|/%£$€")
-        if not core:
-            continue  # punctuation
-        if _DIGIT.search(core):
-            bad += not _FIGURE.fullmatch(core)  # figures are fine in a budget table; digit-symbol soup is not
-            continue
-        if _PRIVATE_USE.search(core) or not _WORD.fullmatch(core):
-            bad += 1
-            continue
-        words += 1
-        stop += core.lower() in STOPWORDS
-        if len(core) > 4 and not core.isupper() and not _VOWELS.intersection(core):
-            bad += 1
+    for token, n in Counter(tokens).items():  # each distinct token judged once: prose repeats its words
+        b, w, s = _judge_token(token)
+        bad, words, stop = bad + b * n, words + w * n, stop + s * n
     if bad > len(tokens) * GARBLED_SHARE:
         return True
     return words >= STOPWORD_MIN_WORDS and stop < words * STOPWORD_SHARE

@@ -27,6 +27,7 @@ from typing import Optional, Sequence
 
 from pipeline.document import Cell
 from pipeline.normalise.cells import classify, strip_footnote
+from pipeline.normalise.memo import short_text_cache
 from pipeline.readers.text_settings import TEXT_SETTINGS
 from pipeline.tables import vocabulary
 from pipeline.tables.vocabulary import header_word_share
@@ -417,11 +418,19 @@ REF_CELL = re.compile(r"^(?:[A-Z]{1,4}\s?)?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?\.?$")
 
 
 def _is_column_word(cell: StreamCell, role: Optional[str] = None) -> bool:
-    from pipeline.tables import vocabulary
+    first = _column_word(cell.text)
+    return first is not None and (role is None or first == role)
 
-    found = vocabulary.hits("column", cell.text)
+
+@short_text_cache()
+def _column_word(text: str) -> Optional[str]:
+    """The first column role of a cell that is mostly column vocabulary, else ``None``.
+
+    Remembered: ``_ref_led_table`` looks for a header run from every cell.
+    """
+    found = vocabulary.hits("column", text)
     covered = sum(h.end - h.start for h in found)
-    return bool(found) and covered >= 0.6 * len(cell.text.strip(" .:")) and (role is None or found[0].value == role)
+    return found[0].value if found and covered >= 0.6 * len(text.strip(" .:")) else None
 
 
 def _header_run(cells: list[StreamCell], k: int) -> int:

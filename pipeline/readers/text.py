@@ -200,9 +200,9 @@ def finish_blocks(blocks: list[Block], text: str) -> list[Block]:
     blocks = _merge_split_tables(blocks, text)
     blocks = _repair_broken_lines(blocks, text)
     _numbered_paragraph_runs(blocks)
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.table is not None:
-            _finish_table(block, blocks)
+            _finish_table(blocks, i)
     return blocks
 
 
@@ -236,13 +236,19 @@ def _table_block(rows: list[list[Cell]], text: str, header_rows: Optional[int] =
 
 
 def _cell_table_ahead(lines: list[Line], i: int) -> bool:
-    """One-cell-per-line needs at least two cell lines before the first blank line."""
+    """One-cell-per-line needs at least two cell lines before the first blank line.
+
+    Asked from every line: it stops at the second cell line and never copies
+    the lines ahead (a slice per line made a long text quadratic).
+    """
     count = 0
-    for line in lines[i:]:
-        if line.blank:
+    for k in range(i, len(lines)):
+        if lines[k].blank:
             break
-        count += _is_cell_line(line)
-    return count >= 2
+        count += _is_cell_line(lines[k])
+        if count >= 2:
+            return True
+    return False
 
 
 def _read_cell_table(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
@@ -373,12 +379,12 @@ def _read_stream(lines: list[Line], i: int, blocks: list[Block], text: str) -> O
 
 
 def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
-    count = 0
-    for line in lines[i:]:
+    """Two spaced-out lines in a row from ``i`` (checked without copying the lines ahead)."""
+    for k in range(i, min(i + 2, len(lines))):
+        line = lines[k]
         if line.blank or not _SPACED.search(line.stripped) or _list_marker(line.stripped):
-            break
-        count += 1
-    return count >= 2
+            return False
+    return i + 2 <= len(lines)
 
 
 def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
@@ -475,7 +481,8 @@ def _numbered_paragraph_runs(blocks: list[Block]) -> None:
 _NUMERIC_CELL = re.compile(rf"^\s*{_NUMBER_TOKEN}\s*%?\s*$")
 
 
-def _finish_table(block: Block, blocks: list[Block]) -> None:
+def _finish_table(blocks: list[Block], index: int) -> None:
+    block = blocks[index]
     table = block.table
     # square the rows
     width = _width(table)
@@ -485,7 +492,7 @@ def _finish_table(block: Block, blocks: list[Block]) -> None:
     if table.header_rows < 0:
         table.header_rows = 1 if _looks_like_header(table) else 0
     # the block before the table is its caption when it is a heading or a short line
-    for b in reversed(blocks[: next(i for i, x in enumerate(blocks) if x is block)]):
+    for b in (blocks[k] for k in range(index - 1, -1, -1)):  # no copy of the blocks above: one table after another
         if b.kind in ("heading", "paragraph"):
             table.caption = b.clean
             break

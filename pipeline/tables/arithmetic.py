@@ -61,9 +61,9 @@ def _sums_to(view: "TableView", lines: list["Row"], total: "Row", columns) -> Op
     if not target or len(lines) < MIN_LINES:
         return None
     compared = False
+    line_values = [_values(view, r, columns) for r in lines]  # once, not once per column
     for index, (value, decimals) in target.items():
-        parts = [_values(view, r, columns).get(index) for r in lines]
-        present = [p for p in parts if p is not None]
+        present = [v[index] for v in line_values if index in v]
         if len(present) < MIN_LINES:
             continue
         compared = True
@@ -73,26 +73,55 @@ def _sums_to(view: "TableView", lines: list["Row"], total: "Row", columns) -> Op
     return compared or None
 
 
+class _RunningSums:
+    """Per column, the sum, count and most decimals of the figures of the lines so far, added in line order.
+
+    ``find_subtotals`` asks whether each row is the sum of the rows above it;
+    summing those rows again for every row made a long table quadratic.  The
+    sums are the same floats ``_sums_to`` makes (same additions, same order).
+    """
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.columns: dict[int, tuple[float, int, int]] = {}
+
+    def add(self, values: dict[int, tuple[float, int]]) -> None:
+        self.lines += 1
+        for index, (value, decimals) in values.items():
+            total, count, places = self.columns.get(index, (0, 0, 0))
+            self.columns[index] = (total + value, count + 1, max(places, decimals))
+
+    def reached_by(self, target: dict[int, tuple[float, int]]) -> Optional[bool]:
+        """``_sums_to`` for these lines: True when they add up to ``target`` in every column both have."""
+        compared = False
+        for index, (value, decimals) in target.items():
+            total, count, places = self.columns.get(index, (0, 0, 0))
+            if count < MIN_LINES:
+                continue
+            compared = True
+            if abs(total - value) > _tolerance(count, max(decimals, places)):
+                return False
+        return compared or None
+
+
 def find_subtotals(view: "TableView") -> None:
     """Mark data rows that equal the sum of the data rows above them (since the last total or section)."""
     columns = _figure_columns(view)
     if not columns:
         return
-    lines: list[Row] = []
+    lines = _RunningSums()
     for row in view.rows:
-        if row.role == "section":
-            lines = []
-            continue
-        if row.role in ("total", "subtotal"):
-            lines = []
+        if row.role in ("section", "total", "subtotal"):
+            lines = _RunningSums()
             continue
         if row.role != "data":
             continue
-        if len(lines) >= MIN_LINES and len(_values(view, row, columns)) >= 1 and _sums_to(view, lines, row, columns):
+        values = _values(view, row, columns)
+        if lines.lines >= MIN_LINES and len(values) >= 1 and lines.reached_by(values):
             row.role = "subtotal"
-            lines = []
+            lines = _RunningSums()
             continue
-        lines.append(row)
+        lines.add(values)
 
 
 def check_totals(view: "TableView") -> list[tuple[str, str]]:

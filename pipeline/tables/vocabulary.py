@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import re
+import re._constants as re_constants
+import re._parser as re_parser
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.years import FY_PATTERN
 
@@ -62,11 +65,60 @@ def _alternatives(pattern: str) -> list[str]:
 
 @lru_cache(maxsize=None)
 def _role_pattern(role: str) -> tuple[re.Pattern, tuple[str, ...]]:
-    """One regex for a role: every alternative of every term, longest first, each in its own group."""
+    """One regex for a role: every alternative of every term, longest first, each in its own group.
+
+    The alternatives are grouped by the letter they can start with, each group
+    behind a look-ahead for it: the regex engine otherwise tries all eighty
+    column words at every word of every line.  At any place only the group of
+    its letter can match, in the same order, so the first match is the same.
+    """
     atoms = [(alt, t.value) for t in terms() if t.role == role for alt in _alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
     atoms.sort(key=lambda a: -len(a[0]))
-    body = "|".join(f"({alt})" for alt, _ in atoms)
-    return re.compile(rf"(?<![\w£])(?:{body})(?![\w])", re.I), tuple(v for _, v in atoms)
+    by_letter: dict[str, list[tuple[str, str]]] = {}
+    for alt, value in atoms:
+        letters = _first_letters(alt)
+        if letters is None:  # a pattern whose start cannot be listed: one plain alternation
+            body = "|".join(f"({a})" for a, _ in atoms)
+            return re.compile(rf"(?<![\w£])(?:{body})(?![\w])", re.I), tuple(v for _, v in atoms)
+        for letter in letters:
+            by_letter.setdefault(letter, []).append((alt, value))
+    groups = [f"(?=[{re.escape(letter)}])(?:{'|'.join(f'({a})' for a, _ in part)})" for letter, part in by_letter.items()]
+    values = tuple(v for part in by_letter.values() for _, v in part)
+    return re.compile(rf"(?<![\w£])(?:{'|'.join(groups)})(?![\w])", re.I), values
+
+
+def _first_letters(pattern: str) -> Optional[set[str]]:
+    """The lower-case characters a match of ``pattern`` can start with, or ``None`` if not a short list."""
+    return _first_of(re_parser.parse(pattern, re.I))
+
+
+def _first_of(items) -> Optional[set[str]]:
+    for op, arg in items:
+        if op is re_constants.LITERAL:
+            return {chr(arg).lower()}
+        if op is re_constants.IN:
+            return _set_letters(arg)
+        if op is re_constants.SUBPATTERN:
+            return _first_of(arg[-1])
+        if op is re_constants.BRANCH:
+            branches = [_first_of(b) for b in arg[1]]
+            return None if any(b is None for b in branches) else set().union(*branches)
+        if op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT) and arg[0] >= 1:
+            return _first_of(arg[2])
+        return None  # an optional start, a category, an anchor...
+    return None
+
+
+def _set_letters(items) -> Optional[set[str]]:
+    out: set[str] = set()
+    for op, arg in items:
+        if op is re_constants.LITERAL:
+            out.add(chr(arg).lower())
+        elif op is re_constants.RANGE and arg[1] - arg[0] < 64:
+            out.update(chr(c).lower() for c in range(arg[0], arg[1] + 1))
+        else:
+            return None
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -102,14 +154,21 @@ def values(role: str, text: str) -> list[str]:
 _WORD = re.compile(r"[A-Za-z£%'’]+|\d[\d,./\-]*")
 
 
+_HEADER_FILLER = re.compile(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years|name|no\.?)\b|£+", re.I)
+
+
+@short_text_cache()
 def header_word_share(text: str) -> float:
-    """How much of a cell is column vocabulary, years or units (1.0 for ``Approved Budget 2024/25``)."""
+    """How much of a cell is column vocabulary, years or units (1.0 for ``Approved Budget 2024/25``).
+
+    Remembered: the text reader asks it of the same lines from each line a table could start at.
+    """
     words = list(_WORD.finditer(text))
     if not words:
         return 0.0
     spans = [(h.start, h.end) for role in ROLES for h in hits(role, text)]
     spans += [(m.start(), m.end()) for m in FY_PATTERN.finditer(text)]
     spans += [(m.start(), m.end()) for m in UNIT_PATTERN.finditer(text)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r"\b(?:Q[1-4]|£+|%|of|and|&|the|to|in|for|per|year|years|name|no\.?)\b|£+", text, re.I)]
+    spans += [(m.start(), m.end()) for m in _HEADER_FILLER.finditer(text)]
     covered = sum(1 for w in words if any(s <= w.start() and w.end() <= e for s, e in spans))
     return covered / len(words)
