@@ -20,7 +20,7 @@ from typing import Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
-from pipeline.readers import cleaning, delimited, rows, runon, streams
+from pipeline.readers import aligned, cleaning, delimited, rows, runon, streams
 from pipeline.readers.errors import ReadError
 
 
@@ -154,7 +154,10 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             grid = delimited.square(slashed.header, slashed.rows)
             blocks.append(_table_block(grid, text, len(slashed.header)))
             i = stop
-        elif (found := rows.read(lines, i)) is not None:
+        elif (laid_out := aligned.read(lines, i)) is not None:
+            blocks.append(_table_block([[_cell(text, a, b) for a, b in row] for row in laid_out.rows], text))
+            i = laid_out.next_line
+        elif (found := rows.read(lines, i)) is not None and not aligned.within(lines, i + 1, found.next_line):
             if found.before:  # header lines already read as headings: they belong to the table
                 first = lines[found.before[0]].start
                 while blocks and blocks[-1].start >= first:

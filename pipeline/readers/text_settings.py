@@ -24,6 +24,10 @@ class TextSettings:
     figure_header_lookback: int = 8  # short lines above the rows searched for one-label-per-line headers
     figure_rows_max_sections: int = 3  # consecutive lines without figures (section headings) inside a table
     glued_max_figures: int = 8  # most figures split out of one run of glued digits
+    # tables laid out with spaces, columns kept by position (pipeline/readers/aligned.py)
+    aligned_min_gutter: int = 2  # spaces between two columns (pdftotext -layout leaves at least two)
+    aligned_min_rows: int = 3  # consecutive lines that keep the same gutters
+    aligned_min_column_cells: int = 2  # a column needs text on this many lines, or its gutter was one ragged line's gap
     # run-on lines (pipeline/readers/runon.py)
     runon_min_chars: int = 400  # a line this long with numbered rows inside is a flattened table
     runon_min_rows: int = 3

@@ -1,0 +1,78 @@
+"""Tables laid out with spaces (pdftotext -layout, fixed-width reports): columns from the character grid."""
+from pipeline.readers import aligned
+from pipeline.readers.aligned import gutters
+from pipeline.readers.text import read_text, split_lines
+from snippets import extract, of
+
+
+def tables_of(text: str):
+    doc = read_text("t.txt", text.encode())
+    return doc, [b.table for b in doc.tables()]
+
+
+def values(row):
+    return [c.text for c in row]
+
+
+BUDGET = ("Part 2b: Resources - 2012/13 Budget (£000)\n"
+          "\n"
+          "                       Budget 10/11   Budget 11/12   Budget 12/13\n"
+          "Building Control       33             -69            -58\n"
+          "Direct Services        4,311          3,671          3,662\n"
+          "Environmental Health   879            706            669\n")
+
+
+def test_header_cells_with_spaces_inside_stay_whole():
+    doc, [t] = tables_of(BUDGET)
+    assert t.header == ["", "Budget 10/11", "Budget 11/12", "Budget 12/13"]
+    assert values(t.body[1]) == ["Direct Services", "4,311", "3,671", "3,662"]
+    cell = t.body[1][1]
+    assert doc.text[cell.start:cell.end] == "4,311"
+
+
+def test_budgets_from_a_space_aligned_table_get_their_year_and_unit():
+    budgets = {(b.scope, b.financial_year): b.amount_gbp for b in of(extract(BUDGET), "budget")}
+    assert budgets[("Direct Services", "2011-12")] == 3_671_000
+    assert budgets[("Building Control", "2011-12")] == -69_000
+    assert len(budgets) == 9
+
+
+def test_blank_cells_keep_their_column():
+    text = ("                       2008 - 10   2011/12   2012/13   2013/14\n"
+            "Building Control       67          64\n"
+            "Direct Services        456         668       16                  \n"
+            "Licensing                                    15        15\n"
+            "TOTAL                  523         732       31        15\n")
+    _, [t] = tables_of(text)
+    assert values(t.body[0]) == ["Building Control", "67", "64", "", ""]
+    assert values(t.body[2]) == ["Licensing", "", "", "15", "15"]
+
+
+def test_a_text_matrix_keeps_its_columns():
+    text = ("Head of Service          Service                  Environment   Social Affairs\n"
+            "Community Development    Community Planning                     ✓\n"
+            "                         Health & Leisure                       ✓\n"
+            "Development Services     Development Control      ✓\n")
+    _, [t] = tables_of(text)
+    assert values(t.rows[2]) == ["", "Health & Leisure", "", "✓"]
+    assert values(t.rows[3]) == ["Development Services", "Development Control", "✓", ""]
+
+
+def lines_of(text: str):
+    return split_lines(text)
+
+
+def test_prose_with_two_spaces_after_full_stops_keeps_no_columns():
+    text = ("The plan was agreed in May.  It sets out what the service will do.  Each action has a lead\n"
+            "officer and a date.  Progress is reported to the panel every quarter.  The panel may ask\n"
+            "for more detail.  Where an action slips the reasons are given.  This is the third plan.\n")
+    assert aligned.read(lines_of(text), 0) is None
+
+
+def test_a_band_one_ragged_line_opens_is_not_a_column():
+    text = ("Alpha beta gamma delta  one\n"
+            "Epsilon zeta eta theta  two\n"
+            "Iota kappa lambda mu    three          x\n")
+    assert gutters([line.text for line in lines_of(text)][:3], 2) == [(22, 24), (29, 39)]
+    assert aligned.read(lines_of(text), 0) is None  # the second band has text right of it on one line only
+    assert aligned.read(lines_of(text.replace("          x", "")), 0).rows[1] == [(28, 50), (52, 55)]
