@@ -58,3 +58,37 @@ def test_space_aligned_tables_read_as_their_tabs(plan, tmp_path):
     relaid.write_text(aligned_with_spaces(original), encoding="utf-8")
     assert "\t" not in relaid.read_text(encoding="utf-8")
     assert core_f1(relaid, name) >= core_f1(CORPUS / "text" / name, name) - 0.01
+
+
+def as_web_page(text: str) -> str:
+    """The plan as a council web page: each line a paragraph, each run of tab rows an HTML table."""
+    def cell(value: str) -> str:
+        return f"<td>{value.replace('&', '&amp;')}</td>"
+
+    body: list[str] = []
+    group: list[str] = []
+    for line in text.split("\n") + [""]:
+        if "\t" in line:
+            group.append("<tr>" + "".join(cell(c) for c in line.split("\t")) + "</tr>")
+            continue
+        if group:
+            body += ["<table>", *group, "</table>"]
+            group = []
+        if line.strip():
+            body.append(f"<p>{line.replace('&', '&amp;')}</p>")
+    return "<!DOCTYPE html><html><head><title>Plan</title><style>td {padding: 2px}</style></head><body>\n" + \
+        "\n".join(body) + "\n</body></html>\n"
+
+
+# text CORE F1 minus the web page's allowed: Sevenoaks's text keeps '<ul …>' markers before list items the
+# copy flattened into one run; in a page the marker is markup, so those run-on items lose their cue (0.06)
+WEB_PAGE_GAPS = {"kent_2008-09_communities-directorate": 0.015, "sevenoaks_2012-13_service-plans-summary": 0.07,
+                 "south-derbyshire_2019-20_corporate-resources": 0.01}
+
+
+@pytest.mark.parametrize("plan", sorted(WEB_PAGE_GAPS))
+def test_a_web_page_reads_as_its_text(plan, tmp_path):
+    name = f"{plan}.txt"
+    page = tmp_path / f"{plan}.html"
+    page.write_text(as_web_page((CORPUS / "text" / name).read_text(encoding="utf-8")), encoding="utf-8")
+    assert core_f1(page, name) >= core_f1(CORPUS / "text" / name, name) - WEB_PAGE_GAPS[plan]

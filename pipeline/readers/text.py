@@ -20,7 +20,7 @@ from typing import Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
-from pipeline.readers import aligned, cleaning, delimited, rows, runon, streams
+from pipeline.readers import aligned, cleaning, delimited, html_page, rows, runon, streams
 from pipeline.readers.errors import ReadError
 
 
@@ -63,7 +63,8 @@ def _cleaned(data: bytes) -> cleaning.Cleaned:
 
 def read_text(source: str, data: bytes) -> Document:
     cleaned = _cleaned(data)
-    doc = Document(source=source, text=cleaned.text, blocks=blocks_from_lines(cleaned.text))
+    text = html_page.as_text(cleaned.text, source)
+    doc = Document(source=source, text=text, blocks=blocks_from_lines(text))
     doc.issues.extend(cleaned.issues)
     return doc
 
