@@ -92,3 +92,17 @@ def test_a_web_page_reads_as_its_text(plan, tmp_path):
     page = tmp_path / f"{plan}.html"
     page.write_text(as_web_page((CORPUS / "text" / name).read_text(encoding="utf-8")), encoding="utf-8")
     assert core_f1(page, name) >= core_f1(CORPUS / "text" / name, name) - WEB_PAGE_GAPS[plan]
+
+
+def with_pipes(text: str) -> str:
+    """Tab rows as a pipe table with no ``|---|`` line (how many converters and web copies print them)."""
+    return "\n".join("| " + " | ".join(c.strip() for c in line.split("\t")) + " |" if "\t" in line else line
+                     for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("plan", TAB_TABLE_PLANS)
+def test_pipe_tables_without_a_separator_read_as_their_tabs(plan, tmp_path):
+    name = f"{plan}.txt"
+    piped = tmp_path / name
+    piped.write_text(with_pipes((CORPUS / "text" / name).read_text(encoding="utf-8")), encoding="utf-8")
+    assert core_f1(piped, name) >= core_f1(CORPUS / "text" / name, name) - 0.01

@@ -68,3 +68,10 @@ def test_headings_lists_and_broken_sentences():
 def test_numbered_paragraphs_become_a_list():
     doc = read_text("t.txt", b"Targets are:-\n\n22 Establish games\n\n23 Facilitate theatre\n")
     assert [(b.kind, b.marker) for b in doc.blocks[1:]] == [("list_item", "22"), ("list_item", "23")]
+
+
+def test_a_pipe_table_without_a_separator_line_has_its_header_inferred():
+    doc = read_text("t.txt", "| Objective | Progress |\n| 1. Publish the vision | Done |\n| 2. Review fees | On track |\n".encode())
+    [table] = [b.table for b in doc.tables()]
+    assert table.header == ["Objective", "Progress"]
+    assert [c.text for c in table.body[0]] == ["1. Publish the vision", "Done"]

@@ -309,7 +309,7 @@ def _read_tsv(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
 
 def _read_markdown(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
     rows: list[list[Cell]] = []
-    header_rows = 0
+    header_rows: Optional[int] = None  # without a |---| line the header is inferred, as for tab rows
     n = len(lines)
     while i < n and not lines[i].blank and (_MD_ROW.match(lines[i].text) or _MD_SEPARATOR.match(lines[i].text)):
         start = lines[i].start
