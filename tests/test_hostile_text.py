@@ -79,3 +79,11 @@ def test_a_garbled_document_is_partial(tmp_path):
     soup = "Service Plan 2024/25\n\n" + "\n".join("(cid:12)(cid:7)(cid:33) " * 20 for _ in range(20))
     result, _ = budgets(tmp_path, "soup.txt", soup.encode())
     assert result.status == "partial" and any(i.code == "garbled_text" for i in result.issues)
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2007", "\u202f"])
+def test_no_break_spaces_read_as_spaces(tmp_path, space):
+    data = PLAN.replace("£1.2 million", f"£1.2{space}million").replace(" ", space, 3).encode()
+    result, amounts = budgets(tmp_path, "plan.txt", data)
+    assert amounts == [1_200_000]
+    assert clean(f"5{space}working days").text == "5 working days"  # same length: offsets unchanged

@@ -39,6 +39,9 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# no-break, figure and narrow no-break spaces (web copy puts them between a figure and its unit or inside phrases):
+# the grammar's patterns match plain spaces, and one space for another keeps every offset
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # vertical tab, form feed, separators: line breaks
 
 
@@ -134,7 +137,7 @@ def clean(text: str) -> Cleaned:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     removed: dict[str, int] = {}
     text = _count_sub(_ANSI, "", text, removed, "terminal escape sequences")
-    text = _count_sub(_BREAKS, "\n", text, removed, None)
+    text = _count_sub(_BREAKS, "\n", text, removed, None).translate(_SPACES)
     text = _count_sub(_INVISIBLE, "", text, removed, None)  # zero-width spaces are routine in web copy
     nul = text.count("\x00")
     text = _count_sub(_CONTROL, "", text, removed, "control characters")
