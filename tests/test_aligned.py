@@ -76,3 +76,12 @@ def test_a_band_one_ragged_line_opens_is_not_a_column():
     assert gutters([line.text for line in lines_of(text)][:3], 2) == [(22, 24), (29, 39)]
     assert aligned.read(lines_of(text), 0) is None  # the second band has text right of it on one line only
     assert aligned.read(lines_of(text.replace("          x", "")), 0).rows[1] == [(28, 50), (52, 55)]
+
+
+def test_numbers_padded_out_to_their_items_are_a_list():
+    text = ("1.     That the total amount to be raised through the district rate for 2014/15 of £129,716,358\n"
+            "2.     That the cash limit for the Town Planning Committee of £3,750 for 2014/15.\n"
+            "3.     That the general reserves will not be enhanced through the district rate in 2014/15\n")
+    assert aligned.read(lines_of(text), 0) is None
+    bullets = text.replace("1.", "·").replace("2.", "·").replace("3.", "·")
+    assert aligned.read(lines_of(bullets), 0) is None

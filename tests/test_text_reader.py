@@ -75,3 +75,20 @@ def test_a_pipe_table_without_a_separator_line_has_its_header_inferred():
     [table] = [b.table for b in doc.tables()]
     assert table.header == ["Objective", "Progress"]
     assert [c.text for c in table.body[0]] == ["1. Publish the vision", "Done"]
+
+
+def test_a_tab_table_ends_at_a_heading_or_prose_with_no_blank_line_between():
+    text = ("Team\tStaff\nCustomer Services\t39\nFinance\t11\nWorkforce Development\n"
+            "In terms of workforce development, an annual training plan is produced for every team member.\n"
+            "Budgets\nCost Centre\t2019/20 £'000\nICT\t1,060\n")
+    doc = read_text("t.txt", text.encode())
+    tables = [b.table for b in doc.tables()]
+    assert len(tables) == 2
+    assert [c.text for c in tables[0].rows[-1]] == ["Finance", "11"]
+    assert [c.text for c in tables[1].rows[-1]] == ["ICT", "1,060"]
+
+
+def test_a_wrapped_cell_between_two_tab_rows_stays_in_its_row():
+    text = "Objective\tProgress\n1. Publish the vision\tDone; feedback being\ncollated for version 2\n2. Review fees\tOn track\n"
+    [table] = [b.table for b in read_text("t.txt", text.encode()).tables()]
+    assert [c.text for c in table.rows[1]] == ["1. Publish the vision", "Done; feedback being\ncollated for version 2"]

@@ -44,6 +44,7 @@ def _gap(min_width: int) -> re.Pattern:
 
 
 _GAP = _gap(TEXT_SETTINGS.aligned_min_gutter)
+_LIST_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z0-9]{1,3}\)|[a-z][.)]|[•·▪◦●○■□➢►*–-])$", re.I)
 
 
 def region(lines: Sequence[LineLike], i: int) -> int:
@@ -96,6 +97,8 @@ def read(lines: Sequence[LineLike], i: int) -> Aligned | None:
     columns = _columns(texts, bands)
     if any(_filled(texts, c) < settings.aligned_min_column_cells for c in columns):
         return None  # a band that one ragged line opened, not a column
+    if len(columns) == 2 and all(_LIST_MARK.match(t[:columns[0][1]].strip() or "-") for t in texts):
+        return None  # numbers or bullets padded out to their items: a list, not a table
     rows = [[(lines[k].start + a, lines[k].start + min(b, len(t))) if a < len(t) else (lines[k].start + len(t),) * 2
              for a, b in columns] for k, t in zip(range(i, stop), texts)]
     return Aligned(rows, stop)

@@ -22,6 +22,7 @@ from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.text import clean
 from pipeline.readers import aligned, cleaning, delimited, html_page, rows, runon, streams
 from pipeline.readers.errors import ReadError
+from pipeline.readers.text_settings import TEXT_SETTINGS
 
 
 @dataclass
@@ -299,12 +300,27 @@ def _read_tsv(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
         line = lines[i]
         if "\t" in line.text:
             rows.append(_split_tabs(line, text))
-        elif rows:  # a wrapped last cell
+        elif rows and _wraps_last_cell(lines, i):
             last = rows[-1][-1]
             rows[-1][-1] = _cell(text, last.start, line.end)
+        else:
+            break
         i += 1
     blocks.append(_table_block(rows, text))
     return i
+
+
+def _wraps_last_cell(lines: list[Line], i: int) -> bool:
+    """Lines without tabs after a tab row continue its last cell when another tab row follows them, or when
+    they are the table's last few lines before a blank line. Text that runs on to a heading or prose with
+    no blank line between (extractors that drop blank lines) is not the table's."""
+    k = i
+    while k < len(lines) and not lines[k].blank and "\t" not in lines[k].text:
+        if looks_like_heading(lines[k].stripped):
+            return False  # a heading starts what follows the table
+        k += 1
+    more_rows = k < len(lines) and not lines[k].blank
+    return k - i <= (TEXT_SETTINGS.tsv_wrap_max_lines if more_rows else TEXT_SETTINGS.tsv_tail_wrap_max_lines)
 
 
 def _read_markdown(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:

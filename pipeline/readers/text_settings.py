@@ -24,6 +24,9 @@ class TextSettings:
     figure_header_lookback: int = 8  # short lines above the rows searched for one-label-per-line headers
     figure_rows_max_sections: int = 3  # consecutive lines without figures (section headings) inside a table
     glued_max_figures: int = 8  # most figures split out of one run of glued digits
+    # tab-separated rows (pipeline/readers/text.py)
+    tsv_wrap_max_lines: int = 6  # lines without tabs between two tab rows that continue the row above
+    tsv_tail_wrap_max_lines: int = 2  # …and after the last tab row, before a blank line
     # tables laid out with spaces, columns kept by position (pipeline/readers/aligned.py)
     aligned_min_gutter: int = 2  # spaces between two columns (pdftotext -layout leaves at least two)
     aligned_min_rows: int = 3  # consecutive lines that keep the same gutters
