@@ -125,3 +125,26 @@ def test_a_plan_without_blank_lines_reads_as_its_text(plan, tmp_path):
     packed = tmp_path / name
     packed.write_text(without_blank_lines((CORPUS / "text" / name).read_text(encoding="utf-8")), encoding="utf-8")
     assert core_f1(packed, name) >= core_f1(CORPUS / "text" / name, name) - NO_BLANK_GAPS[plan]
+
+
+def indented(text: str) -> str:
+    """A left margin on every line, as ``pdftotext -layout`` prints a page."""
+    return "\n".join("  " + line if line.strip() else line for line in text.split("\n"))
+
+
+def padded(text: str) -> str:
+    """Trailing spaces on every line, as fixed-width exports leave them."""
+    return "\n".join(line + "  " if line.strip() else line for line in text.split("\n"))
+
+
+MARGIN_PLANS = ["hart_2024-25_community-services", "lancaster_2005-10_capital-programme",
+                "salford_2004-05_bvpp-pledge5-performance-matrix", "tamworth_2008-09_budget-book"]
+
+
+@pytest.mark.parametrize("relay", [indented, padded], ids=["left margin", "trailing spaces"])
+@pytest.mark.parametrize("plan", MARGIN_PLANS)
+def test_margins_every_line_shares_change_nothing(plan, relay, tmp_path):
+    name = f"{plan}.txt"
+    moved = tmp_path / name
+    moved.write_text(relay((CORPUS / "text" / name).read_text(encoding="utf-8")), encoding="utf-8")
+    assert core_f1(moved, name) >= core_f1(CORPUS / "text" / name, name) - 0.005

@@ -92,3 +92,23 @@ def test_a_wrapped_cell_between_two_tab_rows_stays_in_its_row():
     text = "Objective\tProgress\n1. Publish the vision\tDone; feedback being\ncollated for version 2\n2. Review fees\tOn track\n"
     [table] = [b.table for b in read_text("t.txt", text.encode()).tables()]
     assert [c.text for c in table.rows[1]] == ["1. Publish the vision", "Done; feedback being\ncollated for version 2"]
+
+
+def test_a_margin_every_line_shares_is_not_indentation_and_spans_still_index_the_text():
+    text = "  Budget 2024/25\n\n  Item\t£000\n  Waste\t2,810\n"
+    doc = read_text("t.txt", text.encode())
+    [table] = [b.table for b in doc.tables()]
+    cell = table.rows[1][1]
+    assert cell.text == "2,810" and doc.text[cell.start:cell.end] == "2,810"
+
+
+def test_trailing_spaces_on_every_line_are_padding_not_blank_cells():
+    rows = ("CAPITAL SCHEMES 2004/05 Slippage 2005/06 Bids 2005/06 Total  2006/07 Total Scheme Cost\n"
+            "£000 £000 £000 £000 £000\n"
+            "1 Flood Alleviation Schemes 22 20 42 20 122\n"
+            "4 Hornby Institute Renewal 40   40   40\n")
+    plain = [b.table for b in read_text("t.txt", rows.encode()).tables()][0]
+    padded = "\n".join(line + "  " for line in rows.split("\n") if line) + "\n"
+    table = [b.table for b in read_text("t.txt", padded.encode()).tables()][0]
+    assert [[c.text for c in r] for r in table.rows] == [[c.text for c in r] for r in plain.rows]
+    assert [c.text for c in table.rows[-1]] == ["4 Hornby Institute Renewal", "40", "", "40", "", "40"]

@@ -71,11 +71,25 @@ def read_text(source: str, data: bytes) -> Document:
 
 
 def split_lines(text: str) -> list[Line]:
+    """The text's lines with their offsets, less the left margin every line shares (``pdftotext -layout``
+    and fixed-width reports indent the whole page; a line's own indentation beyond it still counts)."""
+    raws = text.split("\n")
+    margin, padding = _common_margins(raws)
     lines, pos = [], 0
-    for raw in text.split("\n"):
-        lines.append(Line(pos, pos + len(raw), raw))
+    for raw in raws:
+        cut, pad = (margin, padding) if raw.strip() else (0, 0)
+        lines.append(Line(pos + cut, pos + len(raw) - pad, raw[cut:len(raw) - pad]))
         pos += len(raw) + 1
     return lines
+
+
+def _common_margins(raws: list[str]) -> tuple[int, int]:
+    """Spaces every non-blank line starts with, and spaces every one ends with (padding, not blank cells:
+    the figure-row grammar reads two trailing spaces as an empty last cell)."""
+    written = [raw for raw in raws if raw.strip()]
+    left = min((len(raw) - len(raw.lstrip(" ")) for raw in written), default=0)
+    right = min((len(raw) - len(raw.rstrip(" ")) for raw in written), default=0)
+    return left, right
 
 
 # ---------------------------------------------------------------- line kinds
