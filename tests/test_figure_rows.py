@@ -100,3 +100,16 @@ def test_a_label_and_amount_list_with_the_unit_glued_to_its_first_row():
     assert t.header == ["Requests - Revenue Items", "£m"]
     assert [values(r) for r in t.body] == [["Victim Support Officer", "0.054"], ["Choices Project", "0.144"],
                                            ["Youth Rent", "0.046"], ["", "0.244"]]
+
+
+def test_dot_leaders_between_a_label_and_its_figures():
+    from snippets import extract, of
+    text = ("Revenue Budget (£000)\n\n"
+            "                                   2023/24     2024/25\n"
+            "Waste Collection ................   2,810       2,950\n"
+            "Street Cleansing ................   1,110       1,205\n"
+            "Parks and Open Spaces ...........     640         655\n")
+    budgets = {(b.scope, b.financial_year): b.amount_gbp for b in of(extract(text), "budget")}
+    assert budgets == {("Waste Collection", "2023-24"): 2_810_000, ("Waste Collection", "2024-25"): 2_950_000,
+                       ("Street Cleansing", "2023-24"): 1_110_000, ("Street Cleansing", "2024-25"): 1_205_000,
+                       ("Parks and Open Spaces", "2023-24"): 640_000, ("Parks and Open Spaces", "2024-25"): 655_000}

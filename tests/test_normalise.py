@@ -123,3 +123,11 @@ def test_money_in_words():
 
     found = [(m.amount, m.as_written) for m in find_money("Savings of half a million pounds, £2.5 million and two million pounds.")]
     assert found == [(500_000, "half a million pounds"), (2_500_000, "£2.5 million"), (2_000_000, "two million pounds")]
+
+
+def test_clean_drops_dot_leaders_but_keeps_an_ellipsis():
+    from pipeline.normalise.text import clean
+    assert clean("Building Control ........................") == "Building Control"
+    assert clean("Licensing . . . . . .") == "Licensing"
+    assert clean("Items…") == "Items"
+    assert clean("More to follow...") == "More to follow..."

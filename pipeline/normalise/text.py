@@ -28,6 +28,7 @@ def collapse(text: str) -> str:
 
 
 _INLINE_BULLET = re.compile(r"\s*[•·▪]\s*")
+_LEADER = re.compile(r"\s*(?:\.\s?){4,}$|\s*…+$")  # dot leaders a label runs into its figures with (contents, budget lines)
 _LEADING_STAR = re.compile(r"^\*\s*")
 
 
@@ -42,6 +43,7 @@ def clean(text: str) -> str:
     text = LIST_MARKER.sub("", text, count=1)
     text = _INLINE_BULLET.sub(" ", text)  # inline bullets of flattened lists
     text = _LEADING_STAR.sub("", text)
+    text = _LEADER.sub("", text)
     return collapse(text.strip(" |"))
 
 
