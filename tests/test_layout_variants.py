@@ -148,3 +148,20 @@ def test_margins_every_line_shares_change_nothing(plan, relay, tmp_path):
     moved = tmp_path / name
     moved.write_text(relay((CORPUS / "text" / name).read_text(encoding="utf-8")), encoding="utf-8")
     assert core_f1(moved, name) >= core_f1(CORPUS / "text" / name, name) - 0.005
+
+
+def double_spaced(text: str) -> str:
+    """A blank line after every line, as some converters write a page."""
+    return "\n\n".join(text.split("\n"))
+
+
+DOUBLE_SPACED_PLANS = ["falkirk_2022-27_council-plan-success-measures", "hart_2024-25_community-services",
+                       "salford_2004-05_bvpp-pledge5-performance-matrix", "sevenoaks_2012-13_service-plans-summary"]
+
+
+@pytest.mark.parametrize("plan", DOUBLE_SPACED_PLANS)
+def test_a_double_spaced_plan_reads_as_its_text(plan, tmp_path):
+    name = f"{plan}.txt"
+    spaced = tmp_path / name
+    spaced.write_text(double_spaced((CORPUS / "text" / name).read_text(encoding="utf-8")), encoding="utf-8")
+    assert core_f1(spaced, name) >= core_f1(CORPUS / "text" / name, name) - 0.005

@@ -112,3 +112,14 @@ def test_trailing_spaces_on_every_line_are_padding_not_blank_cells():
     table = [b.table for b in read_text("t.txt", padded.encode()).tables()][0]
     assert [[c.text for c in r] for r in table.rows] == [[c.text for c in r] for r in plain.rows]
     assert [c.text for c in table.rows[-1]] == ["4 Hornby Institute Renewal", "40", "", "40", "", "40"]
+
+
+def test_double_spacing_is_spacing_and_two_blank_lines_a_break():
+    from pipeline.readers.text import split_lines
+    single = "Team\tStaff\nCustomer Services\t39\nFinance\t11\n\nWorkforce\n" * 3
+    doubled = "\n\n".join(single.split("\n"))
+    assert [line.text for line in split_lines(doubled)] == [line.text for line in split_lines(single)]
+    lines = split_lines(doubled)
+    assert all(doubled[line.start:line.end] == line.text for line in lines)  # offsets still index the text
+    prose = "One paragraph.\nIts second line.\n\nAnother paragraph.\n" * 4
+    assert [line.text for line in split_lines(prose)] == prose.split("\n")  # single-spaced text is left alone

@@ -80,7 +80,24 @@ def split_lines(text: str) -> list[Line]:
         cut, pad = (margin, padding) if raw.strip() else (0, 0)
         lines.append(Line(pos + cut, pos + len(raw) - pad, raw[cut:len(raw) - pad]))
         pos += len(raw) + 1
-    return lines
+    return _single_spaced(lines)
+
+
+def _single_spaced(lines: list[Line]) -> list[Line]:
+    """A double-spaced text (a blank line after every line, as some converters write) read as single-spaced:
+    one blank line is the spacing, two or more are a paragraph break."""
+    written = [k for k, line in enumerate(lines) if not line.blank]
+    if len(written) < TEXT_SETTINGS.double_spaced_min_lines:
+        return lines
+    gaps = [b - a for a, b in zip(written, written[1:])]
+    if gaps.count(1) > TEXT_SETTINGS.double_spaced_max_adjacent * len(gaps) or gaps.count(2) < len(gaps) / 4:
+        return lines  # lines follow each other often enough: the blank lines mean something
+    kept: list[Line] = []
+    for k, line in enumerate(lines):
+        lone_blank = line.blank and 0 < k < len(lines) - 1 and not lines[k - 1].blank and not lines[k + 1].blank
+        if not lone_blank and not (line.blank and kept and kept[-1].blank):
+            kept.append(line)
+    return kept
 
 
 def _common_margins(raws: list[str]) -> tuple[int, int]:

@@ -24,6 +24,9 @@ class TextSettings:
     figure_header_lookback: int = 8  # short lines above the rows searched for one-label-per-line headers
     figure_rows_max_sections: int = 3  # consecutive lines without figures (section headings) inside a table
     glued_max_figures: int = 8  # most figures split out of one run of glued digits
+    # double-spaced text (pipeline/readers/text.py)
+    double_spaced_min_lines: int = 10  # written lines needed before the spacing can be judged
+    double_spaced_max_adjacent: float = 0.05  # share of written lines straight after another one, at most
     # tab-separated rows (pipeline/readers/text.py)
     tsv_wrap_max_lines: int = 6  # lines without tabs between two tab rows that continue the row above
     tsv_tail_wrap_max_lines: int = 2  # …and after the last tab row, before a blank line
