@@ -85,3 +85,36 @@ def test_numbers_padded_out_to_their_items_are_a_list():
     assert aligned.read(lines_of(text), 0) is None
     bullets = text.replace("1.", "·").replace("2.", "·").replace("3.", "·")
     assert aligned.read(lines_of(bullets), 0) is None
+
+
+LAYOUT_BUDGET = ("The amounts represent the net revenue cost to the Council of delivering these services, including\n"
+                 "staffing, supplies and services, etc.\n"
+                 "\n"
+                 "Cost Centre / Service                               2018/19       2019/20\n"
+                 "                                                      £'000         £'000\n"
+                 "\n"
+                 "Customer Services                                         315          323\n"
+                 "\n"
+                 "Revenues and Benefits                                     371          429\n"
+                 "\n"
+                 "ICT                                                      1,001       1,060\n")
+
+
+def test_rows_a_pdf_spaced_apart_stay_one_table():
+    # pdftotext -layout leaves a blank line between rows; the sentence above must not take the table's lines
+    doc, [t] = tables_of(LAYOUT_BUDGET)
+    assert [c.text for c in t.rows[0]] == ["Cost Centre / Service", "2018/19", "2019/20"]
+    assert values(t.rows[-1]) == ["ICT", "1,001", "1,060"]
+    budgets = {(b.scope, b.financial_year): b.amount_gbp for b in of(extract(LAYOUT_BUDGET), "budget")}
+    assert budgets[("ICT", "2019-20")] == 1_060_000 and budgets[("Customer Services", "2018-19")] == 315_000
+
+
+def test_a_blank_line_between_two_tables_with_other_columns_ends_the_first():
+    text = ("Service          2023/24   2024/25\n"
+            "Waste            2,810     2,950\n"
+            "Parks            640       655\n"
+            "\n"
+            "Measure                              Target    Actual\n"
+            "Household waste recycled (%)         50        47.2\n")
+    _, tables = tables_of(text)
+    assert [len(t.rows) for t in tables] == [3, 2]

@@ -39,20 +39,51 @@ class Aligned:
     next_line: int
 
 
-def _gap(min_width: int) -> re.Pattern:
-    return re.compile(rf"\S {{{min_width},}}\S")
-
-
-_GAP = _gap(TEXT_SETTINGS.aligned_min_gutter)
+_GAP = re.compile(rf"\S {{{TEXT_SETTINGS.aligned_min_gutter},}}\S")
 _LIST_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z0-9]{1,3}\)|[a-z][.)]|[•·▪◦●○■□➢►*–-])$", re.I)
 
 
-def region(lines: Sequence[LineLike], i: int) -> int:
-    """The end of the run of non-blank lines from ``i`` that each have a wide gap inside them."""
+def _laid_out(line: LineLike) -> bool:
+    return not line.blank and "\t" not in line.text and _GAP.search(line.text) is not None
+
+
+def region(lines: Sequence[LineLike], i: int) -> list[int]:
+    """The lines from ``i`` that each have a wide gap inside them and still share a gutter. A single blank
+    line is crossed (``pdftotext -layout`` leaves one between rows a PDF spaced apart) only when the line
+    after it keeps the gutters as they are: a table that a blank line separates from this one is another."""
+    found: list[int] = []
+    ink = 0  # bit p set: some line so far has a character at position p
     k = i
-    while k < len(lines) and not lines[k].blank and "\t" not in lines[k].text and _GAP.search(lines[k].text):
+    while k < len(lines):
+        after_blank = bool(found) and lines[k - 1].blank
+        if lines[k].blank and found and k + 1 < len(lines) and _laid_out(lines[k + 1]):
+            k += 1
+            continue
+        if not _laid_out(lines[k]):
+            break
+        widened = ink | _ink(lines[k].text)
+        if found and (_bands(widened) != _bands(ink) if after_blank else _bands(widened) < 1):
+            break  # this line closes (or, after a blank line, adds to) the gutters so far: another layout starts
+        ink = widened
+        found.append(k)
         k += 1
-    return k
+    return found
+
+
+def _ink(text: str) -> int:
+    bits = 0
+    for m in re.finditer(r"\S+", text):
+        bits |= ((1 << (m.end() - m.start())) - 1) << m.start()
+    return bits
+
+
+def _bands(ink: int) -> int:
+    """Runs of blank positions at least a gutter wide between the leftmost and the rightmost ink."""
+    if not ink:
+        return 0
+    low = (ink & -ink).bit_length() - 1
+    pattern = bin(ink >> low)[2:][::-1]  # position order, from the leftmost ink
+    return len(re.findall("0{%d,}" % TEXT_SETTINGS.aligned_min_gutter, pattern))
 
 
 def gutters(texts: Sequence[str], min_width: int) -> list[Span]:
@@ -87,10 +118,10 @@ def _filled(texts: Sequence[str], column: Span) -> int:
 def read(lines: Sequence[LineLike], i: int) -> Aligned | None:
     """The space-aligned table starting at line ``i``, or None when the lines do not keep columns."""
     settings = TEXT_SETTINGS
-    stop = region(lines, i)
-    if stop - i < settings.aligned_min_rows:
+    numbers = region(lines, i)
+    if len(numbers) < settings.aligned_min_rows:
         return None
-    texts = [lines[k].text.rstrip() for k in range(i, stop)]
+    texts = [lines[k].text.rstrip() for k in numbers]
     bands = gutters(texts, settings.aligned_min_gutter)
     if not bands:
         return None
@@ -100,10 +131,23 @@ def read(lines: Sequence[LineLike], i: int) -> Aligned | None:
     if len(columns) == 2 and all(_LIST_MARK.match(t[:columns[0][1]].strip() or "-") for t in texts):
         return None  # numbers or bullets padded out to their items: a list, not a table
     rows = [[(lines[k].start + a, lines[k].start + min(b, len(t))) if a < len(t) else (lines[k].start + len(t),) * 2
-             for a, b in columns] for k, t in zip(range(i, stop), texts)]
-    return Aligned(rows, stop)
+             for a, b in columns] for k, t in zip(numbers, texts)]
+    return Aligned(rows, numbers[-1] + 1)
 
 
 def within(lines: Sequence[LineLike], first: int, stop: int) -> bool:
-    """A space-aligned table starts somewhere in ``first``..``stop`` (another reading of those lines must wait for it)."""
-    return any(read(lines, k) is not None for k in range(first, min(stop, len(lines))) if not lines[k].blank)
+    """A space-aligned table starts somewhere in ``first``..``stop`` (another reading of those lines must wait for it).
+
+    A table's first lines may be headers that keep no columns of their own, so a region is tried from each
+    of its first few lines; past them, none of its lines starts a table the earlier ones did not.
+    """
+    k, tries = first, 0
+    while k < min(stop, len(lines)):
+        if not _laid_out(lines[k]):
+            k, tries = k + 1, 0
+            continue
+        if read(lines, k) is not None:
+            return True
+        tries += 1
+        k = k + 1 if tries < TEXT_SETTINGS.figure_header_max_lines else max(k + 1, region(lines, k)[-1] + 1)
+    return False

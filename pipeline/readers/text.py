@@ -204,7 +204,8 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
         elif (flat := runon.read(line.text, line.start)) is not None:
             blocks.extend(runon.blocks(flat, line.text, line.start))
             i += 1
-        elif i >= no_stream_before and streams.is_stream_line(line.stripped):
+        elif i >= no_stream_before and streams.is_stream_line(line.stripped) and not aligned.within(
+                lines, i + 1, streams.collect(lines, i)[1]):
             j = _read_stream(lines, i, blocks, text)
             if j is None:
                 no_stream_before = streams.collect(lines, i)[1]
@@ -480,6 +481,7 @@ def _merge_split_tables(blocks: list[Block], text: str) -> list[Block]:
             prev is not None and block.table is not None and prev.table is not None
             and block.table.header_rows <= 0
             and _width(prev.table) == _width(block.table)
+            and not _own_header(prev.table, block.table)
         ):
             prev.table.rows.extend(block.table.rows)
             prev.end = block.end
@@ -487,6 +489,13 @@ def _merge_split_tables(blocks: list[Block], text: str) -> list[Block]:
             continue
         out.append(block)
     return out
+
+
+def _own_header(first: Table, second: Table) -> bool:
+    """The second table starts with a header row of its own (not the first one's, repeated after a page break)."""
+    if not _looks_like_header(second):
+        return False
+    return [c.clean for c in second.rows[0]] != [c.clean for c in first.rows[0]]
 
 
 def _width(table: Table) -> int:
