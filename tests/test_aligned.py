@@ -118,3 +118,38 @@ def test_a_blank_line_between_two_tables_with_other_columns_ends_the_first():
             "Household waste recycled (%)         50        47.2\n")
     _, tables = tables_of(text)
     assert [len(t.rows) for t in tables] == [3, 2]
+
+
+WRAPPED = (" Objective                                                Progress\n"
+           "\n"
+           " 1. Publish and consult on the Communities                Done. Vision published (in July) for\n"
+           " Directorate Vision and integrate the commitments         consultation.\n"
+           " within it into mainstream business\n"
+           "\n"
+           " 2. Ensure continuous improvement in all direct           Identified in the POC report in Sept\n"
+           " services                                                 2007. Good progress made.\n"
+           "\n"
+           " 3. Articulate the special contribution that              Good progress is being made on\n"
+           " Communities services are making                          commitments in the Plan\n")
+
+
+def test_rows_whose_cells_wrap_over_lines_become_one_row_each():
+    rewritten = aligned.rewrite_wrapped(WRAPPED)
+    rows = [line.split("\t") for line in rewritten.split("\n")]
+    assert rows[0] == ["Objective", "Progress"]
+    assert rows[1] == ["1. Publish and consult on the Communities Directorate Vision and integrate the commitments "
+                       "within it into mainstream business", "Done. Vision published (in July) for consultation."]
+    assert rows[3][1] == "Good progress is being made on commitments in the Plan"
+
+
+def test_two_columns_of_prose_are_not_a_table_of_wrapped_cells():
+    prose = ("The Council's Corporate Plan 2016-2021 forms        ensure a widespread understanding of core\n"
+             "an important part of planning for the future and    values, key aims and performance measures\n"
+             "leads the Council's performance management.         and encourage participation.\n"
+             "\n"
+             "As part of this, Service Plans are created for      All of these contribute to the main themes\n"
+             "three directorates.                                 running through the Corporate Plan.\n"
+             "\n"
+             "Covering the 2019-2020 financial year, the          The importance of service planning is\n"
+             "Service Plans align current delivery.               set out below.\n")
+    assert aligned.rewrite_wrapped(prose) == prose

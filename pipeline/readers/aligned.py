@@ -151,3 +151,93 @@ def within(lines: Sequence[LineLike], first: int, stop: int) -> bool:
         tries += 1
         k = k + 1 if tries < TEXT_SETTINGS.figure_header_max_lines else max(k + 1, region(lines, k)[-1] + 1)
     return False
+
+
+# ---------------------------------------------------------------- rows of wrapped cells
+
+
+@dataclass
+class _Raw:
+    """A raw line of text, for finding regions before the document's lines exist."""
+    start: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def _wrapped_region(lines: Sequence[_Raw], i: int) -> list[int]:
+    """From a laid-out line, the lines that keep its gutters: rows, their wrapped lines, single blank lines."""
+    if not _laid_out(lines[i]):
+        return []
+    found, ink, k = [i], _ink(lines[i].text), i + 1
+    while k < len(lines):
+        if lines[k].blank:
+            if k + 1 < len(lines) and not lines[k + 1].blank:
+                k += 1
+                continue
+            break
+        widened = ink | _ink(lines[k].text)
+        if _bands(widened) < 1:
+            break
+        ink = widened
+        found.append(k)
+        k += 1
+    return found
+
+
+def _groups(lines: Sequence[_Raw], numbers: list[int]) -> list[list[int]]:
+    """The region's lines in the groups blank lines separate."""
+    groups: list[list[int]] = [[numbers[0]]]
+    for previous, k in zip(numbers, numbers[1:]):
+        if k - previous > 1:
+            groups.append([])
+        groups[-1].append(k)
+    return groups
+
+
+def _wrapped_rows(lines: Sequence[_Raw], numbers: list[int]) -> list[list[str]] | None:
+    """Rows whose cells wrap over several lines, a blank line between rows (``pdftotext -layout`` of a
+    table with long cells), each cell's lines joined; None where the region is not such a table."""
+    settings = TEXT_SETTINGS
+    groups = _groups(lines, numbers)
+    if len(groups) < settings.aligned_min_rows or sum(len(g) > 1 for g in groups) * 2 < len(groups):
+        return None
+    texts = [lines[k].text.rstrip() for k in numbers]
+    bands = gutters(texts, settings.aligned_min_gutter)
+    columns = _columns(texts, bands) if bands else []
+    if not 2 <= len(columns) or any(_filled(texts, c) < settings.aligned_min_rows for c in columns):
+        return None
+    header = groups[0]
+    if len(header) > 1 or any(len(lines[header[0]].text[a:b].strip()) > settings.aligned_header_max_chars for a, b in columns):
+        return None  # a table opens with a row of short column labels; two columns of prose do not
+    rows = []
+    for group in groups:
+        rows.append([" ".join(part for k in group if (part := lines[k].text[a:b].strip())) for a, b in columns])
+    return rows
+
+
+def rewrite_wrapped(text: str) -> str:
+    """Tables whose cells wrap over several lines, written as tab rows (one line a row) for the reader.
+
+    Only the regions read as such tables change; every other line is kept as it is.
+    """
+    raws, pos = [], 0
+    for line in text.split("\n"):
+        raws.append(_Raw(pos, line))
+        pos += len(line) + 1
+    if not any(_GAP.search(r.text) for r in raws):
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(raws):
+        numbers = _wrapped_region(raws, i) if not raws[i].blank else []
+        rows = _wrapped_rows(raws, numbers) if len(numbers) > 1 else None
+        if rows is None:
+            out.append(raws[i].text)
+            i += 1
+            continue
+        out.extend("\t".join(row) for row in rows)
+        i = numbers[-1] + 1
+    return "\n".join(out)

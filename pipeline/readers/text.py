@@ -64,7 +64,7 @@ def _cleaned(data: bytes) -> cleaning.Cleaned:
 
 def read_text(source: str, data: bytes) -> Document:
     cleaned = _cleaned(data)
-    text = html_page.as_text(cleaned.text, source)
+    text = aligned.rewrite_wrapped(html_page.as_text(cleaned.text, source))
     doc = Document(source=source, text=text, blocks=blocks_from_lines(text))
     doc.issues.extend(cleaned.issues)
     return doc

@@ -34,6 +34,7 @@ class TextSettings:
     aligned_min_gutter: int = 2  # spaces between two columns (pdftotext -layout leaves at least two)
     aligned_min_rows: int = 3  # consecutive lines that keep the same gutters
     aligned_min_column_cells: int = 2  # a column needs text on this many lines, or its gutter was one ragged line's gap
+    aligned_header_max_chars: int = 40  # a table of wrapped cells opens with column labels no longer than this
     # run-on lines (pipeline/readers/runon.py)
     runon_min_chars: int = 400  # a line this long with numbered rows inside is a flattened table
     runon_min_rows: int = 3
