@@ -111,8 +111,11 @@ def cell_box(bbox: BBox, words: Sequence[Word], marks: Sequence[BBox] = ()) -> C
     return CellBox(bbox, cell_text(inside, bbox, marks), inside)
 
 
-def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> str:
-    """A multi-line cell as one cell: wrapped lines joined, hard breaks and list items kept as lines."""
+def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = (), wrap: Optional[float] = None) -> str:
+    """A multi-line cell as one cell: wrapped lines joined, hard breaks and list items kept as lines.
+
+    ``wrap``: the space between the table's wrapped lines, if known; lines set further apart than that
+    are separate paragraphs of the cell (a hard break), however little room the line above left."""
     lines = group_lines(words)
     if not lines:
         return ""
@@ -127,7 +130,8 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> 
     out = shown(lines[0])
     for prev, line in zip(lines, lines[1:]):
         text = shown(line)
-        if starts_item(line) or fits_on(prev, line, right):
+        apart = wrap is not None and line.top - prev.bottom > wrap + LAYOUT.row_space_em * line.size
+        if starts_item(line) or fits_on(prev, line, right) or apart:
             out = out + "\n" + text
         elif _broken_word(out, text, prev, right):
             out = out + text  # "24,33" + "3", "Expe" + "nditure": a narrow cell broke the word, not the text

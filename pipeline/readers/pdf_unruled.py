@@ -115,12 +115,24 @@ def _prose(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) 
         if all(sum(n for n in side if n) / max(1, sum(1 for n in side if n)) >= s.unruled_prose_side_words for side in sides):
             return True
     split = [split_segments(l) for l in stretch.lines]
-    segments = [seg for segs in split for seg in segs]
-    if max(len(segs) for segs in split) <= 2 and sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments):
+    if max(len(segs) for segs in split) <= 2 and all(_wordy(side, s) for side in _sides(split, stretch.gaps)):
         return True  # (three runs of words on one line are a table's cells, however long)
     cols = _columns(stretch)
     markers = [ws for ws in ([w for w in l.words if w.x1 <= cols[0][1] + 1] for l in stretch.lines) if ws]
     return len(cols) == 2 and bool(markers) and all(len(ws) == 1 and LIST_MARK.match(ws[0].text) for ws in markers)
+
+
+def _sides(split: list[list[Line]], column_gaps: Sequence[tuple[float, float]]) -> list[list[Line]]:
+    """Segments left and right of the stretch's first column gap."""
+    middle = (column_gaps[0][0] + column_gaps[0][1]) / 2 if column_gaps else 0.0
+    segments = [seg for segs in split for seg in segs]
+    return [[seg for seg in segments if (seg.x1 <= middle) == left] for left in (True, False)]
+
+
+def _wordy(segments: list[Line], s: LayoutSettings) -> bool:
+    """At least half the segments are long runs of words.  Both sides of two-column prose are; a table of
+    labels beside long descriptions has short labels on its left."""
+    return sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments)
 
 
 # ---------------------------------------------------------------- rows
@@ -140,17 +152,32 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
     bounds = [(a, max(reach.get(c, b), starts.get(c + 1, 0) - padding)) for c, (a, b) in enumerate(columns)]
     rows: list[list[Line]] = []
     last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
+    wrap = wrap_gap(lines)
     for line in lines:
         cells = _by_column(line.words, columns)
         ruled = rows and any(rows[-1][-1].bottom - 1 <= y <= line.top + 1 for y in rule_ys)
         restyled = rows and rows[-1][-1].bold != line.bold  # a bold header over plain rows, a bold total under them
-        if rows and not ruled and not restyled and all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()):
+        spaced = rows and wrap is not None and line.top - rows[-1][-1].bottom > wrap + LAYOUT.row_space_em * size \
+            and not all(last.get(c) and starts_item(Line(ws)) for c, ws in cells.items())  # a cell's next list item
+        if rows and not ruled and not restyled and not spaced \
+                and all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()):
             rows[-1].append(line)
         else:
             rows.append([line])
             last = {}
         last.update(cells)
     return rows
+
+
+def wrap_gap(lines: Sequence[Line]) -> Optional[float]:
+    """The space between a table's lines where a cell's text wrapped: the commonest between consecutive lines
+    (to the half point; the tightest would be two cells' lines set a little out of step).  Rows and a cell's
+    paragraphs are set further apart (cell padding, space after a paragraph), when the producer spaces them
+    at all; a table of one-line rows has its row spacing here, and no row is further apart than that."""
+    gaps = [round(2 * (b.top - a.bottom)) / 2 for a, b in zip(lines, lines[1:]) if b.top - a.bottom > -1]
+    if not gaps:
+        return None
+    return max(sorted(set(gaps)), key=gaps.count)
 
 
 def _by_column(words: Sequence[Word], columns: Sequence[tuple[float, float]]) -> dict[int, list[Word]]:
@@ -220,6 +247,7 @@ def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float
     size = median(w.size for l in lines for w in l.words)
     header_rule = [y for y in rule_ys if lines[0].bottom < y < lines[-1].top]
     grouped = split_rows(lines, columns, size, header_rule)
+    wrap = wrap_gap(lines)
     if header_rule:  # everything above the rule under the header is the header
         top_rows = [r for r in grouped if r[-1].bottom <= min(header_rule) + 1]
         if len(top_rows) > 1:
@@ -237,7 +265,7 @@ def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float
         for c, (a, b) in enumerate(columns):
             bbox = (a - 1, top, b + 1, bottom)
             inside = by_col.get(c, [])
-            cells.append(CellBox(bbox, cell_text(inside, bbox, marks) if inside else "", inside))
+            cells.append(CellBox(bbox, cell_text(inside, bbox, marks, wrap) if inside else "", inside))
         rows.append(cells)
     if len(rows) < 2:
         return None
