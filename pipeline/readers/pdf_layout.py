@@ -77,8 +77,9 @@ class Line:
 
     @cached_property
     def bold(self) -> bool:
+        """Its words with letters are bold; a line of figures only ("2009/10") is bold when all its words are."""
         letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
-        return bool(letters) and all(w.bold for w in letters)
+        return all(w.bold for w in letters or self.words)
 
     @cached_property
     def text(self) -> str:

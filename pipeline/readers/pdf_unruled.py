@@ -285,7 +285,7 @@ def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Seque
     i = free_from = 0
     while i < len(lines):
         stretch = grow(lines, i, s)
-        if stretch is not None and _prose(stretch, s, gutter):
+        if stretch is not None and not _ruled_head(stretch, rules, s) and _prose(stretch, s, gutter):
             i += len(stretch.lines)  # two-column prose: none of its lines starts a table
             continue
         if stretch is not None and _is_table(stretch, s):
@@ -316,6 +316,15 @@ def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) ->
             break
         out.insert(0, line)
     return out
+
+
+def _ruled_head(stretch: Stretch, rules: Sequence[BBox], s: LayoutSettings) -> bool:
+    """A rule across the stretch at its head (above its first line or under its header line): a table's
+    top or header rule, on a page a table continues onto without its foot rule.  Prose has none."""
+    columns = _columns(stretch)
+    top = stretch.lines[0].top - s.unruled_row_gap_em * stretch.size
+    bottom = stretch.lines[min(2, len(stretch.lines) - 1)].top
+    return any(top <= (r[1] + r[3]) / 2 <= bottom and _spans(r, columns, s) for r in rules)
 
 
 def _is_table(stretch: Stretch, s: LayoutSettings) -> bool:
