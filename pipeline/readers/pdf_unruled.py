@@ -233,7 +233,9 @@ def _merge_bottom_aligned_header(rows: list[list[Line]], columns: Sequence[tuple
     first = _by_column([w for l in rows[0] for w in l.words], columns)
     second = _by_column([w for l in rows[1] for w in l.words], columns)
     words = [w for ws in list(first.values()) + list(second.values()) for w in ws]
-    if len(first) < len(columns) and set(first) | set(second) == set(range(len(columns))) and not set(first) >= set(second) \
+    # every column headed (but the first, which is often blank over its labels or row numbers)
+    headed = set(first) | set(second) | {0}
+    if len(first) < len(columns) and headed == set(range(len(columns))) and not set(first) >= set(second) \
             and not any(numeric(w.text) and not re.match(r"^\d{4}", w.text) for w in words):
         return [rows[0] + rows[1]] + rows[2:]
     return rows
