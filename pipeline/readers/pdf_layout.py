@@ -200,16 +200,13 @@ def side_of(line: Line, x: float) -> tuple[list[Word], list[Word], bool]:
 
 def _gutter_at(lines: Sequence[Line], x: float, s=LAYOUT) -> Optional[int]:
     """How many lines have prose both sides of a gutter at ``x``, or None when ``x`` is no gutter."""
-    left: list[Line] = []
-    right: list[Line] = []
-    across: list[Line] = []
-    for line in lines:
-        lw, rw, crosses = side_of(line, x)
-        if crosses:
-            across.append(line)
-            continue
-        left += [seg for seg in split_segments(Line(lw)) if not _marker_only(seg)] if lw else []
-        right += [seg for seg in split_segments(Line(rw)) if not _marker_only(seg)] if rw else []
+    sides = [side_of(line, x) for line in lines]
+    across = [line for line, (_, _, crosses) in zip(lines, sides) if crosses]
+    kept = [(lw, rw) for lw, rw, crosses in sides if not crosses]
+    if sum(1 for lw, rw in kept if lw and rw) < s.gutter_both_sides and len(kept) < 2 * s.gutter_both_sides:
+        return None  # (cheap tests first: this runs for every x tried)
+    left = [seg for lw, _ in kept if lw for seg in split_segments(Line(lw)) if not _marker_only(seg)]
+    right = [seg for _, rw in kept if rw for seg in split_segments(Line(rw)) if not _marker_only(seg)]
     if len(left) < s.gutter_one_side or len(right) < s.gutter_one_side:
         return None
     # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)

@@ -55,6 +55,7 @@ class LayoutSettings:
     unruled_min_columns: int = 2
     unruled_row_gap_em: float = 1.25  # a vertical gap wider than this (after the first rows) ends the table
     unruled_size_step: float = 0.75  # a line whose size differs by this much from the table's is not in it (pt)
+    wrap_gap_share: float = 0.1  # the wrapped-line gap of a table is the tightest gap found between this share of its lines
     row_space_em: float = 0.12  # lines further apart than a table's wrapped lines by this much are new rows or paragraphs
     unruled_prose_words: float = 6.0  # two "columns" whose lines average this many words each are prose, not a table
     unruled_prose_side_words: float = 4.0  # ... or, either side of the page's prose gutter, this many

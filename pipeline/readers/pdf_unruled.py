@@ -138,7 +138,7 @@ def _wordy(segments: list[Line], s: LayoutSettings) -> bool:
 # ---------------------------------------------------------------- rows
 
 def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], size: float,
-               rule_ys: Sequence[float] = ()) -> list[list[Line]]:
+               rule_ys: Sequence[float] = (), wrap: Optional[float] = None) -> list[list[Line]]:
     """Lines grouped into rows: a line joins the row above only to continue cells that ran to their column's edge,
     and never across a rule.
 
@@ -152,7 +152,7 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
     bounds = [(a, max(reach.get(c, b), starts.get(c + 1, 0) - padding)) for c, (a, b) in enumerate(columns)]
     rows: list[list[Line]] = []
     last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
-    wrap = wrap_gap(lines)
+    wrap = wrap_gap(lines, columns) if wrap is None else wrap
     for line in lines:
         cells = _by_column(line.words, columns)
         ruled = rows and any(rows[-1][-1].bottom - 1 <= y <= line.top + 1 for y in rule_ys)
@@ -169,15 +169,32 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
     return rows
 
 
-def wrap_gap(lines: Sequence[Line]) -> Optional[float]:
-    """The space between a table's lines where a cell's text wrapped: the commonest between consecutive lines
-    (to the half point; the tightest would be two cells' lines set a little out of step).  Rows and a cell's
-    paragraphs are set further apart (cell padding, space after a paragraph), when the producer spaces them
-    at all; a table of one-line rows has its row spacing here, and no row is further apart than that."""
-    gaps = [round(2 * (b.top - a.bottom)) / 2 for a, b in zip(lines, lines[1:]) if b.top - a.bottom > -1]
-    if not gaps:
-        return None
-    return max(sorted(set(gaps)), key=gaps.count)
+def wrap_gap(lines: Sequence[Line], columns: Sequence[tuple[float, float]] = ()) -> Optional[float]:
+    """The space between a table's lines where a cell's text wrapped: the tightest gap between consecutive
+    lines (to the half point) that recurs (a gap seen once or twice is two cells' lines set out of step).
+    Rows and a cell's paragraphs are set further apart (cell padding, space after a paragraph), when the
+    producer spaces them at all; a table of one-line rows has its row spacing here.  Measured column by
+    column, since two cells' lines a little out of step are grouped as one line."""
+    spans: list[list[tuple[float, float]]] = [[] for _ in columns] or [[]]
+    for line in lines:
+        cells = _by_column(line.words, columns) if columns else {0: line.words}
+        for c, ws in cells.items():
+            spans[c].append((min(w.top for w in ws), max(w.bottom for w in ws)))
+    gaps = [round(2 * (b[0] - a[1])) / 2 for col in spans for a, b in zip(col, col[1:]) if b[0] - a[1] > -1]
+    return _tightest_recurring(gaps)
+
+
+def _tightest_recurring(gaps: list[float]) -> Optional[float]:
+    least = max(2, LAYOUT.wrap_gap_share * len(gaps))
+    return next((g for g in sorted(set(gaps)) if gaps.count(g) >= least), None)
+
+
+def prose_wrap(lines: Sequence[Line], size: float) -> Optional[float]:
+    """The tightest recurring gap between consecutive lines of the page outside the table set in the table's size
+    (the producer's leading for that size: what a wrapped cell line would be set at)."""
+    same = [(a, b) for a, b in zip(lines, lines[1:]) if abs(a.size - size) < 0.5 and abs(b.size - size) < 0.5]
+    gaps = [round(2 * (b.top - a.bottom)) / 2 for a, b in same if b.top - a.bottom > -1]
+    return _tightest_recurring(gaps) if len(gaps) >= LAYOUT.gutter_min_lines else None
 
 
 def _by_column(words: Sequence[Word], columns: Sequence[tuple[float, float]]) -> dict[int, list[Word]]:
@@ -244,12 +261,18 @@ def _merge_bottom_aligned_header(rows: list[list[Line]], columns: Sequence[tuple
 # ---------------------------------------------------------------- tables
 
 def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float]], rule_ys: Sequence[float] = (),
-                     marks: Sequence[BBox] = (), s: LayoutSettings = LAYOUT) -> Optional[PageTable]:
-    """A PageTable from lines and known column ranges (rows split by wrapping, header by rule, weight or parse)."""
+                     marks: Sequence[BBox] = (), s: LayoutSettings = LAYOUT,
+                     prose_wrap: Optional[float] = None) -> Optional[PageTable]:
+    """A PageTable from lines and known column ranges (rows split by wrapping, header by rule, weight or parse).
+
+    ``prose_wrap``: the gap between wrapped lines of the page's prose in the table's type size, for a table
+    none of whose cells wraps (its commonest gap is then its row spacing)."""
     size = median(w.size for l in lines for w in l.words)
     header_rule = [y for y in rule_ys if lines[0].bottom < y < lines[-1].top]
-    grouped = split_rows(lines, columns, size, header_rule)
-    wrap = wrap_gap(lines)
+    wrap = wrap_gap(lines, columns)
+    if prose_wrap is not None and (wrap is None or prose_wrap < wrap):
+        wrap = prose_wrap
+    grouped = split_rows(lines, columns, size, header_rule, wrap)
     if header_rule:  # everything above the rule under the header is the header
         top_rows = [r for r in grouped if r[-1].bottom <= min(header_rule) + 1]
         if len(top_rows) > 1:
@@ -294,7 +317,8 @@ def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Seque
             stretch.lines[:0] = header_above(lines[free_from:i], stretch, s)
             columns = _columns(stretch)
             ys = [(r[1] + r[3]) / 2 for r in rules if _spans(r, columns, s)]
-            table = table_from_lines(stretch.lines, columns, ys, marks, s)
+            prose = [l for l in lines if l not in stretch.lines]
+            table = table_from_lines(stretch.lines, columns, ys, marks, s, prose_wrap(prose, stretch.size))
             if table is not None:
                 tables.append(table)
                 i = free_from = lines.index(stretch.lines[-1]) + 1

@@ -86,7 +86,7 @@ def fit_table(rows: list[list[str]], header_rows: int, frames: tuple[float, floa
             bold = font + "-bold" if r < header_rows else font
             for c, text in enumerate(row):
                 for word in text.split():
-                    least[c] = max(least[c], _text_width(word, bold, s) * stretch + pad)
+                    least[c] = max(least[c], _text_width(word, bold, s) * stretch + pad + s)  # an em to spare
         if sum(least) <= frame or (landscape and s == smallest):
             break
     wanted = [max(a, w) for a, w in zip(least, _widths(rows, frame))]
