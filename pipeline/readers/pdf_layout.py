@@ -85,6 +85,11 @@ class Line:
     def text(self) -> str:
         return join_words(self.words)
 
+    @cached_property
+    def segments(self) -> list["Line"]:
+        """The line cut at column-wide gaps (computed once: the gutter search asks for every x it tries)."""
+        return split_segments(self)
+
 
 @dataclass
 class Unit:
@@ -173,7 +178,7 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     s = LAYOUT
     if len(lines) < s.gutter_min_lines:
         return None
-    split = [line for line in lines if len(split_segments(line)) > 1]
+    split = [line for line in lines if len(line.segments) > 1]
     lo, hi = page_width * s.gutter_lo, page_width * s.gutter_hi
     best: Optional[tuple[int, float, float]] = None  # (lines both sides, first x, last x) of the best band
     x = lo
@@ -205,8 +210,21 @@ def _gutter_at(lines: Sequence[Line], x: float, s=LAYOUT) -> Optional[int]:
     kept = [(lw, rw) for lw, rw, crosses in sides if not crosses]
     if sum(1 for lw, rw in kept if lw and rw) < s.gutter_both_sides and len(kept) < 2 * s.gutter_both_sides:
         return None  # (cheap tests first: this runs for every x tried)
-    left = [seg for lw, _ in kept if lw for seg in split_segments(Line(lw)) if not _marker_only(seg)]
-    right = [seg for _, rw in kept if rw for seg in split_segments(Line(rw)) if not _marker_only(seg)]
+    left: list[Line] = []
+    right: list[Line] = []
+    for line, (_, _, crosses) in zip(lines, sides):
+        if crosses:
+            continue
+        for seg in line.segments:
+            if seg.x1 <= x:
+                left.append(seg)
+            elif seg.x0 >= x:
+                right.append(seg)
+            else:  # a segment a gutter narrower than a column gap runs through
+                left.append(Line([w for w in seg.words if w.x1 <= x]))
+                right.append(Line([w for w in seg.words if w.x0 >= x]))
+    left = [seg for seg in left if not _marker_only(seg)]
+    right = [seg for seg in right if not _marker_only(seg)]
     if len(left) < s.gutter_one_side or len(right) < s.gutter_one_side:
         return None
     # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)
