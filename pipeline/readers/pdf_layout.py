@@ -274,13 +274,16 @@ def reading_order(lines: list[Line], gutter: Optional[float]) -> list[Line]:
 
 def _below_columns(left: list[Line], right: list[Line]) -> int:
     """Where the left-hand lines stop being the left column: the first one below the right column's foot and
-    well apart from the line above it (a heading or paragraph under the columns that happens not to reach
-    across the gutter).  Lines only ``column_foot_gap_em`` apart still belong to a longer left column."""
+    well apart from the line above it, or a paragraph apart and in another style (a heading or paragraph
+    under the columns that happens not to reach across the gutter).  Paragraphs and list items in the body
+    style less than ``column_foot_gap_em`` apart still belong to a longer left column."""
     if not right:
         return len(left)
     foot = max(l.bottom for l in right)
     for i in range(1, len(left)):
-        if left[i].top > foot and left[i].top - left[i - 1].bottom > LAYOUT.column_foot_gap_em * left[i].size:
+        gap = left[i].top - left[i - 1].bottom
+        heading = not same_style(left[i], left[i - 1]) and gap > LAYOUT.paragraph_gap_em * left[i].size
+        if left[i].top > foot and (heading or gap > LAYOUT.column_foot_gap_em * left[i].size):
             return i
     return len(left)
 
