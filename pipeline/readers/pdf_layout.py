@@ -8,6 +8,7 @@ no PDF objects behind it) goes through the same code.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -84,6 +85,10 @@ class Line:
     @cached_property
     def text(self) -> str:
         return join_words(self.words)
+
+    @cached_property
+    def starts(self) -> list[float]:
+        return [w.x0 for w in self.words]
 
     @cached_property
     def segments(self) -> list["Line"]:
@@ -178,18 +183,33 @@ def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     s = LAYOUT
     if len(lines) < s.gutter_min_lines:
         return None
-    split = [line for line in lines if len(line.segments) > 1]
+    split = {id(line) for line in lines if len(line.segments) > 1}
     lo, hi = page_width * s.gutter_lo, page_width * s.gutter_hi
     best: Optional[tuple[int, float, float]] = None  # (lines both sides, first x, last x) of the best band
     x = lo
     while x <= hi:
-        found = None if any(w.x0 < x < w.x1 for line in split for w in line.words) else _gutter_at(lines, x, s)
+        found = _gutter_at(lines, x, s) if _may_be_gutter(lines, split, x, s) else None
         if found is not None and (best is None or found > best[0]):
             best = (found, x, x)
         elif found is not None and found == best[0] and best[2] == x - s.gutter_step:
             best = (found, best[1], x)  # the same band, wider
         x += s.gutter_step
     return (best[1] + best[2]) / 2 if best else None
+
+
+def _may_be_gutter(lines: Sequence[Line], split: set[int], x: float, s=LAYOUT) -> bool:
+    """The counts ``_gutter_at`` asks for, found cheaply (a binary search per line): it runs for every x tried.
+    ``split``: ids of the lines cut at column-wide gaps, none of whose words may lie across ``x``."""
+    n_left = n_right = 0
+    for line in lines:
+        i = bisect.bisect_left(line.starts, x)
+        if i and line.words[i - 1].x1 > x:
+            if id(line) in split:
+                return False  # a word of a table row or cut line across it
+            continue
+        n_left += i > 0
+        n_right += i < len(line.words)
+    return n_left >= s.gutter_one_side and n_right >= s.gutter_one_side
 
 
 def side_of(line: Line, x: float) -> tuple[list[Word], list[Word], bool]:
