@@ -222,16 +222,19 @@ RENDITION_PLANS = [
     "bath-north-east-somerset_2004-05_library-position-statement", "bracknell-forest_2024-25_communities-directorate",
     "clackmannanshire_2007-10_chief-executives-service-plan", "hart_2024-25_community-services",
     "south-derbyshire_2019-20_corporate-resources", "west-northamptonshire_2024-25_health-protection-service-plan",
+    # one page each: a 13-column budget table set on a landscape page, two booktabs tables one under the other
+    "carmarthenshire_2012-15_budget-digest", "angus_2018-19_council-tax-spend",
 ]
 # text CORE F1 minus PDF CORE F1 allowed per producer-style, pooled over RENDITION_PLANS: the issue asks for
-# 0.03; where a style is not there yet the figure is today's gap plus a little, so a drop goes red
-# (measured gaps: latex-headrule 0.079, latex-rulefree 0.062, libreoffice-headrule 0.073, reportlab-headrule 0.119,
-# reportlab-rulefree 0.075 -- lost: Hart's one-cell-per-line tables and list numbers in reportlab's and LaTeX's
-# narrow 10 pt column gutters, which read as one column)
+# 0.03; each pin is the measured gap plus 0.01, so a drop goes red (measured gaps: libreoffice ruled 0.000,
+# headrule 0.011, rulefree 0.011; reportlab ruled 0.004, headrule 0.010, rulefree 0.005; latex headrule 0.034,
+# rulefree 0.023 -- still lost: LaTeX's unspaced rows, where a figure cell wrapped onto a second line starts
+# a row of its own, and West Northamptonshire's two-column stretches set one after the other with no
+# full-width line between them, read as one stretch)
 RENDITION_GAPS = {
-    "libreoffice-ruled": 0.03, "libreoffice-headrule": 0.09, "libreoffice-rulefree": 0.03,
-    "reportlab-ruled": 0.03, "reportlab-headrule": 0.135, "reportlab-rulefree": 0.09,
-    "latex-headrule": 0.095, "latex-rulefree": 0.08,
+    "libreoffice-ruled": 0.01, "libreoffice-headrule": 0.021, "libreoffice-rulefree": 0.021,
+    "reportlab-ruled": 0.014, "reportlab-headrule": 0.02, "reportlab-rulefree": 0.015,
+    "latex-headrule": 0.044, "latex-rulefree": 0.033,
 }
 
 

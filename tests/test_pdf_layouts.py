@@ -1,5 +1,6 @@
 """One focused test per layout other producers make (renditions in corpus/renditions, built by
 tests/renditions/make_renditions.py from the text corpus, so the source says what the PDF must give back)."""
+import re
 import sys
 from pathlib import Path
 
@@ -125,3 +126,87 @@ def test_whitespace_geometry_beats_pdfplumber_text_strategy():
     assert share["geometry"] >= 0.6
     for other in ("text", "text-cropped", "text+edges"):
         assert share["geometry"] >= share[other] + 0.2, share
+
+
+@pytest.mark.parametrize("producer", ["libreoffice", "reportlab", "latex"])
+def test_wide_table_on_a_landscape_page_keeps_its_figures_whole(producer):
+    """A 13-column budget table does not fit a portrait page: it is set on a landscape page of its own in
+    smaller type (as Word users do), and every figure comes back whole in its own column."""
+    doc = read(f"carmarthenshire_2012-15_budget-digest_{producer}-ruled.pdf" if producer != "latex"
+               else "carmarthenshire_2012-15_budget-digest_latex-headrule.pdf")
+    row = next(r for r in rows_of(table_with(doc, "Resources")) if r[0] == "Resources")
+    assert row == ("Resources", "85,269", "-70,033", "15,236", "86,664", "-71,741", "14,924",
+                   "88,090", "-71,770", "16,320", "90,602", "-72,728", "17,874"), row
+
+
+@pytest.mark.parametrize("producer", ["libreoffice", "reportlab", "latex"])
+def test_two_booktabs_tables_one_under_the_other(producer):
+    """Two header-rule tables as wide as each other, one under the other: the first's foot rule and the
+    second's top rule have no text between them, so they are two tables, and the second, whose figure columns
+    are only reportlab's 9 pt apart, keeps its seven columns."""
+    doc = read(f"angus_2018-19_council-tax-spend_{producer}-headrule.pdf")
+    assert ("Gross expenditure", "339.568") in rows_of(table_with(doc, "Gross expenditure"))
+    rows = rows_of(table_with(doc, "People (2)"))
+    assert ("People (2)", "134.575", "11.129", "145.704", "3.598", "2.7%", "3161.84") in rows, rows
+
+
+@pytest.mark.parametrize("producer", ["reportlab", "latex"])
+def test_two_columns_an_em_apart(producer):
+    """reportlab and LaTeX leave about an em between prose columns (LibreOffice a centimetre): the columns
+    are still read one after the other, and a numbered item is read whole, not as two table cells."""
+    doc = read(f"kent_2008-09_communities-directorate_{producer}-rulefree.pdf")
+    items = {b.text.split(" ", 1)[0].rstrip("."): re.sub(r"^\d+\.? ", "", clean(b.text))  # LaTeX prints "60."
+             for b in doc.blocks if b.kind == "list_item"}
+    assert items.get("60") == "Support young people to reduce the risk of them offending", items.get("60")
+    assert items.get("63") == "Promote the Kent Volunteers Programme and work with other partners to attract more volunteers"
+
+
+def test_list_item_going_on_in_the_next_column():
+    """An item the left column's foot cuts goes on at the head of the right column, at the item's text indent."""
+    texts = [clean(b.text) for b in read("kent_2008-09_communities-directorate_libreoffice-ruled.pdf").blocks]
+    assert any(t.endswith("through systematic use of intelligence and feedback; and further develop and demonstrate "
+                          "cross-unit working") for t in texts)
+
+
+def test_heading_under_the_columns_is_not_the_left_columns_last_line():
+    """A heading below a two-column stretch that ends short of the gutter comes after the right column."""
+    texts = [clean(b.text) for b in read("kent_2008-09_communities-directorate_libreoffice-ruled.pdf").blocks]
+    heading = texts.index("PERFORMANCE IN 2007/08")
+    assert "cross-unit working" in texts[heading - 1], texts[heading - 2:heading + 1]
+
+
+def test_labels_beside_long_descriptions_are_a_table():
+    """A rule-free table of short labels beside paragraphs of objectives is a table, not two-column prose."""
+    doc = read("sevenoaks_2012-13_service-plans-summary_libreoffice-rulefree.pdf")
+    row = next(r for r in rows_of(table_with(doc, "Democratic Services")) if r[0] == "Democratic Services")
+    assert row[1].startswith("Ensuring that the Council's decision making processes are lawful"), row
+
+
+@pytest.mark.parametrize("producer", ["libreoffice", "reportlab"])
+def test_rows_spaced_further_apart_than_wrapped_lines(producer):
+    """One-line rows under a head of service, in a table without rules: LibreOffice and reportlab set rows
+    further apart than a cell's wrapped lines, so each service is its own row, not a wrapped cell."""
+    rows = rows_of(table_with(read(f"sevenoaks_2012-13_service-plans-summary_{producer}-rulefree.pdf"), "Development Services"))
+    services = [r[1] for r in rows]
+    assert "Development Control" in services and "Planning Policy" in services, services
+
+
+def test_booktabs_table_continued_without_its_foot_rule():
+    """On the pages a booktabs table continues onto there is a top and header rule but no foot rule: its two
+    columns of text are a table (stitched to the first page's), not two-column prose."""
+    table = table_with(read("kent_2008-09_communities-directorate_libreoffice-headrule.pdf"), "Objective")
+    objectives = [r[0] for r in rows_of(table)]
+    assert any(o.startswith("Articulate and implement the special contribution") for o in objectives), objectives
+    assert any(o.startswith("Build on the considerable experience") for o in objectives), objectives
+
+
+def test_heading_wrapped_before_a_year():
+    """A bold heading whose second line is only figures ('2009/10') is one heading."""
+    texts = [clean(b.text) for b in read("lancaster_2005-10_capital-programme_reportlab-ruled.pdf").blocks]
+    assert "GENERAL FUND CAPITAL PROGRAMME 2005/06 TO 2009/10" in texts, texts[:3]
+
+
+def test_bottom_aligned_header_over_a_blank_number_column():
+    """LaTeX bottom-aligns a header; the row-number column has no header: the header is one row."""
+    table = table_with(read("hart_2024-25_community-services_latex-rulefree.pdf"), "1")
+    assert table.header_rows == 1 and rows_of(table)[0][1:3] == ("Service Priority", "Link to Corporate Plan"), rows_of(table)[:2]

@@ -110,6 +110,14 @@ def bullet_marks(page: Any) -> list[BBox]:
     return marks
 
 
+def side_page_number(word: Word, width: float) -> bool:
+    """A page number in the left or right margin: a landscape page rotated on a portrait sheet (LaTeX's
+    pdflscape, a page turned in Acrobat) keeps its footer on the sheet's foot, which is the page's side.
+    Left in, it cuts the rows of the table beside it."""
+    side = width * LAYOUT.margin
+    return (word.x1 < side or word.x0 > width - side) and bool(_PAGE_NUMBER.match(word.text))
+
+
 def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[str, str]]]:
     issues: list[tuple[str, str]] = []
     out = Page(number, float(page.width), float(page.height))
@@ -124,6 +132,7 @@ def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[s
         issues.append(("no_text_layer", f"page {number} has no text layer (a scan?); {ocr.install_hint()}"
                        if not ocr.available() else f"page {number}: OCR found no text"))
         return out, issues
+    words = [w for w in words if not side_page_number(w, out.width)]
     if scan is None:
         out.marks = bullet_marks(page)
         out.tables = find_tables(page, words, out.marks)

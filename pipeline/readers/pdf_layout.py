@@ -8,6 +8,7 @@ no PDF objects behind it) goes through the same code.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -77,12 +78,22 @@ class Line:
 
     @cached_property
     def bold(self) -> bool:
+        """Its words with letters are bold; a line of figures only ("2009/10") is bold when all its words are."""
         letters = [w for w in self.words if any(c.isalpha() for c in w.text)]
-        return bool(letters) and all(w.bold for w in letters)
+        return all(w.bold for w in letters or self.words)
 
     @cached_property
     def text(self) -> str:
         return join_words(self.words)
+
+    @cached_property
+    def starts(self) -> list[float]:
+        return [w.x0 for w in self.words]
+
+    @cached_property
+    def segments(self) -> list["Line"]:
+        """The line cut at column-wide gaps (computed once: the gutter search asks for every x it tries)."""
+        return split_segments(self)
 
 
 @dataclass
@@ -99,12 +110,23 @@ class Unit:
 def join_words(words: Sequence[Word]) -> str:
     """Words of one line: a wide gap inside a line becomes a tab (a column break)."""
     out: list[str] = []
-    for prev, word in zip([None, *words[:-1]], words):
-        if prev is not None:
-            gap = word.x0 - prev.x1
-            out.append("\t" if gap > column_gap(min(word.size, prev.size)) else " ")
+    for i, (word, wide) in enumerate(zip(words, [False, *column_breaks(words)])):
+        if i:
+            out.append("\t" if wide else " ")
         out.append(word.text)
     return "".join(out)
+
+
+def column_breaks(words: Sequence[Word]) -> list[bool]:
+    """For each gap between words of a line, whether it parts columns or cells: wider than ``column_gap``,
+    unless every gap of the line is that wide and as wide as the others (a justified line in a narrow column
+    stretches its spaces evenly; cells are never spaced that evenly), a list marker's gap aside."""
+    gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
+    wide = [g > column_gap(min(a.size, b.size)) for g, a, b in zip(gaps, words, words[1:])]
+    body = gaps[1:] if words and LIST_MARK.match(words[0].text) else gaps
+    if len(body) >= LAYOUT.justified_min_gaps and max(body) - min(body) <= LAYOUT.justified_gap_spread:
+        return [False] * len(gaps)
+    return wide
 
 
 def column_gap(size: float) -> float:
@@ -136,8 +158,8 @@ def group_lines(words: Iterable[Word]) -> list[Line]:
 def split_segments(line: Line) -> list[Line]:
     """Cut a line at column-wide gaps (two-column prose, unruled table rows)."""
     parts: list[list[Word]] = [[line.words[0]]]
-    for prev, word in zip(line.words, line.words[1:]):
-        if word.x0 - prev.x1 > column_gap(min(word.size, prev.size)):
+    for word, wide in zip(line.words[1:], column_breaks(line.words)):
+        if wide:
             parts.append([word])
         else:
             parts[-1].append(word)
@@ -147,33 +169,94 @@ def split_segments(line: Line) -> list[Line]:
 def find_gutter(lines: Sequence[Line], page_width: float) -> Optional[float]:
     """The x of an empty vertical band in the middle of the page that splits prose into two columns.
 
-    No line cut into segments may have one across it, several lines must have
-    text on both sides of it, and each side must read as prose (segments many
-    ems wide, not a column of figures or page numbers).  Lines of one
-    segment across it are full-width lines (a heading or paragraph above or
-    below the columns: one to two and back on a page).  Tables are cut out
+    No word may cross it on the lines of the two-column stretch, several lines
+    must have text on both sides of it, set apart by more than a word space
+    (``gutter_gap_em``: reportlab and LaTeX leave only about an em between
+    columns, far less than the gap that separates table cells), and each side
+    must read as prose (segments many ems wide, not a column of figures or page
+    numbers).  Lines a word crosses it on are full-width lines (a heading or
+    paragraph above or below the columns: one to two and back on a page); among
+    the two-column lines there may be only a few.  A line cut at a column-wide
+    gap (a table row) may not have a word across it.  Tables are cut out
     before this, so their rows do not count.
     """
     s = LAYOUT
     if len(lines) < s.gutter_min_lines:
         return None
-    segments = [split_segments(line) for line in lines]
-    split = [segs for segs in segments if len(segs) > 1]
+    split = {id(line) for line in lines if len(line.segments) > 1}
     lo, hi = page_width * s.gutter_lo, page_width * s.gutter_hi
-    best: Optional[tuple[int, float]] = None
+    best: Optional[tuple[int, float, float]] = None  # (lines both sides, first x, last x) of the best band
     x = lo
     while x <= hi:
-        if not any(seg.x0 < x < seg.x1 for segs in split for seg in segs):
-            left = [seg for segs in segments for seg in segs if seg.x1 < x and not _marker_only(seg)]
-            right = [seg for segs in segments for seg in segs if seg.x0 > x and not _marker_only(seg)]
-            # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)
-            both = sum(1 for a in left if any(b.top < a.bottom and a.top < b.bottom for b in right))
-            if both >= s.gutter_both_sides and len(left) >= s.gutter_one_side and len(right) >= s.gutter_one_side \
-                    and all(sum(seg.x1 - seg.x0 for seg in side) / len(side) >= s.gutter_side_em * seg_size(side) for side in (left, right)):
-                if best is None or both > best[0]:
-                    best = (both, x)
+        found = _gutter_at(lines, x, s) if _may_be_gutter(lines, split, x, s) else None
+        if found is not None and (best is None or found > best[0]):
+            best = (found, x, x)
+        elif found is not None and found == best[0] and best[2] == x - s.gutter_step:
+            best = (found, best[1], x)  # the same band, wider
         x += s.gutter_step
-    return best[1] if best else None
+    return (best[1] + best[2]) / 2 if best else None
+
+
+def _may_be_gutter(lines: Sequence[Line], split: set[int], x: float, s=LAYOUT) -> bool:
+    """The counts ``_gutter_at`` asks for, found cheaply (a binary search per line): it runs for every x tried.
+    ``split``: ids of the lines cut at column-wide gaps, none of whose words may lie across ``x``."""
+    n_left = n_right = 0
+    for line in lines:
+        i = bisect.bisect_left(line.starts, x)
+        if i and line.words[i - 1].x1 > x:
+            if id(line) in split:
+                return False  # a word of a table row or cut line across it
+            continue
+        n_left += i > 0
+        n_right += i < len(line.words)
+    return n_left >= s.gutter_one_side and n_right >= s.gutter_one_side
+
+
+def side_of(line: Line, x: float) -> tuple[list[Word], list[Word], bool]:
+    """The line's words left and right of ``x``, and whether the line runs across it (a word over it,
+    or only a word space between its words either side)."""
+    left = [w for w in line.words if w.x1 <= x]
+    right = [w for w in line.words if w.x0 >= x]
+    if len(left) + len(right) < len(line.words):
+        return left, right, True
+    narrow = bool(left and right) and right[0].x0 - left[-1].x1 < LAYOUT.gutter_gap_em * line.size
+    return left, right, narrow
+
+
+def _gutter_at(lines: Sequence[Line], x: float, s=LAYOUT) -> Optional[int]:
+    """How many lines have prose both sides of a gutter at ``x``, or None when ``x`` is no gutter."""
+    sides = [side_of(line, x) for line in lines]
+    across = [line for line, (_, _, crosses) in zip(lines, sides) if crosses]
+    kept = [(lw, rw) for lw, rw, crosses in sides if not crosses]
+    if sum(1 for lw, rw in kept if lw and rw) < s.gutter_both_sides and len(kept) < 2 * s.gutter_both_sides:
+        return None  # (cheap tests first: this runs for every x tried)
+    left: list[Line] = []
+    right: list[Line] = []
+    for line, (_, _, crosses) in zip(lines, sides):
+        if crosses:
+            continue
+        for seg in line.segments:
+            if seg.x1 <= x:
+                left.append(seg)
+            elif seg.x0 >= x:
+                right.append(seg)
+            else:  # a segment a gutter narrower than a column gap runs through
+                left.append(Line([w for w in seg.words if w.x1 <= x]))
+                right.append(Line([w for w in seg.words if w.x0 >= x]))
+    left = [seg for seg in left if not _marker_only(seg)]
+    right = [seg for seg in right if not _marker_only(seg)]
+    if len(left) < s.gutter_one_side or len(right) < s.gutter_one_side:
+        return None
+    # text both sides at one height (one line cut in two, or, from OCR, two lines side by side)
+    paired = [a for a in left if any(b.top < a.bottom and a.top < b.bottom for b in right)]
+    if len(paired) < s.gutter_both_sides:
+        return None
+    top, bottom = min(a.top for a in paired), max(a.bottom for a in paired)
+    if sum(1 for line in across if top < line.top < bottom) * s.gutter_across_share > len(paired):
+        return None  # lines run across it among the two-column lines: word spaces that happen to line up
+    if not all(sum(seg.x1 - seg.x0 for seg in side) / len(side) >= s.gutter_side_em * seg_size(side) for side in (left, right)):
+        return None
+    return len(paired)
 
 
 def seg_size(segments: Sequence[Line]) -> float:
@@ -192,19 +275,37 @@ def reading_order(lines: list[Line], gutter: Optional[float]) -> list[Line]:
     zone: list[Line] = []
 
     def flush() -> None:
-        left = [s for line in zone for s in split_segments(line) if s.x1 < gutter]
-        right = [s for line in zone for s in split_segments(line) if s.x0 > gutter]
-        out.extend(left + right)
+        sides = [side_of(line, gutter) for line in zone]
+        left = [Line(lw, line.marker) for line, (lw, _, _) in zip(zone, sides) if lw]
+        right = [Line(rw) for lw, rw, _ in sides if rw]
+        cut = _below_columns(left, right)
+        out.extend(left[:cut] + right + left[cut:])
         zone.clear()
 
     for line in lines:
-        if line.x0 < gutter < line.x1 and not any(s.x1 < gutter for s in split_segments(line)):
+        if side_of(line, gutter)[2]:
             flush()  # a full-width line (title, heading across both columns) ends the zone
             out.append(line)
         else:
             zone.append(line)
     flush()
     return out
+
+
+def _below_columns(left: list[Line], right: list[Line]) -> int:
+    """Where the left-hand lines stop being the left column: the first one below the right column's foot and
+    well apart from the line above it, or a paragraph apart and in another style (a heading or paragraph
+    under the columns that happens not to reach across the gutter).  Paragraphs and list items in the body
+    style less than ``column_foot_gap_em`` apart still belong to a longer left column."""
+    if not right:
+        return len(left)
+    foot = max(l.bottom for l in right)
+    for i in range(1, len(left)):
+        gap = left[i].top - left[i - 1].bottom
+        heading = not same_style(left[i], left[i - 1]) and gap > LAYOUT.paragraph_gap_em * left[i].size
+        if left[i].top > foot and (heading or gap > LAYOUT.column_foot_gap_em * left[i].size):
+            return i
+    return len(left)
 
 
 def body_size(lines: Iterable[Line]) -> float:
@@ -287,6 +388,9 @@ def paragraphs(lines: list[Line], body: float, gutter: Optional[float] = None) -
             flush()
             continue
         spaced = True  # set off from the line above by space or style, not just by where it starts
+        if current and continues_in_next_column(current, line, lines, gutter):
+            current.append(line)
+            continue
         if current:
             prev = current[-1]
             gap = line.top - prev.bottom
@@ -305,6 +409,21 @@ def paragraphs(lines: list[Line], body: float, gutter: Optional[float] = None) -
         current.append(line)
     flush()
     return units
+
+
+def continues_in_next_column(current: list[Line], line: Line, lines: Sequence[Line], gutter: Optional[float]) -> bool:
+    """The first line of the next column goes on with the paragraph or list item the last column ended:
+    the column's last line ran to its edge, the style is the same and the line sits where that text's
+    wrapped lines sit (indented to an item's text, or at the column's edge for a paragraph)."""
+    prev = current[-1]
+    if gutter is None or line.top >= prev.top or line.x0 < gutter or prev.x1 > gutter:
+        return False  # not a jump from the left column's foot to the right column's head
+    if not same_style(line, prev) or starts_item(line) or fits_on(prev, line, right_edge(prev, lines, gutter)):
+        return False
+    indent = line.x0 - min(l.x0 for l in lines if l.x0 > gutter)
+    item = starts_item(current[0])
+    text_indent = (current[0].words[1].x0 if len(current[0].words) > 1 else current[0].x0) - current[0].x0 if item else 0.0
+    return abs(indent - text_indent) < 4 if item else indent < 4
 
 
 def right_edge(line: Line, lines: Sequence[Line], gutter: Optional[float] = None) -> float:

@@ -19,6 +19,8 @@ class LayoutSettings:
     column_gap_min: float = 14.0  # ... and never less than this many points
     # pdfplumber's word split: a gap wider than this share of the glyph size starts a new word.  Its default
     # (3 pt) splits LaTeX's kerned words and words set in large type; a share of the size does neither
+    justified_min_gaps: int = 3  # a line with this many word gaps or more, all wide and ...
+    justified_gap_spread: float = 1.0  # ... within this many points of each other, is justified prose, not cells
     word_x_tolerance: float = 3.0
     word_x_tolerance_ratio: float = 0.15
     broken_word_edge: float = 0.6  # a cell line ending within this many ems of the cell's edge may have broken a word
@@ -34,6 +36,9 @@ class LayoutSettings:
     gutter_min_lines: int = 6  # fewer lines than this are never split into columns
     gutter_both_sides: int = 3  # lines with text on both sides of the gutter needed to accept it
     gutter_one_side: int = 4  # segments needed on each side
+    gutter_gap_em: float = 0.8  # columns set apart by more than this (a word space is less; LaTeX's and reportlab's gutters about 1 em)
+    gutter_across_share: float = 4.0  # a gutter may have lines running across it among its two-column lines: one per this many
+    column_foot_gap_em: float = 1.5  # a left-hand line this far under the line above, below the right column, is under the columns
     gutter_side_em: float = 8.0  # segments this many ems wide on average each side: prose, not figures or page numbers
 
     # ---- paragraphs and headings
@@ -50,6 +55,8 @@ class LayoutSettings:
     unruled_min_columns: int = 2
     unruled_row_gap_em: float = 1.25  # a vertical gap wider than this (after the first rows) ends the table
     unruled_size_step: float = 0.75  # a line whose size differs by this much from the table's is not in it (pt)
+    wrap_gap_share: float = 0.1  # the wrapped-line gap of a table is the tightest gap found between this share of its lines
+    row_space_em: float = 0.12  # lines further apart than a table's wrapped lines by this much are new rows or paragraphs
     unruled_prose_words: float = 6.0  # two "columns" whose lines average this many words each are prose, not a table
     unruled_prose_side_words: float = 4.0  # ... or, either side of the page's prose gutter, this many
     unruled_numeric_share: float = 0.6  # a figure column: at least this share of its body cells parse as numbers

@@ -111,8 +111,11 @@ def cell_box(bbox: BBox, words: Sequence[Word], marks: Sequence[BBox] = ()) -> C
     return CellBox(bbox, cell_text(inside, bbox, marks), inside)
 
 
-def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> str:
-    """A multi-line cell as one cell: wrapped lines joined, hard breaks and list items kept as lines."""
+def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = (), wrap: Optional[float] = None) -> str:
+    """A multi-line cell as one cell: wrapped lines joined, hard breaks and list items kept as lines.
+
+    ``wrap``: the space between the table's wrapped lines, if known; lines set further apart than that
+    are separate paragraphs of the cell (a hard break), however little room the line above left."""
     lines = group_lines(words)
     if not lines:
         return ""
@@ -127,7 +130,8 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> 
     out = shown(lines[0])
     for prev, line in zip(lines, lines[1:]):
         text = shown(line)
-        if starts_item(line) or fits_on(prev, line, right):
+        apart = wrap is not None and line.top - prev.bottom > wrap + LAYOUT.row_space_em * line.size
+        if starts_item(line) or fits_on(prev, line, right) or apart:
             out = out + "\n" + text
         elif _broken_word(out, text, prev, right):
             out = out + text  # "24,33" + "3", "Expe" + "nditure": a narrow cell broke the word, not the text
@@ -137,8 +141,11 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = ()) -> 
 
 
 def _broken_word(out: str, text: str, prev: Line, right: float) -> bool:
-    """A word a narrow cell broke mid-way: the line before ran to the cell's edge and the next goes on inside the word."""
-    if not out or not text or prev.x1 < right - LAYOUT.broken_word_edge * prev.size:
+    """A word a narrow cell broke mid-way: the line before ran to the cell's edge and the next goes on inside the word.
+
+    Renderers break a word only when it is wider than the line, so the line before holds that one word;
+    a word that merely filled a line ("Capital" over "charges") is followed by a space."""
+    if not out or not text or len(prev.words) != 1 or prev.x1 < right - LAYOUT.broken_word_edge * prev.size:
         return False
     digits = (out[-1].isdigit() or out[-1] == ",") and (text[0].isdigit() or text[0] in "-/–")
     return digits or (out[-1].isalpha() and text[0].islower())
@@ -153,8 +160,10 @@ def header_rows(rows: list[list[CellBox]], shaded: Sequence[BBox] = ()) -> int:
     """
 
     def bold(row: list[CellBox]) -> bool:
-        words = [w for c in row if c.span_of is None for w in c.words if any(ch.isalpha() for ch in w.text)]
-        return bool(words) and all(w.bold for w in words)
+        """Its words are bold: those with letters, or, in a row of years or units only, all of them."""
+        words = [w for c in row if c.span_of is None for w in c.words]
+        lettered = [w for w in words if any(ch.isalpha() for ch in w.text)]
+        return bool(words) and all(w.bold for w in lettered or words)
 
     def filled(row: list[CellBox]) -> bool:
         cells = [c for c in row if c.span_of is None and c.bbox[2] > c.bbox[0]]
@@ -212,7 +221,8 @@ def rule_grids(horizontal: Sequence[BBox], taken: Sequence[BBox], words: Sequenc
     stacks: list[list[list[BBox]]] = []
     for row in rows:
         last = stacks[-1][-1] if stacks else None
-        if last and _same_extent(last, row) and _compatible(last, row) and not _separates(words, last, row, stacks[-1]):
+        if last and _same_extent(last, row) and _compatible(last, row) and not _separates(words, last, row, stacks[-1]) \
+                and not _blank_between(words, last, row):
             stacks[-1].append(row)
         else:
             stacks.append([row])
@@ -272,6 +282,14 @@ def _separates(words: Sequence[Word], above: list[BBox], below: list[BBox], stac
     return abs(median(w.size for w in between) - median(w.size for w in table_words)) >= 0.75
 
 
+def _blank_between(words: Sequence[Word], above: list[BBox], below: list[BBox]) -> bool:
+    """No text between two rules: one table's foot rule and the next table's top rule (two tables set one under
+    the other, as wide as each other), not two rules of one table, which always have a row between them."""
+    x0, x1 = min(r[0] for r in above), max(r[2] for r in above)
+    top, bottom = _y(above), _y(below)
+    return not any(top < w.middle < bottom and x0 - 2 <= w.x0 <= x1 for w in words)
+
+
 def first_row_top(words: Sequence[Word], ys: list[float], xs: list[float]) -> Optional[float]:
     """The top of a first row drawn without a rule above it (tables ruled only below each row).
 
@@ -311,7 +329,7 @@ def text_columns(words: Sequence[Word], x0: float, top: float, x1: float, bottom
     inside = [w for w in words if x0 - 2 <= w.x0 and w.x1 <= x1 + 2 and top < w.middle < bottom]
     if not inside:
         return [x0, x1]
-    gap = column_gap(median(w.size for w in inside)) * 0.6
+    gap = LAYOUT.unruled_gap_em * median(w.size for w in inside)  # as narrow as a rule-free table's gutters
     spans = sorted((w.x0, w.x1) for w in inside)
     edges = [x0]
     reach = spans[0][1]

@@ -115,18 +115,30 @@ def _prose(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) 
         if all(sum(n for n in side if n) / max(1, sum(1 for n in side if n)) >= s.unruled_prose_side_words for side in sides):
             return True
     split = [split_segments(l) for l in stretch.lines]
-    segments = [seg for segs in split for seg in segs]
-    if max(len(segs) for segs in split) <= 2 and sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments):
+    if max(len(segs) for segs in split) <= 2 and all(_wordy(side, s) for side in _sides(split, stretch.gaps)):
         return True  # (three runs of words on one line are a table's cells, however long)
     cols = _columns(stretch)
     markers = [ws for ws in ([w for w in l.words if w.x1 <= cols[0][1] + 1] for l in stretch.lines) if ws]
     return len(cols) == 2 and bool(markers) and all(len(ws) == 1 and LIST_MARK.match(ws[0].text) for ws in markers)
 
 
+def _sides(split: list[list[Line]], column_gaps: Sequence[tuple[float, float]]) -> list[list[Line]]:
+    """Segments left and right of the stretch's first column gap."""
+    middle = (column_gaps[0][0] + column_gaps[0][1]) / 2 if column_gaps else 0.0
+    segments = [seg for segs in split for seg in segs]
+    return [[seg for seg in segments if (seg.x1 <= middle) == left] for left in (True, False)]
+
+
+def _wordy(segments: list[Line], s: LayoutSettings) -> bool:
+    """At least half the segments are long runs of words.  Both sides of two-column prose are; a table of
+    labels beside long descriptions has short labels on its left."""
+    return sum(1 for seg in segments if len(seg.words) >= s.unruled_prose_words) * 2 >= len(segments)
+
+
 # ---------------------------------------------------------------- rows
 
 def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], size: float,
-               rule_ys: Sequence[float] = ()) -> list[list[Line]]:
+               rule_ys: Sequence[float] = (), wrap: Optional[float] = None) -> list[list[Line]]:
     """Lines grouped into rows: a line joins the row above only to continue cells that ran to their column's edge,
     and never across a rule.
 
@@ -140,17 +152,49 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
     bounds = [(a, max(reach.get(c, b), starts.get(c + 1, 0) - padding)) for c, (a, b) in enumerate(columns)]
     rows: list[list[Line]] = []
     last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
+    wrap = wrap_gap(lines, columns) if wrap is None else wrap
     for line in lines:
         cells = _by_column(line.words, columns)
         ruled = rows and any(rows[-1][-1].bottom - 1 <= y <= line.top + 1 for y in rule_ys)
         restyled = rows and rows[-1][-1].bold != line.bold  # a bold header over plain rows, a bold total under them
-        if rows and not ruled and not restyled and all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()):
+        spaced = rows and wrap is not None and line.top - rows[-1][-1].bottom > wrap + LAYOUT.row_space_em * size \
+            and not all(last.get(c) and starts_item(Line(ws)) for c, ws in cells.items())  # a cell's next list item
+        if rows and not ruled and not restyled and not spaced \
+                and all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()):
             rows[-1].append(line)
         else:
             rows.append([line])
             last = {}
         last.update(cells)
     return rows
+
+
+def wrap_gap(lines: Sequence[Line], columns: Sequence[tuple[float, float]] = ()) -> Optional[float]:
+    """The space between a table's lines where a cell's text wrapped: the tightest gap between consecutive
+    lines (to the half point) that recurs (a gap seen once or twice is two cells' lines set out of step).
+    Rows and a cell's paragraphs are set further apart (cell padding, space after a paragraph), when the
+    producer spaces them at all; a table of one-line rows has its row spacing here.  Measured column by
+    column, since two cells' lines a little out of step are grouped as one line."""
+    spans: list[list[tuple[float, float]]] = [[] for _ in columns] or [[]]
+    for line in lines:
+        cells = _by_column(line.words, columns) if columns else {0: line.words}
+        for c, ws in cells.items():
+            spans[c].append((min(w.top for w in ws), max(w.bottom for w in ws)))
+    gaps = [round(2 * (b[0] - a[1])) / 2 for col in spans for a, b in zip(col, col[1:]) if b[0] - a[1] > -1]
+    return _tightest_recurring(gaps)
+
+
+def _tightest_recurring(gaps: list[float]) -> Optional[float]:
+    least = max(2, LAYOUT.wrap_gap_share * len(gaps))
+    return next((g for g in sorted(set(gaps)) if gaps.count(g) >= least), None)
+
+
+def prose_wrap(lines: Sequence[Line], size: float) -> Optional[float]:
+    """The tightest recurring gap between consecutive lines of the page outside the table set in the table's size
+    (the producer's leading for that size: what a wrapped cell line would be set at)."""
+    same = [(a, b) for a, b in zip(lines, lines[1:]) if abs(a.size - size) < 0.5 and abs(b.size - size) < 0.5]
+    gaps = [round(2 * (b.top - a.bottom)) / 2 for a, b in same if b.top - a.bottom > -1]
+    return _tightest_recurring(gaps) if len(gaps) >= LAYOUT.gutter_min_lines else None
 
 
 def _by_column(words: Sequence[Word], columns: Sequence[tuple[float, float]]) -> dict[int, list[Word]]:
@@ -206,7 +250,9 @@ def _merge_bottom_aligned_header(rows: list[list[Line]], columns: Sequence[tuple
     first = _by_column([w for l in rows[0] for w in l.words], columns)
     second = _by_column([w for l in rows[1] for w in l.words], columns)
     words = [w for ws in list(first.values()) + list(second.values()) for w in ws]
-    if len(first) < len(columns) and set(first) | set(second) == set(range(len(columns))) and not set(first) >= set(second) \
+    # every column headed (but the first, which is often blank over its labels or row numbers)
+    headed = set(first) | set(second) | {0}
+    if len(first) < len(columns) and headed == set(range(len(columns))) and not set(first) >= set(second) \
             and not any(numeric(w.text) and not re.match(r"^\d{4}", w.text) for w in words):
         return [rows[0] + rows[1]] + rows[2:]
     return rows
@@ -215,11 +261,18 @@ def _merge_bottom_aligned_header(rows: list[list[Line]], columns: Sequence[tuple
 # ---------------------------------------------------------------- tables
 
 def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float]], rule_ys: Sequence[float] = (),
-                     marks: Sequence[BBox] = (), s: LayoutSettings = LAYOUT) -> Optional[PageTable]:
-    """A PageTable from lines and known column ranges (rows split by wrapping, header by rule, weight or parse)."""
+                     marks: Sequence[BBox] = (), s: LayoutSettings = LAYOUT,
+                     prose_wrap: Optional[float] = None) -> Optional[PageTable]:
+    """A PageTable from lines and known column ranges (rows split by wrapping, header by rule, weight or parse).
+
+    ``prose_wrap``: the gap between wrapped lines of the page's prose in the table's type size, for a table
+    none of whose cells wraps (its commonest gap is then its row spacing)."""
     size = median(w.size for l in lines for w in l.words)
     header_rule = [y for y in rule_ys if lines[0].bottom < y < lines[-1].top]
-    grouped = split_rows(lines, columns, size, header_rule)
+    wrap = wrap_gap(lines, columns)
+    if prose_wrap is not None and (wrap is None or prose_wrap < wrap):
+        wrap = prose_wrap
+    grouped = split_rows(lines, columns, size, header_rule, wrap)
     if header_rule:  # everything above the rule under the header is the header
         top_rows = [r for r in grouped if r[-1].bottom <= min(header_rule) + 1]
         if len(top_rows) > 1:
@@ -237,7 +290,7 @@ def table_from_lines(lines: Sequence[Line], columns: Sequence[tuple[float, float
         for c, (a, b) in enumerate(columns):
             bbox = (a - 1, top, b + 1, bottom)
             inside = by_col.get(c, [])
-            cells.append(CellBox(bbox, cell_text(inside, bbox, marks) if inside else "", inside))
+            cells.append(CellBox(bbox, cell_text(inside, bbox, marks, wrap) if inside else "", inside))
         rows.append(cells)
     if len(rows) < 2:
         return None
@@ -257,14 +310,15 @@ def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Seque
     i = free_from = 0
     while i < len(lines):
         stretch = grow(lines, i, s)
-        if stretch is not None and _prose(stretch, s, gutter):
+        if stretch is not None and not _ruled_head(stretch, rules, s) and _prose(stretch, s, gutter):
             i += len(stretch.lines)  # two-column prose: none of its lines starts a table
             continue
         if stretch is not None and _is_table(stretch, s):
             stretch.lines[:0] = header_above(lines[free_from:i], stretch, s)
             columns = _columns(stretch)
             ys = [(r[1] + r[3]) / 2 for r in rules if _spans(r, columns, s)]
-            table = table_from_lines(stretch.lines, columns, ys, marks, s)
+            prose = [l for l in lines if l not in stretch.lines]
+            table = table_from_lines(stretch.lines, columns, ys, marks, s, prose_wrap(prose, stretch.size))
             if table is not None:
                 tables.append(table)
                 i = free_from = lines.index(stretch.lines[-1]) + 1
@@ -288,6 +342,15 @@ def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) ->
             break
         out.insert(0, line)
     return out
+
+
+def _ruled_head(stretch: Stretch, rules: Sequence[BBox], s: LayoutSettings) -> bool:
+    """A rule across the stretch at its head (above its first line or under its header line): a table's
+    top or header rule, on a page a table continues onto without its foot rule.  Prose has none."""
+    columns = _columns(stretch)
+    top = stretch.lines[0].top - s.unruled_row_gap_em * stretch.size
+    bottom = stretch.lines[min(2, len(stretch.lines) - 1)].top
+    return any(top <= (r[1] + r[3]) / 2 <= bottom and _spans(r, columns, s) for r in rules)
 
 
 def _is_table(stretch: Stretch, s: LayoutSettings) -> bool:

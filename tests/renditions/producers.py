@@ -19,6 +19,7 @@ import html
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from outline import Item, prose_runs
@@ -41,6 +42,65 @@ def _in_runs(items: list[Item], two_columns: bool) -> list[tuple[bool, list[Item
     return out
 
 
+@dataclass
+class Fit:
+    """How a table is set so that no word in it breaks: type size (pt), landscape page or not, column widths (pt)."""
+
+    size: float
+    landscape: bool
+    widths: list[float]
+
+
+_FONTS = {"serif": "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+          "serif-bold": "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+          "dejavu": "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+          "dejavu-bold": "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"}
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = f"fit-{font}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, _FONTS[font]))
+    return pdfmetrics.stringWidth(text, name, size)
+
+
+def fit_table(rows: list[list[str]], header_rows: int, frames: tuple[float, float], size: float, pad: float,
+              font: str = "serif", stretch: float = 1.0, smallest: float = 7.0) -> Fit:
+    """Type size, orientation and column widths for a table, the way a Word user fits a wide one: the columns are
+    at least as wide as their longest word (a figure is never broken over two lines); a table that does not fit
+    the portrait frame at its size is set in slightly smaller type, then on a landscape page, then smaller still.
+
+    ``frames``: the text width of a portrait and a landscape page (pt); ``pad``: a cell's left plus right padding;
+    ``stretch``: how much wider than the measured font the producer's own font sets (Latin Modern vs Times).
+    """
+    width = max(len(r) for r in rows)
+    tries = [(frames[0], False, s) for s in (size, size * 0.9, size * 0.8)]
+    tries += [(frames[1], True, s) for s in (size, size * 0.9, size * 0.8)]
+    tries += [(frames[1], True, s) for s in (smallest + 1, smallest)]
+    for frame, landscape, s in tries:
+        least = [pad] * width
+        for r, row in enumerate(rows):
+            bold = font + "-bold" if r < header_rows else font
+            for c, text in enumerate(row):
+                for word in text.split():
+                    least[c] = max(least[c], _text_width(word, bold, s) * stretch + pad + s)  # an em to spare
+        if sum(least) <= frame or (landscape and s == smallest):
+            break
+    wanted = [max(a, w) for a, w in zip(least, _widths(rows, frame))]
+    spare = frame - sum(least)
+    if spare <= 0:
+        return Fit(s, landscape, least)
+    extra = [w - a for a, w in zip(least, wanted)]
+    share = sum(extra) or 1.0
+    scale = min(1.0, spare / share) if sum(extra) else 0.0
+    widths = [a + e * scale for a, e in zip(least, extra)]
+    rest = frame - sum(widths)
+    return Fit(s, landscape, [w + rest * w / sum(widths) for w in widths])
+
+
 def _widths(rows: list[list[str]], total: float) -> list[float]:
     """Column widths from the longest line in each column (a label column wide, figure columns narrow)."""
     width = max(len(r) for r in rows)
@@ -56,7 +116,7 @@ def _widths(rows: list[list[str]], total: float) -> list[float]:
 
 def libreoffice(items: list[Item], style: str, out: Path, two_columns: bool = True) -> None:
     import docx
-    from docx.enum.section import WD_SECTION
+    from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -93,12 +153,22 @@ def libreoffice(items: list[Item], style: str, out: Path, two_columns: bool = Tr
             box.append(el)
         tc_pr.append(box)
 
+    def orient(sec, wide: bool) -> None:
+        sec.orientation = WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT
+        sec.page_width, sec.page_height = (Cm(29.7), Cm(21)) if wide else (Cm(21), Cm(29.7))
+        set_columns(sec, 1)
+
     def add_table(item: Item) -> None:
         rows = item.rows
+        fit = fit_table(rows, item.header_rows, (Cm(16.6).pt, Cm(25.3).pt), 11, Cm(0.38).pt)
+        if fit.landscape:  # a wide table gets a landscape page of its own, as Word users give it
+            orient(document.add_section(WD_SECTION.NEW_PAGE), True)
         table = document.add_table(rows=len(rows), cols=len(rows[0]))
         table.style = document.styles["Table Grid"] if style == "ruled" else None
         table.autofit = False
-        widths = _widths(rows, 16.6)
+        widths = [w / Cm(1).pt for w in fit.widths]
+        for c, column in enumerate(table.columns):  # the grid's widths, which LibreOffice reads (cell widths alone it ignores)
+            column.width = Cm(widths[c])
         for r, row in enumerate(rows):
             tr = table.rows[r]
             if r < item.header_rows:  # Word's "repeat as header row"
@@ -114,14 +184,16 @@ def libreoffice(items: list[Item], style: str, out: Path, two_columns: bool = Tr
                     cell.add_paragraph(line)
                 for p in cell.paragraphs:
                     p.paragraph_format.space_after = Pt(2)
-                    if r < item.header_rows:
-                        for run in p.runs:
-                            run.bold = True
+                    for run in p.runs:
+                        run.font.size = Pt(fit.size)
+                        run.bold = r < item.header_rows or None
                 if style == "headrule":
                     borders(cell, top=r == 0, bottom=r == item.header_rows - 1 or r == len(rows) - 1)
                 elif style == "rulefree":
                     borders(cell)
         document.add_paragraph()
+        if fit.landscape:
+            orient(document.add_section(WD_SECTION.NEW_PAGE), False)
 
     def add(item: Item) -> None:
         if item.kind == "heading":
@@ -158,12 +230,13 @@ def libreoffice(items: list[Item], style: str, out: Path, two_columns: bool = Tr
 def reportlab(items: list[Item], style: str, out: Path, two_columns: bool = True) -> None:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_JUSTIFY
-    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (BaseDocTemplate, Frame, ListFlowable, ListItem, NextPageTemplate, PageBreak, PageTemplate,
+                                    Paragraph, Spacer, Table, TableStyle)
     from reportlab.platypus.flowables import BalancedColumns
 
     for name, file in (("Serif", "DejaVuSerif.ttf"), ("Serif-Bold", "DejaVuSerif-Bold.ttf")):
@@ -177,10 +250,11 @@ def reportlab(items: list[Item], style: str, out: Path, two_columns: bool = True
     def para(text: str, st: ParagraphStyle) -> Paragraph:
         return Paragraph(html.escape(text).replace("\n", "<br/>"), st)
 
-    def table(item: Item) -> Table:
-        rows = [[para(text, head if r < item.header_rows else cell) for text in row] for r, row in enumerate(item.rows)]
-        widths = [w * cm for w in _widths(item.rows, 17.0)]
-        t = Table(rows, colWidths=widths, repeatRows=item.header_rows, splitByRow=True, hAlign="LEFT")
+    def table(item: Item, fit: Fit) -> Table:
+        small = ParagraphStyle("cell-fit", parent=cell, fontSize=fit.size, leading=fit.size * 11 / 9)
+        bold = ParagraphStyle("head-fit", parent=small, fontName="Serif-Bold")
+        rows = [[para(text, bold if r < item.header_rows else small) for text in row] for r, row in enumerate(item.rows)]
+        t = Table(rows, colWidths=fit.widths, repeatRows=item.header_rows, splitByRow=True, hAlign="LEFT")
         commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 6)]
         if style == "ruled":
             commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
@@ -199,14 +273,18 @@ def reportlab(items: list[Item], style: str, out: Path, two_columns: bool = True
         if item.kind in ("bullet", "numbered"):
             kind = dict(bulletType="bullet", start="•") if item.kind == "bullet" else dict(bulletType="1", start=item.number.rstrip(".)"))
             return [ListFlowable([ListItem(para(item.text, body))], leftIndent=16, bulletFontName="Serif", bulletFontSize=9, **kind)]
-        return [table(item), Spacer(1, 8)]
+        fit = fit_table(item.rows, item.header_rows, (17 * cm, 25.7 * cm), 9, 9, font="dejavu")
+        if fit.landscape:  # a wide table gets a landscape page of its own
+            return [NextPageTemplate("landscape"), PageBreak(), table(item, fit), NextPageTemplate("portrait"), PageBreak()]
+        return [table(item, fit), Spacer(1, 8)]
 
     story = []
     for two, part in _in_runs(items, two_columns):
         flows = [f for item in part for f in flow(item)]
         story += [BalancedColumns(flows, nCols=2, spaceBefore=4, spaceAfter=4, innerPadding=10)] if two else flows
-    SimpleDocTemplate(str(out), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
-                      title=out.stem).build(story)
+    templates = [PageTemplate(name, [Frame(2 * cm, 2 * cm, size[0] - 4 * cm, size[1] - 4 * cm, id=name)], pagesize=size)
+                 for name, size in (("portrait", A4), ("landscape", landscape(A4)))]
+    BaseDocTemplate(str(out), pagesize=A4, pageTemplates=templates, title=out.stem).build(story)
 
 
 # ---------------------------------------------------------------- pandoc + LaTeX
@@ -218,10 +296,22 @@ function Div(el)
     table.insert(el.content, pandoc.RawBlock('latex', '\\end{multicols}'))
     return el
   end
+  if el.classes:includes('landscape') then
+    table.insert(el.content, 1, pandoc.RawBlock('latex', '\\begin{landscape}'))
+    table.insert(el.content, pandoc.RawBlock('latex', '\\end{landscape}'))
+    return el
+  end
+  if el.attributes['data-size'] then
+    local size = el.attributes['data-size']
+    table.insert(el.content, 1, pandoc.RawBlock('latex', '\\begingroup\\fontsize{' .. size .. '}{' .. size * 1.2 .. '}\\selectfont'))
+    table.insert(el.content, pandoc.RawBlock('latex', '\\endgroup'))
+    return el
+  end
 end
 """
 _PREAMBLE = r"""
 \usepackage{multicol}
+\usepackage{pdflscape}
 \usepackage{amssymb}
 \setlength{\emergencystretch}{3em}
 """
@@ -271,14 +361,22 @@ def _html(item: Item) -> str:
         return f"<ul><li>{esc(item.text)}</li></ul>"
     if item.kind == "numbered":
         return f'<ol start="{item.number.rstrip(".)")}"><li>{esc(item.text)}</li></ol>'
-    widths = _widths(item.rows, 100.0)
-    cols = "".join(f'<col style="width: {w:.0f}%">' for w in widths)
+    # Latin Modern sets about a tenth wider than the Times metrics measured; cells are padded 6 pt each side
+    fit = fit_table(item.rows, item.header_rows, (cm_pt(16.6), cm_pt(25.3)), 11, 12, stretch=1.1)
+    cols = "".join(f'<col style="width: {100 * w / sum(fit.widths):.1f}%">' for w in fit.widths)
     rows = []
     for r, row in enumerate(item.rows):
         tag = "th" if r < item.header_rows else "td"
         rows.append("<tr>" + "".join(f"<{tag}>{esc(t).replace(chr(10), '<br>')}</{tag}>" for t in row) + "</tr>")
     head = "".join(rows[: item.header_rows])
-    return f"<table><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{''.join(rows[item.header_rows:])}</tbody></table>"
+    table = f"<table><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{''.join(rows[item.header_rows:])}</tbody></table>"
+    if fit.size != 11:
+        table = f'<div data-size="{fit.size:.1f}">\n{table}\n</div>'
+    return f'<div class="landscape">\n{table}\n</div>' if fit.landscape else table
+
+
+def cm_pt(cm: float) -> float:
+    return cm * 72 / 2.54
 
 
 PRODUCERS = {"libreoffice": libreoffice, "reportlab": reportlab, "latex": latex}
