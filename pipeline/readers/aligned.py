@@ -223,12 +223,12 @@ def rewrite_wrapped(text: str) -> str:
 
     Only the regions read as such tables change; every other line is kept as it is.
     """
+    if _GAP.search(text) is None:
+        return text  # no two words a gutter apart anywhere: nothing laid out with spaces
     raws, pos = [], 0
     for line in text.split("\n"):
         raws.append(_Raw(pos, line))
         pos += len(line) + 1
-    if not any(_GAP.search(r.text) for r in raws):
-        return text
     out: list[str] = []
     i = 0
     while i < len(raws):
