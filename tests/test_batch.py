@@ -53,38 +53,34 @@ def test_a_killed_worker_fails_only_its_document_and_the_next_run_retries_it(tmp
     assert again.extracted == 1 and again.unchanged == 8  # only the document the dead worker held
 
 
-def test_a_document_past_its_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
-    plans(tmp_path / "in", 4)
-    (tmp_path / "in" / "a_hangs.txt").write_text(f"Service Plan 2024/25\n\n{HANG}\n")
+def one_bad_among_good(tmp_path, good: int, name: str, body: str, **limits) -> tuple[str, dict, float]:
+    """``good`` plans and one misbehaving document extracted under ``limits``: the store, statuses, seconds taken."""
+    plans(tmp_path / "in", good)
+    (tmp_path / "in" / name).write_text(f"Service Plan 2024/25\n\n{body}\n")
     db = str(tmp_path / "s.db")
     started = time.monotonic()
-    run_batch([tmp_path / "in"], db=db, settings=MISBEHAVING.with_options(doc_timeout=3))
-    assert time.monotonic() - started < 60
-    got = statuses(db)
+    run_batch([tmp_path / "in"], db=db, settings=MISBEHAVING.with_options(**limits))
+    return db, statuses(db), time.monotonic() - started
+
+
+def test_a_document_past_its_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
+    _, got, seconds = one_bad_among_good(tmp_path, 4, "a_hangs.txt", HANG, doc_timeout=3)
+    assert seconds < 60
     assert got["a_hangs.txt"] == ("failed", ["time_limit"])
     assert sum(status != "failed" for status, _ in got.values()) == 4
 
 
 def test_a_document_over_its_memory_limit_fails_with_memory_limit(tmp_path):
-    plans(tmp_path / "in", 3)
-    (tmp_path / "in" / "a_eats.txt").write_text(f"Service Plan 2024/25\n\n{EAT}\n")
-    db = str(tmp_path / "s.db")
-    run_batch([tmp_path / "in"], db=db, settings=MISBEHAVING.with_options(doc_memory=256 * MB))
-    got = statuses(db)
+    _, got, _ = one_bad_among_good(tmp_path, 3, "a_eats.txt", EAT, doc_memory=256 * MB)
     assert got["a_eats.txt"] == ("failed", ["memory_limit"])
     assert sum(status != "failed" for status, _ in got.values()) == 3
 
 
 def test_the_batch_keeps_to_its_memory_budget(tmp_path):
-    plans(tmp_path / "in", 3)
-    (tmp_path / "in" / "a_holds.txt").write_text(f"Service Plan 2024/25\n\n{HOLD}\n")
-    db = str(tmp_path / "s.db")
-    started = time.monotonic()
     own = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     budget = own + 500 * MB  # the forkserver and two idle workers fit; 300 MB more does not
-    run_batch([tmp_path / "in"], db=db, settings=MISBEHAVING.with_options(max_memory=budget))
-    assert time.monotonic() - started < 50  # stopped, not waited for
-    got = statuses(db)
+    db, got, seconds = one_bad_among_good(tmp_path, 3, "a_holds.txt", HOLD, max_memory=budget)
+    assert seconds < 50  # stopped, not waited for
     assert got["a_holds.txt"] == ("failed", ["memory_limit"])
     assert sum(status != "failed" for status, _ in got.values()) == 3
     with Store(db) as store:
