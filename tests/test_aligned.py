@@ -85,6 +85,8 @@ def test_numbers_padded_out_to_their_items_are_a_list():
     assert aligned.read(lines_of(text), 0) is None
     bullets = text.replace("1.", "·").replace("2.", "·").replace("3.", "·")
     assert aligned.read(lines_of(bullets), 0) is None
+    refs = text.replace("1.  ", "1.1 ").replace("2.  ", "1.2 ").replace("3.  ", "1.3 ")
+    assert aligned.read(lines_of(refs), 0) is None
 
 
 LAYOUT_BUDGET = ("The amounts represent the net revenue cost to the Council of delivering these services, including\n"

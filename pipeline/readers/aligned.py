@@ -40,7 +40,9 @@ class Aligned:
 
 
 _GAP = re.compile(rf"\S {{{TEXT_SETTINGS.aligned_min_gutter},}}\S")
-_LIST_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z0-9]{1,3}\)|[a-z][.)]|[•·▪◦●○■□➢►*–-])$", re.I)
+# a bullet, list number or section reference padded out to its item ("1.     That…", "1.1    Members…"):
+# pdf_layout.LIST_MARK plus section references, which a PDF line keeps as words but text pads like numbers
+_PADDED_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z0-9]{1,3}\)|[a-z][.)]|[•·▪◦●○■□➢►*–-])$", re.I)
 
 
 def _laid_out(line: LineLike) -> bool:
@@ -77,32 +79,25 @@ def _ink(text: str) -> int:
     return bits
 
 
-def _bands(ink: int) -> int:
-    """Runs of blank positions at least a gutter wide between the leftmost and the rightmost ink."""
+def _band_spans(ink: int, min_width: int) -> list[Span]:
+    """Runs of blank positions at least ``min_width`` wide between the leftmost and the rightmost ink."""
     if not ink:
-        return 0
+        return []
     low = (ink & -ink).bit_length() - 1
     pattern = bin(ink >> low)[2:][::-1]  # position order, from the leftmost ink
-    return len(re.findall("0{%d,}" % TEXT_SETTINGS.aligned_min_gutter, pattern))
+    return [(low + m.start(), low + m.end()) for m in re.finditer("0{%d,}" % min_width, pattern)]
+
+
+def _bands(ink: int) -> int:
+    return len(_band_spans(ink, TEXT_SETTINGS.aligned_min_gutter))
 
 
 def gutters(texts: Sequence[str], min_width: int) -> list[Span]:
     """Bands of positions blank on every line, between the leftmost text and the rightmost."""
-    width = max(len(t) for t in texts)
-    left = min(len(t) - len(t.lstrip(" ")) for t in texts)
-    inked = [False] * width
-    for t in texts:
-        for m in re.finditer(r"\S+", t):
-            inked[m.start():m.end()] = [True] * (m.end() - m.start())
-    bands, start = [], None
-    for p in range(left, width):
-        if not inked[p] and start is None:
-            start = p
-        elif inked[p] and start is not None:
-            if p - start >= min_width:
-                bands.append((start, p))
-            start = None
-    return bands
+    ink = 0
+    for text in texts:
+        ink |= _ink(text)
+    return _band_spans(ink, min_width)
 
 
 def _columns(texts: Sequence[str], bands: list[Span]) -> list[Span]:
@@ -128,7 +123,7 @@ def read(lines: Sequence[LineLike], i: int) -> Aligned | None:
     columns = _columns(texts, bands)
     if any(_filled(texts, c) < settings.aligned_min_column_cells for c in columns):
         return None  # a band that one ragged line opened, not a column
-    if len(columns) == 2 and all(_LIST_MARK.match(t[:columns[0][1]].strip() or "-") for t in texts):
+    if len(columns) == 2 and all(_PADDED_MARK.match(t[:columns[0][1]].strip() or "-") for t in texts):
         return None  # numbers or bullets padded out to their items: a list, not a table
     rows = [[(lines[k].start + a, lines[k].start + min(b, len(t))) if a < len(t) else (lines[k].start + len(t),) * 2
              for a, b in columns] for k, t in zip(numbers, texts)]

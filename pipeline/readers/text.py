@@ -204,11 +204,13 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
         elif (flat := runon.read(line.text, line.start)) is not None:
             blocks.extend(runon.blocks(flat, line.text, line.start))
             i += 1
-        elif i >= no_stream_before and streams.is_stream_line(line.stripped) and not aligned.within(
-                lines, i + 1, streams.collect(lines, i)[1]):
-            j = _read_stream(lines, i, blocks, text)
+        elif i >= no_stream_before and streams.is_stream_line(line.stripped):
+            cells, end = streams.collect(lines, i)
+            # an aligned table inside those lines is read when the scan reaches it, not swallowed as cells
+            held_back = aligned.within(lines, i + 1, end)
+            j = None if held_back else _read_stream(lines, blocks, text, cells, end)
             if j is None:
-                no_stream_before = streams.collect(lines, i)[1]
+                no_stream_before = no_stream_before if held_back else end
                 blocks.append(_line_block(line, text))
                 i += 1
             else:
@@ -346,10 +348,10 @@ def _wraps_last_cell(lines: list[Line], i: int) -> bool:
     """Lines without tabs after a tab row continue its last cell when another tab row follows them, or when
     they are the table's last few lines before a blank line. Text that runs on to a heading or prose with
     no blank line between (extractors that drop blank lines) is not the table's."""
-    k = i
+    k, most = i, i + TEXT_SETTINGS.tsv_wrap_max_lines
     while k < len(lines) and not lines[k].blank and "\t" not in lines[k].text:
-        if looks_like_heading(lines[k].stripped):
-            return False  # a heading starts what follows the table
+        if looks_like_heading(lines[k].stripped) or k >= most:
+            return False  # a heading starts what follows the table; a longer run is not a wrapped cell
         k += 1
     more_rows = k < len(lines) and not lines[k].blank
     return k - i <= (TEXT_SETTINGS.tsv_wrap_max_lines if more_rows else TEXT_SETTINGS.tsv_tail_wrap_max_lines)
@@ -418,9 +420,9 @@ def _read_anchored(lines: list[Line], i: int, blocks: list[Block], text: str) ->
     return i
 
 
-def _read_stream(lines: list[Line], i: int, blocks: list[Block], text: str) -> Optional[int]:
-    """A one-cell-per-line table from line ``i``: blocks for its captions, the table; the next line to read."""
-    cells, end = streams.collect(lines, i)
+def _read_stream(lines: list[Line], blocks: list[Block], text: str, cells: list, end: int) -> Optional[int]:
+    """The one-cell-per-line table in ``cells`` (collected up to line ``end``): blocks for its captions, the
+    table; the next line to read."""
     found = streams.rebuild(cells)
     if found is None:
         return None
