@@ -349,7 +349,7 @@ def grid_table(ys: list[float], xs: list[float], words: Sequence[Word], marks: S
         inside = [w for w in words if xs[0] - 2 <= w.x0 and w.x1 <= xs[-1] + 2 and ys[0] < w.middle < ys[-1]]
         lines = group_lines(inside)
         table = table_from_lines(lines, columns, ys[1:-1], marks) if len(lines) >= 2 else None
-        if table is not None and _rows_are_records(table):
+        if table is not None and _rows_are_records(table, wrap_gap(lines, columns) if len(ys) == 3 else None):
             table.bbox = (xs[0], ys[0], xs[-1], ys[-1])
             table.columns = list(xs[:-1])
             return table
@@ -363,12 +363,36 @@ def grid_table(ys: list[float], xs: list[float], words: Sequence[Word], marks: S
     return PageTable((xs[0], ys[0], xs[-1], ys[-1]), rows, header_rows(rows), list(xs[:-1]))
 
 
-def _rows_are_records(table: PageTable) -> bool:
+def _rows_are_records(table: PageTable, wrap: Optional[float]) -> bool:
     """Rows cut from text should each fill two cells or more: cut lines that fill one are the hard
-    breaks inside a cell (a ruled row's list), so the rules, not the lines, were the rows."""
+    breaks inside a cell (a ruled row's list), so the rules, not the lines, were the rows.  Unless the
+    first column labels several of them beside other cells and the one-cell rows are set apart from the
+    row above by more than the table's wrapped lines (``wrap``, given for a body with no rule inside it):
+    a record has one label, so a band with several is several records, its one-cell rows records whose
+    other cells are blank (a grouped table, its group label set once).  A cell's list items are set as
+    close as its wrapped lines; a rule between records says the producer rules its rows."""
     body = table.rows[max(table.header_rows, 0):]
-    sparse = sum(1 for row in body if sum(1 for c in row if c.text) < 2)
-    return sparse * 3 <= len(body)
+    sparse = [i for i, row in enumerate(body) if sum(1 for c in row if c.text) < 2]
+    if len(sparse) * 3 <= len(body):
+        return True
+    if wrap is None or _labels(body) < 2:
+        return False
+    size = median(w.size for row in body for c in row for w in c.words)
+    return all(i and _top(body[i]) - _bottom(body[i - 1]) > wrap + LAYOUT.row_space_em * size for i in sparse)
+
+
+def _labels(rows: list[list[CellBox]]) -> int:
+    """Rows led by a first-column label (text that is not a list item) with another cell filled beside it."""
+    return sum(1 for row in rows if row and row[0].text and not starts_with_marker(row[0].text)
+               and any(c.text for c in row[1:]))
+
+
+def _top(row: list[CellBox]) -> float:
+    return min(w.top for c in row for w in c.words)
+
+
+def _bottom(row: list[CellBox]) -> float:
+    return max(w.bottom for c in row for w in c.words)
 
 
 def same_columns(a: PageTable, b: PageTable) -> bool:
@@ -380,4 +404,4 @@ def same_columns(a: PageTable, b: PageTable) -> bool:
     return all(abs(x - y) < 6 for x, y in zip(a.columns, b.columns))
 
 
-from pipeline.readers.pdf_unruled import find_unruled, table_from_lines  # noqa: E402  (it builds on the cell helpers above)
+from pipeline.readers.pdf_unruled import find_unruled, table_from_lines, wrap_gap  # noqa: E402  (it builds on the cell helpers above)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Optional, Sequence
 
-from pipeline.readers.pdf_layout import LIST_MARK, BBox, Line, Word, find_gutter, group_lines, split_segments, starts_item
+from pipeline.readers.pdf_layout import (LIST_MARK, BBox, Line, Word, find_gutter, fits_on, group_lines, split_segments,
+                                         starts_item)
 from pipeline.readers.pdf_settings import LAYOUT, LayoutSettings
 from pipeline.readers.pdf_tables import CellBox, PageTable, cell_text, header_rows
 
@@ -108,18 +109,64 @@ def _columns(stretch: Stretch) -> list[tuple[float, float]]:
 
 
 def _prose(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) -> bool:
-    """Runs of many words either side of the page's prose gutter, or mostly long runs of words, are prose;
-    a column of bullets or numbers beside text is a list."""
+    """Runs of many words either side of the page's prose gutter, or mostly long runs of words, are prose
+    (unless their paragraphs start side by side, row after row: a table of long text); a column of bullets
+    or numbers beside text is a list."""
+    cols = _columns(stretch)
+    markers = [ws for ws in ([w for w in l.words if w.x1 <= cols[0][1] + 1] for l in stretch.lines) if ws]
+    if len(cols) == 2 and bool(markers) and all(len(ws) == 1 and LIST_MARK.match(ws[0].text) for ws in markers):
+        return True
+    return _flowing(stretch, s, gutter) and not _aligned_rows(stretch, s)
+
+
+def _flowing(stretch: Stretch, s: LayoutSettings, gutter: Optional[float] = None) -> bool:
+    """Runs of many words either side of the page's prose gutter, or mostly long runs of words."""
     if gutter is not None and any(a <= gutter <= b for a, b in stretch.gaps):
         sides = [[sum(1 for w in l.words if (w.x1 <= gutter) == left) for l in stretch.lines] for left in (True, False)]
         if all(sum(n for n in side if n) / max(1, sum(1 for n in side if n)) >= s.unruled_prose_side_words for side in sides):
             return True
     split = [split_segments(l) for l in stretch.lines]
-    if max(len(segs) for segs in split) <= 2 and all(_wordy(side, s) for side in _sides(split, stretch.gaps)):
-        return True  # (three runs of words on one line are a table's cells, however long)
-    cols = _columns(stretch)
-    markers = [ws for ws in ([w for w in l.words if w.x1 <= cols[0][1] + 1] for l in stretch.lines) if ws]
-    return len(cols) == 2 and bool(markers) and all(len(ws) == 1 and LIST_MARK.match(ws[0].text) for ws in markers)
+    return max(len(segs) for segs in split) <= 2 and all(_wordy(side, s) for side in _sides(split, stretch.gaps))
+    # (three runs of words on one line are a table's cells, however long)
+
+
+def _aligned_rows(stretch: Stretch, s: LayoutSettings) -> bool:
+    """Paragraphs start on the same line left and right of the stretch's first gap, again and again: a table's
+    rows, every cell starting on its row's first line.  (Of the stretch's gaps, the one most lines part their text at.)  Two prose columns share a baseline grid at most, so
+    their paragraphs start together only now and then."""
+    if not stretch.gaps:
+        return False
+    gap = max(stretch.gaps, key=lambda g: sum(_parts_text(l, g) for l in stretch.lines))
+    middle = sum(gap) / 2
+    sides = [_paragraph_starts([Line([w for w in l.words if (w.x1 <= middle) == left]) if any((w.x1 <= middle) == left
+                                for w in l.words) else None for l in stretch.lines], s) for left in (True, False)]
+    joint = len(sides[0] & sides[1])
+    return joint >= s.aligned_min_rows and joint >= s.aligned_share * min(len(sides[0]), len(sides[1]))
+
+
+def _parts_text(line: Line, gap: tuple[float, float]) -> bool:
+    """The line has words both sides of the gap and a word, not a list marker, before it (a bullet's gap parts
+    the bullet from its item, not one cell from the next)."""
+    before = [w for w in line.words if w.x1 <= gap[0]]
+    return _uses(line, gap) and not LIST_MARK.match(before[-1].text)
+
+
+def _paragraph_starts(side: list[Optional[Line]], s: LayoutSettings) -> set[int]:
+    """Indexes of the lines (after the first) where a paragraph starts on one side: set apart by more than the
+    side's wrapped-line spacing, a list item, or after a line that ended by choice (its next word would have fitted)."""
+    present = [(i, l) for i, l in enumerate(side) if l is not None]
+    if len(present) < 2:
+        return set()
+    gaps = [round(2 * (b.top - a.bottom)) / 2 for (_, a), (_, b) in zip(present, present[1:])]
+    wrap = _tightest_recurring(gaps)
+    edge = max(l.x1 for _, l in present)
+    size = median(l.size for _, l in present)
+    starts = set()
+    for (_, prev), (i, line), gap in zip(present, present[1:], gaps):
+        spaced = wrap is not None and gap > wrap + s.row_space_em * size
+        if i and (spaced or starts_item(line) or fits_on(prev, line, edge)):
+            starts.add(i)
+    return starts
 
 
 def _sides(split: list[list[Line]], column_gaps: Sequence[tuple[float, float]]) -> list[list[Line]]:

@@ -1,0 +1,97 @@
+"""Snippet tests for the PDF reader's geometry rules, on word boxes laid out by hand (no producer behind them):
+each test sets one layout and its look-alike that the rule must leave alone."""
+from __future__ import annotations
+
+from pipeline.readers.pdf_layout import Word, group_lines
+from pipeline.readers.pdf_tables import grid_table
+from pipeline.readers.pdf_unruled import find_unruled
+
+CHAR = 5.0  # a glyph's advance at 10 pt, near enough
+SIZE = 10.0
+
+
+def words_at(x: float, y: float, text: str, bold: bool = False) -> list[Word]:
+    """The words of ``text`` set from ``x`` on the line whose top is ``y``."""
+    out = []
+    for word in text.split():
+        out.append(Word(word, x, x + CHAR * len(word), y, y + SIZE, SIZE, bold))
+        x += CHAR * (len(word) + 1)
+    return out
+
+
+def block(x: float, y: float, lines: list[str], leading: float = 12.0) -> tuple[list[Word], float]:
+    """A paragraph's lines one under another; returns its words and the top of the line after it."""
+    out = []
+    for line in lines:
+        out += words_at(x, y, line)
+        y += leading
+    return out, y
+
+
+# ---------------------------------------------------------------- long text either side of a gap: table or prose
+
+LEFT = ["Publish and consult on the vision and", "build its commitments into the plan", "for mainstream business"]
+RIGHT = ["Done. The vision was published in", "July for consultation; feedback is", "being collated now"]
+
+
+def test_long_text_whose_paragraphs_start_side_by_side_is_a_table():
+    """Two columns of long text, each row's cells starting on one line and rows set apart: a table of
+    objectives and progress, not two columns of prose (prose columns flow on their own)."""
+    words = words_at(60, 100, "Objective", bold=True) + words_at(257, 100, "Progress", bold=True)
+    y = 118.0
+    for _ in range(4):
+        left, end_left = block(60, y, LEFT)
+        right, end_right = block(257, y, RIGHT[:2] if _ % 2 else RIGHT)
+        words += left + right
+        y = max(end_left, end_right) + 6  # the row padding
+    tables = find_unruled(words, page_width=595)
+    assert len(tables) == 1 and len(tables[0].rows) == 5, [[c.text for c in r] for r in tables[0].rows] if tables else None
+    assert tables[0].rows[1][0].text == " ".join(LEFT)
+
+
+def test_two_prose_columns_with_paragraphs_out_of_step_stay_prose():
+    """Two-column prose, paragraphs starting where the text before them ends on each side: not a table."""
+    paragraph = ["The council will publish its plan and", "consult on it over the summer with", "residents and partners alike,", "then report."]
+    words, y = [], 100.0
+    for lengths, x in ((4, 60), (3, 300)):
+        y = 100.0
+        for n in (lengths, 4, 4, lengths):
+            part, y = block(x, y, paragraph[:n])
+            words += part
+            y += 6
+    assert find_unruled(words, page_width=595) == []
+
+
+# ---------------------------------------------------------------- a booktabs body: records or one record's lines
+
+def _booktabs(body: list[tuple[float, str, str]], wrapped: tuple[float, ...] = ()) -> tuple[list[float], list[float], list[Word]]:
+    """A header, a rule under it, the body rows (and labels wrapped onto a second line at ``wrapped``), a foot rule."""
+    words = words_at(60, 100, "Head of Service", bold=True) + words_at(150, 100, "Service", bold=True) \
+        + words_at(320, 100, "Committee", bold=True)
+    for y, label, service in body:
+        words += words_at(60, y, label) if label else []
+        words += words_at(150, y, service)
+    for y in wrapped:
+        words += words_at(60, y + 12, "Services")
+    return [97.0, 113.0, max(w.bottom for w in words) + 4], [58.0, 140.0, 310.0, 440.0], words
+
+
+def test_grouped_table_under_a_header_rule_is_cut_into_records():
+    """Rules at the head and foot only; a group label set once, on its group's first row; the other rows fill
+    one cell each (the blank cells of a grouped table) but are set apart like rows, not like wrapped lines."""
+    body = [(118, "Community", "Community Safety"), (146, "", "Health and Leisure"), (164, "", "Economic Development"),
+            (182, "Development", "Development Control"), (210, "", "Planning Policy"), (228, "Housing and", "Private Housing")]
+    ys, xs, words = _booktabs(body, wrapped=(118, 182, 228))  # labels wrapped as close as wrapped lines are
+    table = grid_table(ys, xs, words, split_body=True)
+    assert [r[1].text for r in table.rows[1:]] == [s for _, _, s in body]
+    assert [r[0].text for r in table.rows[1:]] == ["Community Services", "", "", "Development Services", "", "Housing and Services"]
+
+
+def test_one_records_lines_under_a_header_rule_stay_one_row():
+    """The same rules over one record whose cell holds lines set as close as wrapped lines: the lines are
+    that cell's, not rows (a cell's list cut line by line would lose the record)."""
+    body = [(118, "Community", "Community Safety"), (130, "", "Health and Leisure"), (142, "", "Economic Development"),
+            (154, "Development", "Development Control"), (166, "", "Planning Policy")]
+    ys, xs, words = _booktabs(body)
+    table = grid_table(ys, xs, words, split_body=True)
+    assert len(table.rows) == 2
