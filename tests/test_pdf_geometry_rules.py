@@ -95,3 +95,23 @@ def test_one_records_lines_under_a_header_rule_stay_one_row():
     ys, xs, words = _booktabs(body)
     table = grid_table(ys, xs, words, split_body=True)
     assert len(table.rows) == 2
+
+
+# ---------------------------------------------------------------- a header label wrapped over several lines
+
+def test_long_header_label_wrapped_above_the_column_heads_is_all_header():
+    """A rule-free table whose second column's head is a long label in a narrow column: it runs four lines,
+    the first three with nothing in the figure columns.  They are header, not a caption and blank rows."""
+    words = []
+    for y, text in ((100, "Improving"), (112, "Customer"), (124, "Experience")):
+        words += words_at(100, y, text)
+    words += words_at(100, 136, "2016/17") + words_at(60, 136, "Ref.") + words_at(300, 136, "Value") + words_at(360, 136, "Target")
+    for i, (label, value, target) in enumerate((("Late reports", "15%", "5%"), ("Calls answered", "68%", "60%"),
+                                                ("Calls abandoned", "11%", "8%"), ("Claims processed", "10", "12"))):
+        y = 154 + 12 * i
+        words += words_at(60, y, f"1.{i + 1}") + words_at(100, y, label) + words_at(300, y, value) + words_at(360, y, target)
+    tables = find_unruled(words, page_width=595)
+    assert len(tables) == 1, tables
+    table = tables[0]
+    assert table.header_rows == len(table.rows) - 4, [[c.text for c in r] for r in table.rows]
+    assert "Improving" in table.rows[0][1].text

@@ -61,6 +61,7 @@ class LayoutSettings:
     unruled_prose_side_words: float = 4.0  # ... or, either side of the page's prose gutter, this many
     aligned_min_rows: int = 2  # long text either side of a gap is a table when this many paragraphs start side by side ...
     aligned_share: float = 0.75  # ... and they are this share of the paragraphs on the side with fewer
+    header_max_lines: int = 6  # a rule-free table's header runs at most this many lines above its first full row
     unruled_numeric_share: float = 0.6  # a figure column: at least this share of its body cells parse as numbers
     rule_row_span: float = 0.9  # a horizontal rule under the header spans this share of the table's width
     booktabs_max_rules: int = 3  # a rule stack with this many rules or fewer is top/header/foot only: split its body by text

@@ -283,11 +283,19 @@ def header_count(rows: list[list[CellBox]], rule_ys: Sequence[float], s: LayoutS
     figure_cols = [c for c in range(width)
                    if sum(numeric(r[c].text) for r in rows[1:] if c < len(r) and r[c].text) >= s.unruled_numeric_share * max(1, sum(1 for r in rows[1:] if c < len(r) and r[c].text))
                    and any(c < len(r) and r[c].text for r in rows[1:])]
-    count = 0
-    while figure_cols and count < len(rows) - 1 and all(not numeric(rows[count][c].text) for c in figure_cols if c < len(rows[count])) \
-            and any(rows[count][c].text for c in figure_cols if c < len(rows[count])):
+    return _worded_head(rows, figure_cols, s) or -1
+
+
+def _worded_head(rows: list[list[CellBox]], figure_cols: Sequence[int], s: LayoutSettings) -> int:
+    """Leading rows with words, not figures, over the figure columns: the header.  A row blank over them
+    belongs to it when a worded row follows (a long label wrapped to lines above the column heads)."""
+    count = worded = 0
+    while figure_cols and count < min(len(rows) - 1, s.header_max_lines) \
+            and all(not numeric(rows[count][c].text) for c in figure_cols if c < len(rows[count])):
         count += 1
-    return count if count else -1
+        if any(rows[count - 1][c].text for c in figure_cols if c < len(rows[count - 1])):
+            worded = count
+    return worded
 
 
 def _merge_bottom_aligned_header(rows: list[list[Line]], columns: Sequence[tuple[float, float]]) -> list[list[Line]]:
@@ -376,16 +384,20 @@ def find_unruled(words: Sequence[Word], rules: Sequence[BBox] = (), marks: Seque
 
 def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) -> list[Line]:
     """Header lines above the first row that has every column: a bottom-aligned header's first lines
-    hold only its longer labels, and have no gap of their own to start a table with."""
+    hold only its longer labels, and have no gap of their own to start a table with.  Past the first two,
+    a line is taken only as the top of a header cell that wraps on below it (in no column the line under
+    it leaves empty): a long label in a narrow column runs to several lines."""
     first = stretch.lines[0]
     columns = _columns(stretch)
     out: list[Line] = []
-    for line in reversed(before[-2:]):
-        edge = (out[0] if out else first).top
-        if edge - line.bottom > s.unruled_row_gap_em * stretch.size or abs(line.size - stretch.size) >= s.unruled_size_step:
+    for line in reversed(before[-s.header_max_lines:]):
+        below = out[0] if out else first
+        if below.top - line.bottom > s.unruled_row_gap_em * stretch.size or abs(line.size - stretch.size) >= s.unruled_size_step:
             break
         if any(_closes(line, g, s.unruled_gap_em * stretch.size) for g in stretch.gaps) or line.x0 < columns[0][0] - 2 \
                 or line.x1 > columns[-1][1] + 2 or set(_by_column(line.words, columns)) == {0}:
+            break
+        if len(out) >= 2 and not set(_by_column(line.words, columns)) <= set(_by_column(below.words, columns)):
             break
         out.insert(0, line)
     return out
