@@ -3,7 +3,7 @@ each test sets one layout and its look-alike that the rule must leave alone."""
 from __future__ import annotations
 
 from pipeline.readers.pdf_layout import Word, group_lines
-from pipeline.readers.pdf_tables import grid_table
+from pipeline.readers.pdf_tables import first_row_top, grid_table
 from pipeline.readers.pdf_unruled import find_unruled
 
 CHAR = 5.0  # a glyph's advance at 10 pt, near enough
@@ -115,3 +115,29 @@ def test_long_header_label_wrapped_above_the_column_heads_is_all_header():
     table = tables[0]
     assert table.header_rows == len(table.rows) - 4, [[c.text for c in r] for r in table.rows]
     assert "Improving" in table.rows[0][1].text
+
+
+# ---------------------------------------------------------------- above a table's first rule: a row or the paragraph before
+
+def _rule_table(above: list[Word]) -> tuple[list[float], list[float], list[Word]]:
+    body = []
+    for i, (label, figure) in enumerate((("Choices Project", "0.144"), ("Youth and Play Rent", "0.046"))):
+        body += words_at(60, 150 + 14 * i, label) + words_at(470, 150 + 14 * i, figure)
+    return [146.0, 162.0, 180.0], [58.0, 300.0, 540.0], above + body
+
+
+def test_paragraph_ending_above_a_top_rule_is_not_the_first_row():
+    """The paragraph before a table ends right above its top rule: its full lines break between words at
+    the column edge (a word space, not a column gap) and its short last line sits in the first column."""
+    text = "to be funded by the allocation of available revenue reserves and grant"  # 70 glyphs: 60 to 410
+    above = words_at(60, 118, text) + words_at(60, 130, "as follows:")
+    ys, xs, words = _rule_table(above)
+    xs = [58.0, 277.5, 540.0]  # an edge falling in a word space of the full line ("available" ends at 275)
+    assert first_row_top(words, ys, xs) is None
+
+
+def test_header_row_above_the_first_rule_is_the_first_row():
+    """A table ruled only below each row: the header above the first rule, cells a column gap apart, is its first row."""
+    above = words_at(60, 130, "Revenue Items", bold=True) + words_at(470, 130, "£m", bold=True)
+    ys, xs, words = _rule_table(above)
+    assert first_row_top(words, ys, xs) == 129.0

@@ -295,7 +295,8 @@ def first_row_top(words: Sequence[Word], ys: list[float], xs: list[float]) -> Op
 
     Walks up from the first rule through lines that sit inside the columns, in
     the table's type size, with table-like spacing; stops at a caption, heading
-    or prose line.
+    or prose line (one a word crosses a column edge on, or only a word space
+    parts at one).
     """
     x0, x1, rule_y = xs[0], xs[-1], ys[0]
     above = [w for w in words if w.bottom <= rule_y + 1 and w.x0 >= x0 - 2 and w.x1 <= x1 + 2]
@@ -305,13 +306,32 @@ def first_row_top(words: Sequence[Word], ys: list[float], xs: list[float]) -> Op
     size = median(w.size for w in below)
     lines = sorted(group_lines(above), key=lambda l: -l.bottom)
     edge, top = rule_y, None
+    taken: list[Line] = []
     for line in lines:
-        crosses = any(w.x0 < x < w.x1 for w in line.words for x in xs[1:-1])
+        crosses = any(w.x0 < x < w.x1 for w in line.words for x in xs[1:-1]) or _runs_across(line, xs[1:-1], size)
         outside = any(w.x0 < x0 - 2 or w.x1 > x1 + 2 for w in line.words)
-        if crosses or outside or abs(line.size - size) >= 0.75 or edge - line.bottom > 1.2 * size:
+        close = edge - line.bottom <= 1.2 * size
+        if (crosses or outside) and close and _paragraph_end(taken, line, xs[1], size):
+            return None  # the lines taken end the paragraph above a table's top rule
+        if crosses or outside or abs(line.size - size) >= 0.75 or not close:
             break
+        taken.append(line)
         edge = top = line.top
     return top - 1 if top is not None else None
+
+
+def _paragraph_end(taken: list[Line], prose: Line, first_edge: float, size: float) -> bool:
+    """Lines in the first column only, set as close under a prose line as its paragraph's lines: that
+    paragraph's last lines, not a row (a header row fills more than its first cell)."""
+    return bool(taken) and all(l.x1 <= first_edge for l in taken) \
+        and taken[-1].top - prose.bottom < LAYOUT.paragraph_gap_em * size
+
+
+def _runs_across(line: Line, edges: Sequence[float], size: float) -> bool:
+    """Only a word space parts the line's words either side of a column edge: a line of prose that happens
+    to break between words there, not a row (cells are set a column gap apart)."""
+    gap = LAYOUT.unruled_gap_em * size
+    return any(a.x1 <= x <= b.x0 and b.x0 - a.x1 < gap for a, b in zip(line.words, line.words[1:]) for x in edges)
 
 
 def _segment_edges(stack: list[list[BBox]], x0: float, x1: float) -> list[float]:
