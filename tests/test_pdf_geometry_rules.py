@@ -141,3 +141,36 @@ def test_header_row_above_the_first_rule_is_the_first_row():
     above = words_at(60, 130, "Revenue Items", bold=True) + words_at(470, 130, "£m", bold=True)
     ys, xs, words = _rule_table(above)
     assert first_row_top(words, ys, xs) == 129.0
+
+
+# ---------------------------------------------------------------- a paragraph cut by a page break
+
+def _item(y: float, lines: list[str]) -> list[Word]:
+    """A bulleted list item: the bullet at 60, its text indented to 78."""
+    return words_at(60, y, "•") + block(78, y, lines)[0]
+
+
+def _two_pages(second: str):
+    from pipeline.readers.pdf import Page, assemble
+
+    first = ["Deliver the environmental action plan including", "the roll-out of the management system and also",
+             "a review of the"]
+    words = _item(100, ["Publish the plan and consult on it."]) + _item(118, first)
+    words[-1].x1 = 78 + CHAR * len(first[0])  # the last line runs to the column's edge
+    one = Page(1, 595, 842, lines=group_lines(words))
+    two = Page(2, 595, 842, lines=group_lines(block(78, 100, [second, "service delivery"])[0]
+                                              + _item(130, ["Continue to target resources where needed"])))
+    return [b.text for b in assemble("t.pdf", [one, two]).blocks if b.text.strip()]
+
+
+def test_list_item_cut_by_a_page_break_is_one_item():
+    """A list item that ran to the column's edge at a page's foot, unfinished, goes on at the next page's head
+    in lower case, at the item's text indent: one item, not a second one with a guessed bullet."""
+    texts = _two_pages("potential impact of climate change on")
+    assert len(texts) == 3 and "review of the potential impact" in texts[1], texts
+
+
+def test_new_item_at_a_page_head_stays_apart():
+    """The next page opening in capitals at the text indent is not joined to the last page's item."""
+    texts = _two_pages("Potential impacts are assessed in")
+    assert len(texts) == 4, texts

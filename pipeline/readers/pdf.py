@@ -20,8 +20,8 @@ from typing import Any, Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.readers import ocr
 from pipeline.readers.errors import ReadError
-from pipeline.readers.pdf_layout import (BBox, Line, Unit, Word, attach_bullets, body_size, find_gutter, group_lines, paragraphs,
-                                         reading_order, union)
+from pipeline.readers.pdf_layout import (BBox, Line, Unit, Word, attach_bullets, body_size, continues_on_next_page, find_gutter,
+                                         group_lines, join_units, paragraphs, reading_order, union)
 from pipeline.readers.pdf_settings import LAYOUT
 from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
 from pipeline.readers.text import finish_blocks, scan_lines
@@ -191,6 +191,17 @@ class Writer:
     blocks: list[Block] = field(default_factory=list)
     spans: list[tuple[int, int, int, tuple]] = field(default_factory=list)  # unit start, end, page, bbox
     headings: dict[int, float] = field(default_factory=dict)  # unit start -> font size
+    last_flow: Optional[tuple[list[Unit], int, float, tuple[int, int, int, int]]] = None  # units, page, body, state before
+
+    def undo_last_flow(self) -> tuple[list[Unit], int, float]:
+        """Take back the last ``flow`` and everything written after it, to write its units again changed."""
+        assert self.last_flow is not None
+        units, page, body, (parts, length, blocks, spans) = self.last_flow
+        del self.parts[parts:], self.blocks[blocks:], self.spans[spans:]
+        self.length = length
+        self.headings = {k: v for k, v in self.headings.items() if k < length}
+        self.last_flow = None
+        return units, page, body
 
     def write(self, text: str) -> int:
         start = self.length
@@ -205,6 +216,7 @@ class Writer:
     def flow(self, units: list[Unit], page: int, body: float) -> None:
         if not units:
             return
+        self.last_flow = (units, page, body, (len(self.parts), self.length, len(self.blocks), len(self.spans)))
         base = self.length
         chunk = ""
         for unit in units:
@@ -328,14 +340,19 @@ def assemble(source: str, pages: list[Page]) -> Document:
     for page in pages:
         page_starts.append(writer.length)
         items: list[tuple[float, Any]] = [(t.bbox[1], t) for t in page.tables] + _bands(page)
-        for _, item in sorted(items, key=lambda it: it[0]):
+        for i, (_, item) in enumerate(sorted(items, key=lambda it: it[0])):
             if isinstance(item, PageTable):
                 open_table = add_table(writer, item, page.number, open_table)
-            else:
-                gutter = find_gutter(item, page.width)
-                ordered = reading_order(item, gutter)
-                attach_bullets(ordered, page.marks)
-                writer.flow(paragraphs(ordered, body, gutter), page.number, body)
+                writer.last_flow = None
+                continue
+            gutter = find_gutter(item, page.width)
+            ordered = reading_order(item, gutter)
+            attach_bullets(ordered, page.marks)
+            units = paragraphs(ordered, body, gutter)
+            if i == 0 and units and writer.last_flow is not None and continues_on_next_page(writer.last_flow[0][-1], units[0]):
+                units = _carry_over(writer, units)
+                page_starts[-1] = writer.length
+            writer.flow(units, page.number, body)
         writer.write("\n")
     text = writer.text
     blocks = writer.blocks
@@ -345,6 +362,16 @@ def assemble(source: str, pages: list[Page]) -> Document:
     blocks = finish_blocks(blocks, text)
     _place(blocks, writer)  # again: rejoining a heading broken over two lines must not demote it
     return Document(source=source, text=text, blocks=blocks, pages=len(pages), page_starts=page_starts)
+
+
+def _carry_over(writer: Writer, units: list[Unit]) -> list[Unit]:
+    """Write the last page's paragraphs again with this page's first one joined to its last (a paragraph
+    cut by the page break); returns this page's other units."""
+    before, page, body = writer.undo_last_flow()
+    writer.flow(before[:-1] + [join_units(before[-1], units[0])], page, body)
+    writer.write("\n")
+    writer.last_flow = None
+    return units[1:]
 
 
 def _bands(page: Page) -> list[tuple[float, list[Line]]]:

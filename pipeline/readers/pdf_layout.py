@@ -437,6 +437,25 @@ def right_edge(line: Line, lines: Sequence[Line], gutter: Optional[float] = None
     return ends[0] if ends else line.x1
 
 
+def continues_on_next_page(last: Unit, first: Unit) -> bool:
+    """The first paragraph of a page goes on with the last one of the page before: that one ran to its
+    column's edge without closing its sentence, and this one opens in lower case, in the same type (a list
+    item or paragraph cut at the page foot; a new paragraph or item never opens in lower case)."""
+    if len(last.lines) < 2 or last.text.rstrip()[-1:] in ".!?:;":
+        return False
+    head = first.lines[0]
+    word = head.words[0].text
+    if not word[:1].islower() or LIST_MARK.match(word) or not same_style(last.lines[-1], head):
+        return False
+    return not fits_on(last.lines[-1], head, max(l.x1 for l in last.lines))
+
+
+def join_units(last: Unit, first: Unit) -> Unit:
+    """A paragraph cut at a page break as one (a marker guessed for the second part from its indent is dropped)."""
+    return Unit(append_wrapped(last.text, join_lines(first.lines)), last.bbox, last.size, last.bold and first.bold,
+                last.lines + first.lines)
+
+
 def starts_with_marker(text: str) -> bool:
     return bool(text) and (text[0] in BULLET_GLYPHS or bool(_MARKER.match(text.split(" ", 1)[0])))
 
