@@ -174,3 +174,22 @@ def test_new_item_at_a_page_head_stays_apart():
     """The next page opening in capitals at the text indent is not joined to the last page's item."""
     texts = _two_pages("Potential impacts are assessed in")
     assert len(texts) == 4, texts
+
+
+# ---------------------------------------------------------------- words hyphenated at a line's end
+
+def test_line_end_hyphen_dropped_for_a_syllable_break_kept_in_a_compound():
+    """Typesetters (LaTeX) break words by syllable: "contribut-" "ing" is one word, since "ing" is no word the
+    document uses; "well-" "being" and "door-to-" "door" are compounds, their tails words used elsewhere."""
+    from collections import Counter
+
+    from pipeline.readers.pdf_layout import append_wrapped, settle_hyphens
+
+    words = Counter({"being": 2, "door": 3, "improvement": 1})
+    assert append_wrapped("and contribut-", "ing to it", words) == "and contributing to it"
+    assert append_wrapped("health and well-", "being of all", words) == "health and well-being of all"
+    assert append_wrapped("door-to-", "door sales", words) == "door-to-door sales"
+    assert append_wrapped("the im-", "provement plan", words) == "the improvement plan"  # spelt whole elsewhere
+    assert append_wrapped("2011/", "12", words) == "2011/12"
+    marked = append_wrapped("the im-", "provement of well-", None)  # a table cell: settled once the words are known
+    assert settle_hyphens(append_wrapped(marked, "being", None), words) == "the improvement of well-being"

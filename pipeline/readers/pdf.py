@@ -15,13 +15,14 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Collection, Optional
 
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.readers import ocr
 from pipeline.readers.errors import ReadError
 from pipeline.readers.pdf_layout import (BBox, Line, Unit, Word, attach_bullets, body_size, continues_on_next_page, find_gutter,
-                                         group_lines, join_units, paragraphs, reading_order, union)
+                                         group_lines, join_units, paragraphs, reading_order, settle_hyphens, union,
+                                         vocabulary)
 from pipeline.readers.pdf_settings import LAYOUT
 from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
 from pipeline.readers.text import finish_blocks, scan_lines
@@ -335,22 +336,24 @@ def assemble(source: str, pages: list[Page]) -> Document:
     writer = Writer()
     all_lines = [l for p in pages for l in p.lines]
     body = body_size(all_lines) if all_lines else 10.0
+    laid = [_lay_out(page) for page in pages]
+    words = vocabulary([l for items in laid for _, item in items if not isinstance(item, PageTable) for l in item[1]]
+                       + [l for p in pages for t in p.tables for r in t.rows for c in r for l in group_lines(c.words)])
     open_table: Optional[OpenTable] = None
     page_starts = []
-    for page in pages:
+    for page, items in zip(pages, laid):
         page_starts.append(writer.length)
-        items: list[tuple[float, Any]] = [(t.bbox[1], t) for t in page.tables] + _bands(page)
-        for i, (_, item) in enumerate(sorted(items, key=lambda it: it[0])):
+        for i, (_, item) in enumerate(items):
             if isinstance(item, PageTable):
+                for box in (c for row in item.rows for c in row):
+                    box.text = settle_hyphens(box.text, words)
                 open_table = add_table(writer, item, page.number, open_table)
                 writer.last_flow = None
                 continue
-            gutter = find_gutter(item, page.width)
-            ordered = reading_order(item, gutter)
-            attach_bullets(ordered, page.marks)
-            units = paragraphs(ordered, body, gutter)
+            gutter, ordered = item
+            units = paragraphs(ordered, body, gutter, words)
             if i == 0 and units and writer.last_flow is not None and continues_on_next_page(writer.last_flow[0][-1], units[0]):
-                units = _carry_over(writer, units)
+                units = _carry_over(writer, units, words)
                 page_starts[-1] = writer.length
             writer.flow(units, page.number, body)
         writer.write("\n")
@@ -364,11 +367,22 @@ def assemble(source: str, pages: list[Page]) -> Document:
     return Document(source=source, text=text, blocks=blocks, pages=len(pages), page_starts=page_starts)
 
 
-def _carry_over(writer: Writer, units: list[Unit]) -> list[Unit]:
+def _lay_out(page: Page) -> list[tuple[float, Any]]:
+    """The page's tables and its bands of free lines top to bottom, each band as (gutter, lines in reading order)."""
+    items: list[tuple[float, Any]] = [(t.bbox[1], t) for t in page.tables]
+    for top, band in _bands(page):
+        gutter = find_gutter(band, page.width)
+        ordered = reading_order(band, gutter)
+        attach_bullets(ordered, page.marks)
+        items.append((top, (gutter, ordered)))
+    return sorted(items, key=lambda it: it[0])
+
+
+def _carry_over(writer: Writer, units: list[Unit], words: Collection[str]) -> list[Unit]:
     """Write the last page's paragraphs again with this page's first one joined to its last (a paragraph
     cut by the page break); returns this page's other units."""
     before, page, body = writer.undo_last_flow()
-    writer.flow(before[:-1] + [join_units(before[-1], units[0])], page, body)
+    writer.flow(before[:-1] + [join_units(before[-1], units[0], words)], page, body)
     writer.write("\n")
     writer.last_flow = None
     return units[1:]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import median
-from typing import Iterable, Optional, Sequence
+from typing import Collection, Iterable, Optional, Sequence
 
 from pipeline.readers.pdf_settings import LAYOUT
 
@@ -343,20 +344,68 @@ def fits_on(prev: Line, nxt: Line, right: float) -> bool:
     return room > (first.x1 - first.x0) + 0.6 * first.size
 
 
-def append_wrapped(out: str, text: str) -> str:
-    """Add a wrapped line's text: after a hyphen or slash it runs on ("2011/" "12"), else after a space."""
+LINE_END_HYPHEN = "\u00ad"  # a soft hyphen: a word hyphenated at a line's end, to settle once the document's words are known
+
+
+def append_wrapped(out: str, text: str, vocabulary: Optional[Collection[str]] = ()) -> str:
+    """Add a wrapped line's text: after a hyphen or slash it runs on ("2011/" "12"), else after a space.
+    A word hyphenated at the line's end (typesetters break words by syllable) loses its hyphen when the
+    document spells the joined word elsewhere (``vocabulary``: its words in lower case); a compound
+    ("door-to-" "door") keeps it.  With ``vocabulary`` None (not known yet) the hyphen is marked for
+    ``settle_hyphens``."""
     if not out:
         return text
     if out.endswith(("/", "-")) and not out.endswith((" -", " /")):
-        return out + text
+        if vocabulary is None:
+            return out[:-1] + LINE_END_HYPHEN + text if _hyphenated(out, text, None) else out + text
+        return out[:-1] + text if _hyphenated(out, text, vocabulary) else out + text
     return out + " " + text
 
 
-def join_lines(lines: Sequence[Line]) -> str:
+def settle_hyphens(text: str, vocabulary: Collection[str]) -> str:
+    """Marked line-end hyphens dropped where the word was broken by syllable, kept in compounds."""
+    if LINE_END_HYPHEN not in text:
+        return text
+    if not vocabulary:
+        return text.replace(LINE_END_HYPHEN, "-")
+    return _MARKED.sub(lambda m: m.group(1) + ("" if _syllable_break(m.group(1), m.group(2), vocabulary) else "-") + m.group(2), text)
+
+
+def _syllable_break(head: str, tail: str, vocabulary: Collection[str]) -> bool:
+    """The document spells the joined word, or its tail is no word of the document ("mak-" "ing"); the
+    parts of a compound ("well-" "being") are words of their own.  A tail seen once may be a fragment
+    of two columns not told apart, so a word of the document is one seen twice (``vocabulary`` counts)."""
+    counts = vocabulary if isinstance(vocabulary, Counter) else Counter(vocabulary)
+    return counts[(head + tail).lower()] > 0 or counts[tail.lower()] < 2
+
+
+_WORD_END = re.compile(r"([^\W\d_]+)-$")
+_WORD_START = re.compile(r"[^\W\d_]+")
+
+
+_MARKED = re.compile(rf"([^\W\d_]+){LINE_END_HYPHEN}([^\W\d_]+)")
+
+
+def _hyphenated(out: str, text: str, vocabulary: Optional[Collection[str]]) -> bool:
+    """A word broken by a hyphen at the line's end by syllable, judged by ``vocabulary`` (None: any such word,
+    to be judged later; empty: none)."""
+    head, tail = _WORD_END.search(out), _WORD_START.match(text)
+    if not (head and tail and tail.group(0).islower()):
+        return False
+    return vocabulary is None or bool(vocabulary) and _syllable_break(head.group(1), tail.group(0), vocabulary)
+
+
+def vocabulary(lines: Iterable[Line]) -> Counter[str]:
+    """The document's words in lower case, letters only, counted (what a line-end hyphen is checked against),
+    from inside its lines: a line's first and last words may be the halves of a word broken at its end."""
+    return Counter(w for line in lines for word in line.words[1:-1] for w in _WORD_START.findall(word.text.lower()))
+
+
+def join_lines(lines: Sequence[Line], vocabulary: Collection[str] = ()) -> str:
     """Lines of one paragraph as one line."""
     out = ""
     for line in lines:
-        out = append_wrapped(out, line.text.replace("\t", " "))
+        out = append_wrapped(out, line.text.replace("\t", " "), vocabulary)
     return out
 
 
@@ -365,15 +414,16 @@ def same_style(a: Line, b: Line) -> bool:
     return a.bold == b.bold and abs(a.size - b.size) <= 0.12 * max(a.size, b.size)
 
 
-def paragraphs(lines: list[Line], body: float, gutter: Optional[float] = None) -> list[Unit]:
-    """Group lines into paragraphs, headings and list items (``gutter``: where two columns part, if they do)."""
+def paragraphs(lines: list[Line], body: float, gutter: Optional[float] = None, vocabulary: Collection[str] = ()) -> list[Unit]:
+    """Group lines into paragraphs, headings and list items (``gutter``: where two columns part, if they do;
+    ``vocabulary``: the document's words, to rejoin words hyphenated at a line's end)."""
     units: list[Unit] = []
     current: list[Line] = []
 
     def flush() -> None:
         if current:
             first = current[0]
-            text = join_lines(current)
+            text = join_lines(current, vocabulary)
             if first.marker and not starts_with_marker(text):
                 text = f"{first.marker} {text}"
             units.append(Unit(text, union(l.bbox for l in current), first.size, all(l.bold for l in current), list(current)))
@@ -450,10 +500,10 @@ def continues_on_next_page(last: Unit, first: Unit) -> bool:
     return not fits_on(last.lines[-1], head, max(l.x1 for l in last.lines))
 
 
-def join_units(last: Unit, first: Unit) -> Unit:
+def join_units(last: Unit, first: Unit, vocabulary: Collection[str] = ()) -> Unit:
     """A paragraph cut at a page break as one (a marker guessed for the second part from its indent is dropped)."""
-    return Unit(append_wrapped(last.text, join_lines(first.lines)), last.bbox, last.size, last.bold and first.bold,
-                last.lines + first.lines)
+    return Unit(append_wrapped(last.text, join_lines(first.lines, vocabulary), vocabulary), last.bbox, last.size,
+                last.bold and first.bold, last.lines + first.lines)
 
 
 def starts_with_marker(text: str) -> bool:

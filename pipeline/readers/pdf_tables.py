@@ -136,7 +136,7 @@ def cell_text(words: Sequence[Word], bbox: BBox, marks: Sequence[BBox] = (), wra
         elif _broken_word(out, text, prev, right):
             out = out + text  # "24,33" + "3", "Expe" + "nditure": a narrow cell broke the word, not the text
         else:
-            out = append_wrapped(out, text)
+            out = append_wrapped(out, text, None)  # the hyphens settled when the document's words are known
     return out
 
 
