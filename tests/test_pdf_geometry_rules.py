@@ -193,3 +193,26 @@ def test_line_end_hyphen_dropped_for_a_syllable_break_kept_in_a_compound():
     assert append_wrapped("2011/", "12", words) == "2011/12"
     marked = append_wrapped("the im-", "provement of well-", None)  # a table cell: settled once the words are known
     assert settle_hyphens(append_wrapped(marked, "being", None), words) == "the improvement of well-being"
+
+
+# ---------------------------------------------------------------- a figure wrapped onto its unit
+
+def _figures(second_line: str) -> list[list[str]]:
+    words = words_at(60, 100, "Indicator", bold=True) + words_at(205, 100, "Actual", bold=True) + words_at(245, 100, "Target", bold=True)
+    words += words_at(60, 118, "Average processing time for") + words_at(205, 118, "48.5") + words_at(245, 118, "45")
+    words += words_at(60, 130, "new claims") + words_at(205, 130, second_line)
+    words += words_at(60, 148, "Claims paid") + words_at(205, 148, "92%") + words_at(245, 148, "95%")
+    words += words_at(60, 166, "Visits made") + words_at(205, 166, "330") + words_at(245, 166, "400")
+    return [[c.text for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+
+
+def test_figure_wrapped_onto_its_unit_stays_in_its_row():
+    """A narrow figure column wraps "48.5 days" after the figure: the unit under it is the same cell."""
+    rows = _figures("days")
+    assert rows[1] == ["Average processing time for new claims", "48.5 days", "45"], rows
+
+
+def test_words_in_capitals_under_a_figure_start_a_row():
+    """A figure does not wrap into words: capitalised text under it is the next row's."""
+    rows = _figures("To be deleted")
+    assert rows[1] == ["Average processing time for", "48.5", "45"], rows

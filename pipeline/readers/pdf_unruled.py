@@ -259,8 +259,8 @@ def _continues(above: Optional[list[Word]], words: list[Word], column: tuple[flo
     if not above:
         return False
     text, before = " ".join(w.text for w in words), " ".join(w.text for w in above)
-    if numeric(before):
-        return False  # a figure does not wrap: whatever comes under it is a new row
+    if numeric(before) and not text[:1].islower():
+        return False  # a figure does not wrap: whatever comes under it is a new row, but for its unit ("48.5" "days")
     if starts_item(Line(words)) and before:
         return True  # the next item of a list inside the cell
     first = min(words, key=lambda w: w.x0)
