@@ -216,3 +216,32 @@ def test_words_in_capitals_under_a_figure_start_a_row():
     """A figure does not wrap into words: capitalised text under it is the next row's."""
     rows = _figures("To be deleted")
     assert rows[1] == ["Average processing time for", "48.5", "45"], rows
+
+
+# ---------------------------------------------------------------- lines that open in lower case go on with the row
+
+def _actions(ref: str) -> list[list[str]]:
+    """Two records of a ruled-free action table; the first one's action breaks its list and its date wraps."""
+    words = words_at(60, 100, "Objective", bold=True) + words_at(200, 100, "Actions", bold=True) + words_at(380, 100, "Due", bold=True)
+    words += words_at(60, 118, "Reduce waste") + words_at(200, 118, "Notes: targets set") + words_at(380, 118, "31")
+    words += words_at(60, 130, "(as agreed)") + words_at(200, 130, "All actions are in the plan") + words_at(380, 130, "March")
+    words += words_at(60, 148, ref) + words_at(200, 148, "Publish the plan") + words_at(380, 148, "2010")
+    return [[c.text for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+
+
+def test_cell_opening_in_lower_case_goes_on_with_its_row():
+    """A line one of whose cells opens in lower case under text goes on with the row, though the cell beside it
+    starts a paragraph of its own; a day number wraps onto its month.  The next record opens in capitals."""
+    rows = _actions("Save energy")
+    assert rows[1] == ["Reduce waste (as agreed)", "Notes: targets set\nAll actions are in the plan", "31 March"], rows
+    assert rows[2][0] == "Save energy", rows
+
+
+def test_numbered_rows_whose_actions_open_in_lower_case_stay_apart():
+    """Action texts may open in lower case ("availability of ..."), but a new number under the last one is a
+    new row: a figure never wraps."""
+    words = words_at(60, 100, "Number", bold=True) + words_at(130, 100, "Action", bold=True) + words_at(330, 100, "Deadline", bold=True)
+    for i, (ref, action) in enumerate((("3.1", "availability of match funds"), ("3.2", "potential for release"), ("3.3", "into unfitness levels"))):
+        words += words_at(60, 118 + 12 * i, ref) + words_at(130, 118 + 12 * i, action) + words_at(330, 118 + 12 * i, "April 2004")
+    rows = [[c.text for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+    assert [r[0] for r in rows[1:]] == ["3.1", "3.2", "3.3"], rows

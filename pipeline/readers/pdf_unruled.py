@@ -31,6 +31,11 @@ from pipeline.readers.pdf_tables import CellBox, PageTable, cell_text, header_ro
 NUMERIC = re.compile(r"^[(\-–−+]?\s?[£$€]?\s?\d[\d,]*(?:\.\d+)?\s?(?:%|[kmb]n?|p)?\)?$|^[-–—]$|^n/?a$|^nil$", re.I)
 
 
+_DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$", re.I)
+_MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$)", re.I)
+_LOWER_START = re.compile(r"^\(?[a-z]")
+
+
 def numeric(text: str) -> bool:
     """A cell that is a figure (money, count, percentage, a dash for nil)."""
     return bool(NUMERIC.match(text.strip().replace(" ", ""))) if text.strip() else False
@@ -207,13 +212,23 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
         spaced = rows and wrap is not None and line.top - rows[-1][-1].bottom > wrap + LAYOUT.row_space_em * size \
             and not all(last.get(c) and starts_item(Line(ws)) for c, ws in cells.items())  # a cell's next list item
         if rows and not ruled and not restyled and not spaced \
-                and all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()):
+                and (all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()) or _goes_on(cells, last, bounds, size)):
             rows[-1].append(line)
         else:
             rows.append([line])
             last = {}
         last.update(cells)
     return rows
+
+
+def _goes_on(cells: dict[int, list[Word]], last: dict[int, list[Word]], bounds: Sequence[tuple[float, float]], size: float) -> bool:
+    """A cell of the line opens in lower case under text of its column: the line goes on with the row, whatever
+    its other cells do (a new row opens no cell in lower case; beside a wrapped line a cell may start a new
+    paragraph of its own) -- unless a cell sits under a figure it does not go on with (its unit or month):
+    a figure never wraps, so that is a new row's."""
+    under_figure = [c for c, ws in cells.items() if last.get(c) and numeric(" ".join(w.text for w in last[c]))
+                    and not _continues(last[c], ws, bounds[c], size)]
+    return not under_figure and any(last.get(c) and _LOWER_START.match(ws[0].text) for c, ws in cells.items())
 
 
 def wrap_gap(lines: Sequence[Line], columns: Sequence[tuple[float, float]] = ()) -> Optional[float]:
@@ -259,10 +274,12 @@ def _continues(above: Optional[list[Word]], words: list[Word], column: tuple[flo
     if not above:
         return False
     text, before = " ".join(w.text for w in words), " ".join(w.text for w in above)
-    if numeric(before) and not text[:1].islower():
-        return False  # a figure does not wrap: whatever comes under it is a new row, but for its unit ("48.5" "days")
+    if numeric(before) and not text[:1].islower() and not (_DAY.match(before) and _MONTH.match(text)):
+        return False  # a figure does not wrap: under it is a new row, but for its unit ("48.5" "days") or month ("31" "March")
     if starts_item(Line(words)) and before:
         return True  # the next item of a list inside the cell
+    if _LOWER_START.match(text):
+        return True  # a row's first line does not open in lower case; a wrapped line of a cell may
     first = min(words, key=lambda w: w.x0)
     room = column[1] - max(w.x1 for w in above)
     return room <= (first.x1 - first.x0) + 0.6 * size
