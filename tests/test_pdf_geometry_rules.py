@@ -245,3 +245,19 @@ def test_numbered_rows_whose_actions_open_in_lower_case_stay_apart():
         words += words_at(60, 118 + 12 * i, ref) + words_at(130, 118 + 12 * i, action) + words_at(330, 118 + 12 * i, "April 2004")
     rows = [[c.text for c in row] for row in find_unruled(words, page_width=595)[0].rows]
     assert [r[0] for r in rows[1:]] == ["3.1", "3.2", "3.3"], rows
+
+
+# ---------------------------------------------------------------- a hyphen hanging into a narrow gutter
+
+def test_hyphen_hanging_into_the_gutter_does_not_join_the_columns():
+    """LaTeX sets its columns about an em apart and hangs a line-end hyphen into the gutter (margin kerning):
+    "Econ-" and the right column's first word are then less than the gutter apart, yet two columns' words;
+    the same gap after a plain word is a word space of a full-width line."""
+    from pipeline.readers.pdf_layout import Line, side_of
+
+    def line(last: str) -> Line:
+        return Line([Word("within", 230, 262, 100, 111, 10.9), Word(last, 265, 294.5, 100, 111, 10.9),
+                     Word("of", 302.6, 312, 100, 111, 10.9), Word("the", 315, 330, 100, 111, 10.9)])
+
+    assert side_of(line("Econ-"), 298.0)[2] is False
+    assert side_of(line("Econ"), 298.0)[2] is True

@@ -220,8 +220,15 @@ def side_of(line: Line, x: float) -> tuple[list[Word], list[Word], bool]:
     right = [w for w in line.words if w.x0 >= x]
     if len(left) + len(right) < len(line.words):
         return left, right, True
-    narrow = bool(left and right) and right[0].x0 - left[-1].x1 < LAYOUT.gutter_gap_em * line.size
+    narrow = bool(left and right) and _gap_at(left[-1], right[0], line.size) < LAYOUT.gutter_gap_em * line.size
     return left, right, narrow
+
+
+def _gap_at(left: Word, right: Word, size: float) -> float:
+    """The space between two words either side of a gutter, as set: a hyphen ending the left column's line hangs
+    into the gutter (typesetters' margin kerning, e.g. LaTeX's microtype), so it is measured from before it."""
+    hang = LAYOUT.hyphen_hang_em * size if left.text.endswith("-") and len(left.text) > 1 else 0.0
+    return right.x0 - left.x1 + hang
 
 
 def _gutter_at(lines: Sequence[Line], x: float, s=LAYOUT) -> Optional[int]:

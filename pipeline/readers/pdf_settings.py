@@ -37,6 +37,7 @@ class LayoutSettings:
     gutter_both_sides: int = 3  # lines with text on both sides of the gutter needed to accept it
     gutter_one_side: int = 4  # segments needed on each side
     gutter_gap_em: float = 0.8  # columns set apart by more than this (a word space is less; LaTeX's and reportlab's gutters about 1 em)
+    hyphen_hang_em: float = 0.3  # a line-end hyphen may hang this far into the gutter (margin kerning)
     gutter_across_share: float = 4.0  # a gutter may have lines running across it among its two-column lines: one per this many
     column_foot_gap_em: float = 1.5  # a left-hand line this far under the line above, below the right column, is under the columns
     gutter_side_em: float = 8.0  # segments this many ems wide on average each side: prose, not figures or page numbers
