@@ -19,6 +19,7 @@ Sources, each a general shape of council plans:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable, Optional
 
@@ -225,6 +226,7 @@ def _labelled(doc: Document, ctx: Context, block: Block, state: _ListState, stan
     return [obj] if obj else []
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s{2,}")
 _REF_CANDIDATE = re.compile(r"(?<![\w.])(?:(?P<pre>[A-Z]{1,3})(?P<num>\d{1,2})|(?P<major>\d{1,2})\.(?P<minor>\d{1,2}))(?=\s+[A-Za-z(])")
 
 
@@ -238,9 +240,11 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     are:") gives their status.
     """
     found = list(_REF_CANDIDATE.finditer(block.text))
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(block.text)]  # once: splitting each colon's prefix was quadratic
     out: list[Objective] = []
     for colon in re.finditer(r":-?", block.text):
-        sentence = re.split(r"(?<=[.!?])\s+|\s{2,}", block.text[: colon.start()])[-1]
+        k = bisect.bisect_right(breaks, colon.start())
+        sentence = block.text[breaks[k - 1] if k else 0: colon.start()]
         if not LEAD_IN_CUE.search(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
             continue
         first = next((m for m in found if m.start() >= colon.end()), None)
@@ -391,6 +395,14 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
     return out
 
 
+_WORD = re.compile(r"\S+")
+
+
+def _glued(text: str, start: int, date_end: int) -> bool:
+    """A word that starts where the last date ends is the rest of the date's own word ("2009," → ",")."""
+    return start == date_end > 0 and not text[start - 1].isspace()
+
+
 _MONTH_YEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d{2}\b")
 
 
@@ -410,7 +422,8 @@ def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int 
         previous_end = 0
         for date in _MONTH_YEAR.finditer(block.text):
             before = block.text[: date.start()].rstrip()
-            tokens = [t for t in re.finditer(r"\S+", before) if t.start() >= previous_end][-longest:]
+            # only the words since the last date (scanning the whole prefix per date was quadratic)
+            tokens = [t for t in _WORD.finditer(before, previous_end) if not _glued(before, t.start(), previous_end)][-longest:]
             previous_end = date.end()
             for k, token in enumerate(tokens):
                 word = token.group()

@@ -45,8 +45,9 @@ def _add(doc: Doc, key: str, start: int, end: int, label: str, value) -> None:
     if span is None:
         return
     span._.value = value
-    doc.spans.setdefault(key, [])
-    doc.spans[key] = list(doc.spans[key]) + [span]
+    if key not in doc.spans:
+        doc.spans[key] = []
+    doc.spans[key].append(span)  # in place: rebuilding the group per span made a long paragraph quadratic
 
 
 _TEXT_KEY = "cp_text"
