@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
 
@@ -239,11 +240,11 @@ class Store:
                 _release_names(conn, all_names, keep=result.sha256)
             if conn.execute(_DOCUMENT_EXISTS, {"sha": result.sha256}).first():
                 _delete_document(conn, result.sha256)
-            conn.execute(_INSERT_DOCUMENT, [row])
-            for kind, insert in _INSERT_RECORDS.items():
+            _insert(conn, documents, [row])
+            for kind, table in RECORD_TABLES.items():
                 rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
                 if rows:
-                    conn.execute(insert, _clean(rows))
+                    _insert(conn, table, rows)
             if claim_names:
                 _claim_names(conn, result.sha256, all_names)
 
@@ -382,10 +383,43 @@ _HASHES = bindparam("hashes", expanding=True)
 _STORED_MANY = select(documents.c.sha256, documents.c.path, documents.c.status, documents.c.pipeline_version,
                       documents.c.issues).where(documents.c.sha256.in_(_HASHES))
 _NAMES_OF_MANY = select(document_names.c.sha256, document_names.c.path).where(document_names.c.sha256.in_(_HASHES))
-_INSERT_DOCUMENT = documents.insert()
-_INSERT_RECORDS = {kind: table.insert() for kind, table in RECORD_TABLES.items()}
 _DELETE_DOCUMENT = [delete(t).where(t.c.document_sha256 == _SHA) for t in RECORD_TABLES.values()] + [
     delete(documents).where(documents.c.sha256 == _SHA)]
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Rows (all with the keys of the first) into ``table``, cleaned (``_clean``), in one executemany.
+
+    On SQLite they go straight to the driver: SQLAlchemy's per-row parameter
+    handling cost more than SQLite's writing.  Each value passes through the
+    column type's own bind processor (JSON is serialised as SQLAlchemy would),
+    so the stored rows are the same either way.  Other databases keep
+    SQLAlchemy's path.
+    """
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), _clean(rows))
+        return
+    keys = tuple(rows[0])
+    sql, processors = _driver_insert(conn.dialect, table, keys)
+    values = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
+    params = [tuple(p(v if _plain(v) else _clean(v)) if p else (v if _plain(v) else _clean(v))
+                    for p, v in zip(processors, values(row))) for row in rows]
+    conn.connection.driver_connection.executemany(sql, params)
+
+
+_DRIVER_INSERTS: dict[tuple, tuple[str, list]] = {}
+
+
+def _driver_insert(dialect: Any, table: Table, keys: tuple[str, ...]) -> tuple[str, list]:
+    """The driver's INSERT for these columns and each column's bind processor (None: the value as it is), made once."""
+    key = (dialect.name, table.name, keys)
+    made = _DRIVER_INSERTS.get(key)
+    if made is None:
+        quote = dialect.identifier_preparer.quote
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
+               f"VALUES ({', '.join('?' for _ in keys)})")
+        made = _DRIVER_INSERTS[key] = (sql, [table.c[k].type._cached_bind_processor(dialect) for k in keys])
+    return made
 
 
 def _delete_document(conn: Connection, sha: str) -> None:
