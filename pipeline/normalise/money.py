@@ -11,6 +11,21 @@ UNIT_PATTERN = re.compile(
     r"\(?£\s*['’`,]?\s*000'?s?\)?|\(?£\s*(?:k|m|bn|millions?|thousands?)\)?(?![\w])|\(?\b000s\)?|\bin thousands\b|\bin millions\b",
     re.I,
 )
+# every UNIT_PATTERN match holds "£", "000" or one of these words (same flags, so the same case folding)
+_UNIT_WORDS = re.compile(r"thousands|millions", re.I)
+
+
+def might_name_unit(text: str) -> bool:
+    """False only when ``UNIT_PATTERN`` cannot match ``text``: a check of a few substrings before trying
+    the pattern's branches at every character of every line."""
+    if "£" in text or "000" in text:
+        return True
+    if text.isascii():  # ASCII letters fold as ``lower`` folds them
+        low = text.lower()
+        return "thousands" in low or "millions" in low
+    return _UNIT_WORDS.search(text) is not None
+
+
 _SCALE_WORDS = {
     "k": 1_000, "thousand": 1_000, "thousands": 1_000, "000": 1_000, "000s": 1_000,
     "m": 1_000_000, "million": 1_000_000, "millions": 1_000_000, "mn": 1_000_000,
