@@ -131,3 +131,21 @@ def test_clean_drops_dot_leaders_but_keeps_an_ellipsis():
     assert clean("Licensing . . . . . .") == "Licensing"
     assert clean("Items…") == "Items"
     assert clean("More to follow...") == "More to follow..."
+
+
+def test_cheap_pre_checks_answer_as_the_patterns_do():
+    """Each shortcut skips a pattern only where the pattern could not have matched."""
+    import re
+
+    from extractors.metadata import _as_written
+    from pipeline.normalise.money import UNIT_PATTERN, find_money, might_name_unit
+    from pipeline.normalise.text import _SPACE, clean, collapse
+
+    for text in ["Budget (£000)", "in THOUSANDS", "Costs in milLions", "000s", "Service area", "thouſands", "2024/25"]:
+        assert might_name_unit(text) or not UNIT_PATTERN.search(text)
+    for text in ["a  b", "a\tb", "a\u2009b ", " a b ", "a\xa0b", "plain words"]:
+        assert collapse(text) == _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    assert clean("Contents . . . . .") == "Contents" and clean("* **Waste**  services") == "Waste services"
+    assert find_money("no amounts here") == [] and find_money("half a million pounds")[0].amount == 500_000
+    assert _as_written("WASTE SERVICES", "the Waste Services team") == "Waste Services"
+    assert _as_written("CAFÉ", "our Café") == re.search("CAFÉ", "our Café", re.I).group()

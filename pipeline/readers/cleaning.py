@@ -213,7 +213,8 @@ def _judge_token(token: str) -> tuple[int, int, int]:
 
 def garbled(text: str) -> bool:
     """True when the text is mostly not words: broken font maps, glyph soup, a scrambled encoding."""
-    text = _CID.sub("\ufffd", text)
+    if "(cid:" in text:
+        text = _CID.sub("\ufffd", text)
     visible = len(text) - sum(map(text.count, " \n\t"))
     if visible >= GARBLED_MIN_CHARS and len(_PRIVATE_USE.findall(text)) > visible * GLYPH_SOUP_SHARE:
         return True
