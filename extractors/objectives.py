@@ -28,7 +28,7 @@ from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.document import Block, Document, Piece, split_items
 from pipeline.normalise.dates import DATE_PATTERN, parse_date
 from pipeline.normalise.money import find_money
-from pipeline.normalise.text import clean
+from pipeline.normalise.text import clean, may_hold
 from pipeline.normalise.years import find_years
 from pipeline.tables.view import TableView
 from schemas import Objective, Record
@@ -132,8 +132,12 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
     raw = text if text is not None else piece.text
     if _FOOTNOTE.match(raw):
         return None
-    text = _AS_FOLLOWS.sub("", clean(raw)).strip()
-    text = _ATTRIBUTION.sub("", text)
+    text = clean(raw)
+    if may_hold(text, "as follows"):
+        text = _AS_FOLLOWS.sub("", text)
+    text = text.strip()
+    if "-" in text or "–" in text or "—" in text:  # an attribution follows a dash
+        text = _ATTRIBUTION.sub("", text)
     text = _TRAILING_JOINER.sub("", text).strip()
     if len(text.split()) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
         return None

@@ -322,6 +322,8 @@ def _summary_headings(doc: Document, ctx: Context, units: _Units) -> None:
 
 def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
     """'Contact Officer: NAME, Director of X' — the person leads unit X."""
+    if "fficer" not in doc.text:  # "Contact Officer:", "Lead officer:": the pattern's one fixed stretch
+        return
     for m in PERSON_ROLE_PATTERNS[2].finditer(doc.text):
         role = clean(m.group("role"))
         unit = _HEAD_ROLE.match(role)

@@ -54,6 +54,16 @@ def clean(text: str) -> str:
     return collapse(text.strip(" |"))
 
 
+def may_hold(text: str, word: str) -> bool:
+    """False only when ``text`` cannot hold the lower-case ASCII ``word`` as a case-blind (``re.I``) pattern reads it.
+
+    In ASCII text ``lower`` folds case as ``re.I`` does; other text is not
+    ruled out.  A pattern with a fixed word but no fixed start is tried at every
+    character, so this is asked first of every block.
+    """
+    return not text.isascii() or word in text.lower()
+
+
 def normalise_for_match(text: str | None) -> str:
     """Matching form from RECORDS.md: lower case, markup/markers gone, & → and, no punctuation."""
     if not text:

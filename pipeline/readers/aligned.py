@@ -45,8 +45,12 @@ _GAP = re.compile(rf"\S {{{TEXT_SETTINGS.aligned_min_gutter},}}\S")
 _PADDED_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z0-9]{1,3}\)|[a-z][.)]|[•·▪◦●○■□➢►*–-])$", re.I)
 
 
+_GUTTER = " " * TEXT_SETTINGS.aligned_min_gutter  # what every _GAP holds: lines without it are not searched
+
+
 def _laid_out(line: LineLike) -> bool:
-    return not line.blank and "\t" not in line.text and _GAP.search(line.text) is not None
+    text = line.text
+    return _GUTTER in text and "\t" not in text and not line.blank and _GAP.search(text) is not None
 
 
 def region(lines: Sequence[LineLike], i: int) -> list[int]:
