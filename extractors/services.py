@@ -27,7 +27,7 @@ from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
-from pipeline.normalise.text import clean, normalise_for_match
+from pipeline.normalise.text import clean, may_hold, may_hold_any, normalise_for_match
 from schemas import Record, Service
 
 _HEAD_ROLE = re.compile(r"^(?P<role>(?:Assistant |Deputy |Executive |Strategic )?(?:Head|Director|Manager|Lead) of (?P<unit>.+))$")
@@ -40,6 +40,7 @@ _SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
     rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
+_MENTION_SUFFIX = re.compile(rf"(?:{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b")  # what ends every _MENTION
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
 _EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
@@ -193,7 +194,7 @@ def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
 def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
     led = []
     for block in doc.blocks:
-        m = PERSON_ROLE_PATTERNS[0].search(block.text)
+        m = PERSON_ROLE_PATTERNS[0].search(block.text) if " by" in block.text else None  # "Led by", "Run by"...
         if m and block.kind != "table":
             heading = next(doc.headings_before(block.index), None)
             if heading is not None:
@@ -258,10 +259,21 @@ def _split_enumeration(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def _ends_in_colon(text: str) -> bool:
+    """What ``_UNIT_LIST_LEAD_IN`` needs at the end, asked before its look-aheads read the whole paragraph."""
+    return text.rstrip().endswith((":", ":-"))
+
+
+def _ends_in_lead_word(clean_text: str) -> bool:
+    """Whether a cleaned text (single spaces) ends in a word ``_UNITS_LEAD_IN`` ends on, before an optional " :-"."""
+    tail = clean_text.rstrip()[-16:]
+    return any(may_hold(tail, word) for word in ("follows", "are", "include", "below"))
+
+
 def _unit_headings(doc: Document, ctx: Context, units: _Units) -> None:
     """Headings after 'Specific units are as follows:' are units, until a generic heading."""
     for block in doc.blocks:
-        if block.kind != "paragraph" or not _UNITS_LEAD_IN.search(block.clean):
+        if block.kind != "paragraph" or not _ends_in_lead_word(block.clean) or not _UNITS_LEAD_IN.search(block.clean):
             continue
         following = doc.blocks[block.index + 1:]
         if not following or following[0].kind != "heading":
@@ -286,7 +298,7 @@ _LEAD_SUBJECT = re.compile(r"^(?:The\s+)?(?P<unit>[A-Z][\w&'’,\- ]*?\b(?:Servi
 def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
     """"The directorate comprises four services:" over a list of names: each name is a unit of the plan's scope."""
     for block in doc.blocks:
-        if block.kind != "paragraph" or not _UNIT_LIST_LEAD_IN.search(block.clean):
+        if block.kind != "paragraph" or not _ends_in_colon(block.clean) or not _UNIT_LIST_LEAD_IN.search(block.clean):
             continue
         items = []
         for nxt in doc.blocks_after(block.index):
@@ -436,6 +448,8 @@ def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
     for block in doc.blocks:
         if block.kind == "table":
             continue
+        if "," not in block.text:
+            continue
         for m in _ROLE_COMMA_UNIT.finditer(block.text):
             unit = m.group("unit")
             if unit_like(unit) and not _implausible_mention(unit):
@@ -450,6 +464,8 @@ def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
     """"the Heads of Service for Finance, Housing and Environmental Enhancement": one unit per name."""
     for block in doc.blocks:
         if block.kind == "table":
+            continue
+        if "for" not in block.text:
             continue
         for m in _HEADS_FOR.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
@@ -466,10 +482,15 @@ _COUNTED = re.compile(
     r"\s*(?:[-–—:(]|,)\s*(?P<list>[A-Z][^-–—:()]*?)\s*(?:[-–—)]|\.\s|\.$|$)", re.I)
 
 
+_COUNTED_WORDS = ("services", "teams", "units", "departments", "directorates", "divisions", "sections")  # one ends each count
+
+
 def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
     """"The Council's two central services - Corporate Development and Chief Executive's - are …": as many names as counted."""
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item"):
+            continue
+        if not may_hold_any(block.text, _COUNTED_WORDS):
             continue
         for m in _COUNTED.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
@@ -535,6 +556,8 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
         # a heading of seven words or more is a line of text the reader took for a heading
         if block.kind == "table" or block.kind == "heading" and len(block.clean.split()) < 7:
             continue
+        if not _MENTION_SUFFIX.search(block.text):
+            continue  # no unit word: no mention (the name part is tried at every capital otherwise)
         for m in _MENTION.finditer(block.text):
             suffix = m.group("suffix")
             tokens = m.group("name").replace(",", "").split()

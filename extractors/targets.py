@@ -164,7 +164,7 @@ def _may_state_target(text: str, context: str) -> bool:
 def _gap_target(doc: Document, ctx: Context, block: Block, context: str) -> Optional[Target]:
     """``CC1: Percentage of calls answered …:        tbc``: a KPI list item with its target after a wide gap."""
     m = _ITEM_REF.match(block.text)
-    gap = _GAP_TARGET.match(block.text[m.end():] if m else block.text)
+    gap = _GAP_TARGET.match(block.text[m.end():]) if m else None  # without a reference there is no gap target
     if not (m and gap and _TARGET_CONTEXT.search(context)):
         return None
     base = block.start + (m.end() if m else 0)

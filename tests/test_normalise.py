@@ -149,3 +149,18 @@ def test_cheap_pre_checks_answer_as_the_patterns_do():
     assert find_money("no amounts here") == [] and find_money("half a million pounds")[0].amount == 500_000
     assert _as_written("WASTE SERVICES", "the Waste Services team") == "Waste Services"
     assert _as_written("CAFÉ", "our Café") == re.search("CAFÉ", "our Café", re.I).group()
+
+
+def test_gates_before_block_patterns_let_through_what_the_patterns_match():
+    from extractors.services import _UNITS_LEAD_IN, _ends_in_lead_word
+    from pipeline.normalise.dates import find_dates
+    from pipeline.normalise.text import may_hold_any
+    from pipeline.normalise.years import find_years
+
+    assert find_dates("by the end of March") == [] and find_dates("by March 2025")[0].value == "2025-03"
+    assert find_years("next year") == [] and find_years("in 2024/25")[0].value == "2024-25"
+    for text in ["Our services are as follows :-", "The units include", "Two teams are", "Specific units are listed below:"]:
+        assert _UNITS_LEAD_IN.search(text) and _ends_in_lead_word(text)
+    assert not _ends_in_lead_word("The plan sets out our aims.")
+    assert may_hold_any("Three SERVICES -", ("services",)) and not may_hold_any("no such word", ("teams",))
+    assert may_hold_any("Équipes", ("teams",))  # beyond ASCII nothing is ruled out

@@ -19,6 +19,7 @@ DATE_PATTERN = re.compile(
     rf"|\b(?P<d2>\d{{1,2}})/(?P<m2>\d{{1,2}})/(?P<y2>(?:19|20)?\d{{2}})\b",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 _BARE_YEAR = re.compile(r"\b(?:in|by|during|until|from)\s+(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
 
 
@@ -32,6 +33,8 @@ class DateMention:
 def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = False) -> list[DateMention]:
     """Dates in text as ISO prefixes.  ``Qn`` needs the plan's financial year to mean anything."""
     out = []
+    if not _DIGIT.search(text):
+        return out  # every date here, a bare year too, is written with digits: the patterns need not try every word
     for m in DATE_PATTERN.finditer(text):
         if m.group("month"):
             month = MONTHS[m.group("month").lower().rstrip(".")[:3] if m.group("month").lower()[:4] != "sept" else "sep"]

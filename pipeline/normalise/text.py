@@ -61,7 +61,15 @@ def may_hold(text: str, word: str) -> bool:
     ruled out.  A pattern with a fixed word but no fixed start is tried at every
     character, so this is asked first of every block.
     """
-    return not text.isascii() or word in text.lower()
+    return may_hold_any(text, (word,))
+
+
+def may_hold_any(text: str, words: tuple[str, ...]) -> bool:
+    """``may_hold`` for several words: False only when ``text`` can hold none of them."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(word in low for word in words)
 
 
 def normalise_for_match(text: str | None) -> str:
