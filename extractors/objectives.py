@@ -27,6 +27,7 @@ from extractors.context import Context, heading_words, lead_in, provenance, read
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.document import Block, Document, Piece, split_items
 from pipeline.normalise.dates import DATE_PATTERN, parse_date
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import find_money
 from pipeline.normalise.text import clean, may_hold
 from pipeline.normalise.years import find_years
@@ -341,12 +342,13 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     if intro is None:
         return False
     text = intro.clean
-    if _NOT_COMMITMENT.search(text):
+    not_commitment, examples, cue = _lead_in_cues(text)
+    if not_commitment:
         return False
     if intro.kind != "heading" and re.search(r":-?\s*$", intro.text.strip()):
-        if _EXAMPLES.search(text):
+        if examples:
             return False
-        if LEAD_IN_CUE.search(text):
+        if cue:
             state.committed.add(intro.index)
             return True
         if len(text.split()) <= 6 and _continues_commitments(doc, intro, state):
@@ -356,6 +358,12 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     if not HEADING_CUE.search(heading_words(doc, block.index, 3)):
         return False
     return _reads_as_commitment(block.clean)
+
+
+@short_text_cache()
+def _lead_in_cues(text: str) -> tuple[bool, bool, bool]:
+    """(not commitments, examples, a commitment cue) read off a lead-in's words: every item of its list asks."""
+    return bool(_NOT_COMMITMENT.search(text)), bool(_EXAMPLES.search(text)), bool(LEAD_IN_CUE.search(text))
 
 
 def _continues_commitments(doc: Document, intro: Block, state: _ListState) -> bool:

@@ -69,7 +69,10 @@ def may_hold_any(text: str, words: tuple[str, ...]) -> bool:
     if not text.isascii():
         return True
     low = text.lower()
-    return any(word in low for word in words)
+    for word in words:
+        if word in low:
+            return True
+    return False
 
 
 def normalise_for_match(text: str | None) -> str:
