@@ -133,7 +133,7 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
     raw = text if text is not None else piece.text
     if _FOOTNOTE.match(raw):
         return None
-    text = clean(raw)
+    text = clean(raw) if text is not None else piece.clean  # a piece keeps its cleaned text
     if may_hold(text, "as follows"):
         text = _AS_FOLLOWS.sub("", text)
     text = text.strip()
@@ -212,7 +212,7 @@ def _paragraph(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
 
 def _labelled(doc: Document, ctx: Context, block: Block, state: _ListState, standalone_only: bool = False) -> list[Objective]:
     """'Priority 9: …' after a lead-in or another such line; 'Strategic Driver A …', 'Well-being Objective 1 - …' anywhere."""
-    m = _LABELLED.match(clean(block.text))
+    m = _LABELLED.match(block.clean)
     if not m:
         return []
     prev = doc.blocks[block.index - 1] if block.index else None
@@ -311,7 +311,7 @@ def _follows(a: re.Match, b: re.Match) -> bool:
 
 def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
     if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
-        state.service = ctx.known_unit(block.clean) or clean(block.text)
+        state.service = ctx.known_unit(block.clean) or block.clean
         return []
     labelled = _labelled(doc, ctx, block, state, standalone_only=True)
     if labelled:  # "• Well-being Objective 1 - We will …": the label's number is the ref, the statement the text

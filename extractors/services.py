@@ -22,12 +22,12 @@ import re
 from typing import Iterable, Optional
 
 from extractors import register
-from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, read_lead_line, strip_unit_suffix, unit_from_heading
+from extractors.context import GENERIC_HEADING, Context, provenance, lead_from_clean, read_lead, strip_unit_suffix, unit_from_heading
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
-from pipeline.normalise.text import clean, may_hold, may_hold_any, normalise_for_match
+from pipeline.normalise.text import clean, may_hold_any, normalise_for_match
 from schemas import Record, Service
 
 _HEAD_ROLE = re.compile(r"^(?P<role>(?:Assistant |Deputy |Executive |Strategic )?(?:Head|Director|Manager|Lead) of (?P<unit>.+))$")
@@ -261,13 +261,15 @@ def _split_enumeration(text: str) -> list[tuple[str, bool]]:
 
 def _ends_in_colon(text: str) -> bool:
     """What ``_UNIT_LIST_LEAD_IN`` needs at the end, asked before its look-aheads read the whole paragraph."""
-    return text.rstrip().endswith((":", ":-"))
+    return text[-24:].rstrip().endswith((":", ":-"))
 
 
 def _ends_in_lead_word(clean_text: str) -> bool:
     """Whether a cleaned text (single spaces) ends in a word ``_UNITS_LEAD_IN`` ends on, before an optional " :-"."""
-    tail = clean_text.rstrip()[-16:]
-    return any(may_hold(tail, word) for word in ("follows", "are", "include", "below"))
+    return may_hold_any(clean_text[-24:].rstrip()[-16:], _LEAD_WORDS)
+
+
+_LEAD_WORDS = ("follows", "are", "include", "below")
 
 
 def _unit_headings(doc: Document, ctx: Context, units: _Units) -> None:
@@ -434,7 +436,7 @@ def _lead_lines(doc: Document, ctx: Context, units: _Units) -> None:
     for block in doc.blocks:
         if block.kind == "table":
             continue
-        lead = read_lead_line(block.text)
+        lead = lead_from_clean(block.clean)
         if lead and unit_like(lead.unit) and not _FIELD_LABEL.match(lead.unit):
             units.add(lead.unit, block, parent=ctx.scope if ctx.scope != lead.unit else None, lead=lead.person, role=lead.role)
 
