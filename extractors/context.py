@@ -77,11 +77,7 @@ def provenance(piece: Piece, start: Optional[int] = None, end: Optional[int] = N
     if start is None:
         start, end = piece.start, piece.end
     text = doc.text[start:end] if doc is not None else piece.text[start - piece.start: end - piece.start]
-    page = piece.page
-    if type(start) is int and type(end) is int and (page is None or type(page) is int):
-        # already what validation would make of them: built without it (every record has a provenance)
-        return Provenance.model_construct(page=page, char_start=start, char_end=end, text=text)
-    return Provenance(page=page, char_start=start, char_end=end, text=text)
+    return Provenance(page=piece.page, char_start=start, char_end=end, text=text)
 
 
 def strip_unit_suffix(name: str) -> str:
