@@ -164,3 +164,18 @@ def test_gates_before_block_patterns_let_through_what_the_patterns_match():
     assert not _ends_in_lead_word("The plan sets out our aims.")
     assert may_hold_any("Three SERVICES -", ("services",)) and not may_hold_any("no such word", ("teams",))
     assert may_hold_any("Équipes", ("teams",))  # beyond ASCII nothing is ruled out
+
+
+def test_short_text_cache_keeps_short_texts_only_and_empties_when_full():
+    from pipeline.normalise.memo import SHORT_TEXT, short_text_cache
+
+    calls = []
+
+    @short_text_cache(maxsize=2)
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    long = "x" * (SHORT_TEXT + 1)
+    assert [upper(t) for t in ["a", "a", long, long, "b", "c", "a"]] == ["A", "A", long.upper(), long.upper(), "B", "C", "A"]
+    assert calls == ["a", long, long, "b", "c", "a"]  # "a" kept once; the long text never; full at "c", so "a" again
