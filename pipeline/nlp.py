@@ -111,7 +111,8 @@ def person_role_component(doc: Doc) -> Doc:
 # target phrasing as token patterns: "within 5 working days", "no more than 684kg", "at least 80%", "achieve 40%"
 _FIGURE = {"TEXT": {"REGEX": r"(?i)^£?\d[\d,]*(?:\.\d+)?(?:%|kg|k|m|t)?$"}}
 _PER_CENT = {"TEXT": {"IN": ["%", "per", "percent"]}, "OP": "?"}
-_TIME = {"LOWER": {"REGEX": r"^(?:days?|hours?|minutes?|mins?|weeks?|months?|rings?|seconds?|secs?)$"}}
+# a set rather than a regex (the Matcher runs a REGEX in Python at each token; tokens hold no line break, so they agree)
+_TIME = {"LOWER": {"IN": [w + s for w in ("day", "hour", "minute", "min", "week", "month", "ring", "second", "sec") for s in ("", "s")]}}
 TARGET_PATTERNS: dict[str, list[list[dict]]] = {
     "within": [[{"LOWER": {"IN": ["within", "with", "in", "under"]}}, _FIGURE,
                 {"LOWER": {"IN": ["working", "calendar", "business", "clear"]}, "OP": "?"}, _TIME]],
