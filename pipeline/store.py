@@ -118,7 +118,8 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Connection) -> None:
     # a writer takes the write lock at BEGIN: a deferred transaction that reads first and then
     # writes can be refused outright (SQLITE_BUSY_SNAPSHOT) when another run committed meanwhile
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("councilplans_write") else "BEGIN")
+    # straight to the driver: a statement through SQLAlchemy's execution machinery cost more than the BEGIN itself
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get("councilplans_write") else "BEGIN")
 
 
 def unreachable(url: str, exc: Exception) -> StoreUnreachable:
