@@ -26,7 +26,7 @@ from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance, read_lead, strip_unit_suffix
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.document import Block, Document, Piece, split_items
-from pipeline.normalise.dates import DATE_PATTERN, parse_date
+from pipeline.normalise.dates import parse_date, search_date
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import find_money
 from pipeline.normalise.text import clean, may_hold
@@ -149,7 +149,7 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
 
 
 def _only_a_date(text: str) -> bool:
-    m = DATE_PATTERN.search(text)
+    m = search_date(text)
     return bool(m) and not clean(text[: m.start()] + text[m.end():]).strip(" ,.-")
 
 

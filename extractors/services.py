@@ -19,7 +19,7 @@ makes a name a document part or an accounting line) are data:
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from extractors import register
 from extractors.context import GENERIC_HEADING, Context, provenance, lead_from_clean, read_lead, strip_unit_suffix, unit_from_heading
@@ -155,13 +155,38 @@ def _scope_leads(doc: Document, ctx: Context, units: _Units) -> None:
     scope = ctx.scope
     if not scope:
         return
-    for pattern in PERSON_ROLE_PATTERNS[1:4:2]:  # "The ROLE … is NAME" and signatures
-        for m in pattern.finditer(doc.text):
+    text = doc.text
+    # "The ROLE … is NAME" starts at a "The "; a signature at the start of a line, with a capital
+    for pattern, starts in ((PERSON_ROLE_PATTERNS[1], _occurrences(text, "The ")),
+                            (PERSON_ROLE_PATTERNS[3], (k for k in _line_starts(text) if "A" <= text[k:k + 1] <= "Z"))):
+        m = _first_match_at(pattern, text, starts)
+        if m:
             units.add(scope, doc.piece(m.start(), m.end()), lead=m.group("person"), role=clean(m.group("role")))
-            break
-    m = re.search(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:Director|Head|Manager))\s*\(?{re.escape(scope)}\)?", doc.text)
+    m = re.search(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:Director|Head|Manager))\s*\(?{re.escape(scope)}\)?", text) if scope in text else None
     if m:
         units.add(scope, doc.piece(m.start(), m.end()), role=m.group("role"))
+
+
+def _first_match_at(pattern: re.Pattern, text: str, starts: Iterator[int]) -> Optional[re.Match]:
+    """``pattern.search(text)`` when every match starts at one of ``starts`` (ascending): the pattern is
+    tried only there, not at every character of a whole document."""
+    for k in starts:
+        m = pattern.match(text, k)
+        if m:
+            return m
+    return None
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    k = text.find(literal)
+    while k >= 0:
+        yield k
+        k = text.find(literal, k + 1)
+
+
+def _line_starts(text: str) -> Iterator[int]:
+    yield 0
+    yield from (k + 1 for k in _occurrences(text, "\n"))
 
 
 def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:

@@ -9,10 +9,13 @@ from extractors.context import Context, provenance
 from pipeline.document import Document
 from pipeline.normalise.dates import parse_date
 from pipeline.normalise.money import find_money
+from pipeline.normalise.text import may_hold_any
 from pipeline.tables.view import TableView
 from schemas import Record, Workforce
 
 _DIGIT = re.compile(r"\d")
+# what each basis in _COUNT holds ("members of staff" holds "staff", "FTEs" "fte"...)
+_BASIS_WORDS = ("employees", "staff", "fte", "full", "volunteers", "sessional", "posts", "people employed")
 _COUNT = re.compile(
     r"(?<![\d.£%])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s+(?:\w+\s+)?(?P<basis>employees|members of staff|staff|FTEs?|full[- ]time equivalents?|volunteers|sessional(?: staff| workers)?|posts|people employed)\b",
     re.I,
@@ -41,7 +44,8 @@ def extract_workforce(doc: Document, ctx: Context) -> list[Record]:
     for block in doc.blocks:
         if block.kind in ("paragraph", "list_item"):
             # every count is a number: a block without a digit is not scanned (and one without a count gives nothing)
-            counts = list(_COUNT.finditer(block.text)) if _DIGIT.search(block.text) else []
+            text = block.text
+            counts = list(_COUNT.finditer(text)) if _DIGIT.search(text) and may_hold_any(text, _BASIS_WORDS) else []
             if not counts:
                 continue
             as_at = parse_date(block.text) if re.search(r"\bas (?:at|of)\b", block.text, re.I) else None

@@ -179,3 +179,16 @@ def test_short_text_cache_keeps_short_texts_only_and_empties_when_full():
     long = "x" * (SHORT_TEXT + 1)
     assert [upper(t) for t in ["a", "a", long, long, "b", "c", "a"]] == ["A", "A", long.upper(), long.upper(), "B", "C", "A"]
     assert calls == ["a", long, long, "b", "c", "a"]  # "a" kept once; the long text never; full at "c", so "a" again
+
+
+def test_whole_text_searches_tried_only_where_a_match_can_start():
+    """``_first_match_at`` is ``search`` when every match starts at one of the given places."""
+    from extractors.services import _first_match_at, _line_starts, _occurrences
+    from pipeline.nlp import PERSON_ROLE_PATTERNS
+    from pipeline.normalise.dates import search_date
+
+    text = "TheThe Director is Bob Ray.\nx\nAmanda Honey\nManaging Director\nThe Director of Care is Jane Doe."
+    said, signed = PERSON_ROLE_PATTERNS[1], PERSON_ROLE_PATTERNS[3]
+    assert _first_match_at(said, text, _occurrences(text, "The ")).span() == said.search(text).span()
+    assert _first_match_at(signed, text, _line_starts(text)).span() == signed.search(text).span()
+    assert search_date("by the end of March") is None and search_date("by March 2025").group() == "March 2025"

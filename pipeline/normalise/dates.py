@@ -61,6 +61,11 @@ def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = Fa
     return out
 
 
+def search_date(text: str) -> Optional[re.Match]:
+    """``DATE_PATTERN.search``, without trying it on a text with no digit (every date has one)."""
+    return DATE_PATTERN.search(text) if _DIGIT.search(text) else None
+
+
 def parse_date(text: str, plan_year: Optional[str] = None) -> Optional[str]:
     """The first date in ``text`` (``None`` where none is given)."""
     found = find_dates(text or "", plan_year, bare_years=True)
