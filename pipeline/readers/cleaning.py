@@ -136,9 +136,11 @@ def clean(text: str) -> Cleaned:
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     removed: dict[str, int] = {}
-    text = _count_sub(_ANSI, "", text, removed, "terminal escape sequences")
+    if "\x1b" in text:  # every escape sequence starts with ESC
+        text = _count_sub(_ANSI, "", text, removed, "terminal escape sequences")
     text = _same_spaces(_count_sub(_BREAKS, "\n", text, removed, None))
-    text = _count_sub(_INVISIBLE, "", text, removed, None)  # zero-width spaces are routine in web copy
+    if not text.isascii():  # every invisible character is beyond ASCII
+        text = _count_sub(_INVISIBLE, "", text, removed, None)  # zero-width spaces are routine in web copy
     nul = text.count("\x00")
     text = _count_sub(_CONTROL, "", text, removed, "control characters")
     if nul:
