@@ -230,12 +230,18 @@ def rewrite_wrapped(text: str) -> str:
         pos += len(line) + 1
     out: list[str] = []
     i = 0  # lines before i are written out
+    failed_to, tries = -1, 0  # the end of the last region that did not read, and the starts tried inside it
     for k in [k for k, raw in enumerate(raws) if _laid_out(raw)]:  # only a laid-out line starts a region
         if k < i:
             continue  # inside a region already rewritten
+        if k <= failed_to and tries >= TEXT_SETTINGS.figure_header_max_lines:
+            continue  # past a region's first lines (headers that keep no columns), no later start reads either
         numbers = _wrapped_region(raws, k)
         rows = _wrapped_rows(raws, numbers) if len(numbers) > 1 else None
         if rows is None:
+            if k > failed_to:
+                failed_to, tries = numbers[-1] if numbers else k, 0
+            tries += 1
             continue
         out.extend(raw.text for raw in raws[i:k])
         out.extend("\t".join(row) for row in rows)
