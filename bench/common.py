@@ -58,6 +58,21 @@ def tree(pid: int) -> dict[int, int]:
     return sizes
 
 
+def proportional(pid: int) -> int:
+    """Proportional set size of ``pid``: its private pages plus its share of pages it shares with others.
+
+    Workers are forks of one server and share its spaCy and register pages; summed
+    RSS counts those once per process, summed PSS once in all (what the tree costs the machine).
+    """
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def tree_rss(pid: int) -> int:
     return sum(tree(pid).values())
 
@@ -67,10 +82,10 @@ def rss(pid: int) -> int:
 
 
 class PeakWatcher:
-    """Samples a process tree's RSS in a thread; ``peak`` is the highest sum seen."""
+    """Samples a process tree's RSS in a thread; ``peak`` is the highest sum seen, ``peak_pss`` the highest PSS sum."""
 
     def __init__(self, pid: int, interval: float = 0.2):
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak, self.peak_pss = pid, interval, 0, 0
         self.at_peak: dict[int, int] = {}  # process -> resident bytes when the peak was seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -80,6 +95,7 @@ class PeakWatcher:
             sizes = tree(self.pid)
             if sum(sizes.values()) > self.peak:
                 self.peak, self.at_peak = sum(sizes.values()), sizes
+            self.peak_pss = max(self.peak_pss, sum(proportional(p) for p in sizes))
             self._stop.wait(self.interval)
 
     def describe_peak(self) -> str:

@@ -56,7 +56,9 @@ def main() -> None:
           f"not as expected {len(wrong)}, missing {sum(v == 'missing' for v in got.values())}")
     print(f"tracebacks on stderr {err.count('Traceback')}; exit status {proc.returncode}; {seconds:.0f} s "
           f"(no hang: the run ended)")
-    print(f"peak RSS of the whole run {watcher.peak / MB:.0f} MB = {watcher.peak / (1024 * MB):.2f} x the 1 GB budget")
+    print(f"peak RSS of the whole run {watcher.peak / MB:.0f} MB = {watcher.peak / (1024 * MB):.2f} x the 1 GB budget "
+          f"(summed RSS, shared pages counted in every process); peak PSS {watcher.peak_pss / MB:.0f} MB "
+          f"= {watcher.peak_pss / (1024 * MB):.2f} x (shared pages counted once)")
     print(f"at the peak: {watcher.describe_peak()}")
     for block in err.split("Traceback (most recent call last):")[1:4]:
         print("traceback ending:", " | ".join(block.strip().splitlines()[-3:])[:400])

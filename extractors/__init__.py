@@ -75,10 +75,16 @@ def run_order(extractors: dict[str, Extractor] | None = None) -> list[Extractor]
     return done
 
 
-def load_builtin() -> dict[str, Extractor]:
-    """Import the built-in extractors (each module registers itself)."""
-    from extractors import metadata, services, objectives, budgets, targets, performance, workforce, risks  # noqa: F401
+_BUILTIN_LOADED = False
 
+
+def load_builtin() -> dict[str, Extractor]:
+    """Import the built-in extractors (each module registers itself); the import machinery runs once, not per document."""
+    global _BUILTIN_LOADED
+    if not _BUILTIN_LOADED:
+        from extractors import metadata, services, objectives, budgets, targets, performance, workforce, risks  # noqa: F401
+
+        _BUILTIN_LOADED = True
     return EXTRACTORS
 
 

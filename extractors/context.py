@@ -199,7 +199,11 @@ _LEAD_LINES = (
 
 def read_lead_line(text: str) -> Optional[Lead]:
     """A line naming a unit and the person who leads it, in the shapes plans print them."""
-    text = clean(text)
+    return lead_from_clean(clean(text))
+
+
+def lead_from_clean(text: str) -> Optional[Lead]:
+    """``read_lead_line`` of a text already cleaned (a block's ``clean``, kept with the block)."""
     if len(text.split()) > 14:
         return None
     for pattern in _LEAD_LINES:

@@ -41,26 +41,40 @@ def _scope_from_title(title: str, doc: Document) -> Optional[str]:
     if not rest or len(rest.split()) > 6 or re.fullmatch(r"(?i)(services?|council|select committee)", rest):
         return None
     if rest.isupper():  # find the same words as the text writes them elsewhere
-        m = re.search(re.escape(rest), doc.text[len(title):], re.I)
-        found = m and doc.text[len(title):][m.start():m.end()]
+        found = _as_written(rest, doc.text[len(title):])
         rest = found if found and not found.isupper() else rest.title()
     return rest
 
 
-def _scope_line(doc: Document, title_blocks: list) -> Optional[str]:
-    """A short heading right after a bare "Service Plan 2019/2020" title names the scope."""
+def _as_written(words: str, text: str) -> Optional[str]:
+    """``words`` as ``text`` first writes them, whatever their case.
+
+    In ASCII, ``lower`` folds case as ``re.I`` does, and ``str.find`` is far
+    quicker than a case-blind search through a whole document.
+    """
+    if words.isascii() and text.isascii():
+        at = text.lower().find(words.lower())
+        return text[at:at + len(words)] if at >= 0 else None
+    m = re.search(re.escape(words), text, re.I)
+    return m.group() if m else None
+
+
+def _scope_line(doc: Document, title_blocks: list, title_scope: Optional[str]) -> Optional[str]:
+    """A short heading right after a bare "Service Plan 2019/2020" title (one naming no scope: ``title_scope``
+    is ``_scope_from_title`` of it) names the scope."""
     if not title_blocks:
         return None
     after = [b for b in doc.blocks[title_blocks[-1].index + 1: title_blocks[-1].index + 2] if b.kind == "heading"]
     title = " ".join(b.clean for b in title_blocks)
-    bare = not _scope_from_title(title, doc) and re.search(r"\bplan\b", title, re.I) and "summary" not in title.lower()
+    bare = not title_scope and re.search(r"\bplan\b", title, re.I) and "summary" not in title.lower()
     return after[0] if bare and after and len(after[0].clean.split()) <= 5 else None
 
 
 @register("metadata", requires=())
 def extract_metadata(doc: Document, ctx: Context) -> list[Record]:
     blocks = _title_blocks(doc)
-    extra = _scope_line(doc, blocks)
+    title_scope = _scope_from_title(" ".join(b.clean for b in blocks), doc) if blocks else None  # read once, used twice
+    extra = _scope_line(doc, blocks, title_scope)
     if extra is not None:
         blocks = blocks + [extra]
     title = " ".join(b.clean for b in blocks) or None
@@ -72,7 +86,7 @@ def extract_metadata(doc: Document, ctx: Context) -> list[Record]:
         meta.financial_year, meta.year_from = years[0].value, "text"
     elif doc.meta.get("financial_year"):
         meta.financial_year, meta.year_from = doc.meta["financial_year"], "manifest"
-    scope = clean(extra.text) if extra is not None else _scope_from_title(title or "", doc)
+    scope = clean(extra.text) if extra is not None else title_scope  # without extra blocks the title is the one read
     meta.scope = scope
     guess = council_in_text(doc.text, title or "", meta.financial_year)
     if guess:

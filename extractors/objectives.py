@@ -19,6 +19,7 @@ Sources, each a general shape of council plans:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable, Optional
 
@@ -26,9 +27,10 @@ from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance, read_lead, strip_unit_suffix
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.document import Block, Document, Piece, split_items
-from pipeline.normalise.dates import DATE_PATTERN, parse_date
+from pipeline.normalise.dates import parse_date, search_date
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import find_money
-from pipeline.normalise.text import clean
+from pipeline.normalise.text import clean, may_hold
 from pipeline.normalise.years import find_years
 from pipeline.tables.view import TableView
 from schemas import Objective, Record
@@ -132,8 +134,12 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
     raw = text if text is not None else piece.text
     if _FOOTNOTE.match(raw):
         return None
-    text = _AS_FOLLOWS.sub("", clean(raw)).strip()
-    text = _ATTRIBUTION.sub("", text)
+    text = clean(raw) if text is not None else piece.clean  # a piece keeps its cleaned text
+    if may_hold(text, "as follows"):
+        text = _AS_FOLLOWS.sub("", text)
+    text = text.strip()
+    if "-" in text or "–" in text or "—" in text:  # an attribution follows a dash
+        text = _ATTRIBUTION.sub("", text)
     text = _TRAILING_JOINER.sub("", text).strip()
     if len(text.split()) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
         return None
@@ -144,7 +150,7 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
 
 
 def _only_a_date(text: str) -> bool:
-    m = DATE_PATTERN.search(text)
+    m = search_date(text)
     return bool(m) and not clean(text[: m.start()] + text[m.end():]).strip(" ,.-")
 
 
@@ -207,7 +213,7 @@ def _paragraph(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
 
 def _labelled(doc: Document, ctx: Context, block: Block, state: _ListState, standalone_only: bool = False) -> list[Objective]:
     """'Priority 9: …' after a lead-in or another such line; 'Strategic Driver A …', 'Well-being Objective 1 - …' anywhere."""
-    m = _LABELLED.match(clean(block.text))
+    m = _LABELLED.match(block.clean)
     if not m:
         return []
     prev = doc.blocks[block.index - 1] if block.index else None
@@ -225,6 +231,7 @@ def _labelled(doc: Document, ctx: Context, block: Block, state: _ListState, stan
     return [obj] if obj else []
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s{2,}")
 _REF_CANDIDATE = re.compile(r"(?<![\w.])(?:(?P<pre>[A-Z]{1,3})(?P<num>\d{1,2})|(?P<major>\d{1,2})\.(?P<minor>\d{1,2}))(?=\s+[A-Za-z(])")
 
 
@@ -238,9 +245,11 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     are:") gives their status.
     """
     found = list(_REF_CANDIDATE.finditer(block.text))
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(block.text)]  # once: splitting each colon's prefix was quadratic
     out: list[Objective] = []
     for colon in re.finditer(r":-?", block.text):
-        sentence = re.split(r"(?<=[.!?])\s+|\s{2,}", block.text[: colon.start()])[-1]
+        k = bisect.bisect_right(breaks, colon.start())
+        sentence = block.text[breaks[k - 1] if k else 0: colon.start()]
         if not LEAD_IN_CUE.search(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
             continue
         first = next((m for m in found if m.start() >= colon.end()), None)
@@ -306,7 +315,7 @@ def _follows(a: re.Match, b: re.Match) -> bool:
 
 def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
     if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
-        state.service = ctx.known_unit(block.clean) or clean(block.text)
+        state.service = ctx.known_unit(block.clean) or block.clean
         return []
     labelled = _labelled(doc, ctx, block, state, standalone_only=True)
     if labelled:  # "• Well-being Objective 1 - We will …": the label's number is the ref, the statement the text
@@ -337,12 +346,13 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     if intro is None:
         return False
     text = intro.clean
-    if _NOT_COMMITMENT.search(text):
+    not_commitment, examples, cue = _lead_in_cues(text)
+    if not_commitment:
         return False
     if intro.kind != "heading" and re.search(r":-?\s*$", intro.text.strip()):
-        if _EXAMPLES.search(text):
+        if examples:
             return False
-        if LEAD_IN_CUE.search(text):
+        if cue:
             state.committed.add(intro.index)
             return True
         if len(text.split()) <= 6 and _continues_commitments(doc, intro, state):
@@ -352,6 +362,12 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     if not HEADING_CUE.search(heading_words(doc, block.index, 3)):
         return False
     return _reads_as_commitment(block.clean)
+
+
+@short_text_cache()
+def _lead_in_cues(text: str) -> tuple[bool, bool, bool]:
+    """(not commitments, examples, a commitment cue) read off a lead-in's words: every item of its list asks."""
+    return bool(_NOT_COMMITMENT.search(text)), bool(_EXAMPLES.search(text)), bool(LEAD_IN_CUE.search(text))
 
 
 def _continues_commitments(doc: Document, intro: Block, state: _ListState) -> bool:
@@ -391,6 +407,14 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
     return out
 
 
+_WORD = re.compile(r"\S+")
+
+
+def _glued(text: str, start: int, date_end: int) -> bool:
+    """A word that starts where the last date ends is the rest of the date's own word ("2009," → ",")."""
+    return start == date_end > 0 and not text[start - 1].isspace()
+
+
 _MONTH_YEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d{2}\b")
 
 
@@ -410,7 +434,8 @@ def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int 
         previous_end = 0
         for date in _MONTH_YEAR.finditer(block.text):
             before = block.text[: date.start()].rstrip()
-            tokens = [t for t in re.finditer(r"\S+", before) if t.start() >= previous_end][-longest:]
+            # only the words since the last date (scanning the whole prefix per date was quadratic)
+            tokens = [t for t in _WORD.finditer(before, previous_end) if not _glued(before, t.start(), previous_end)][-longest:]
             previous_end = date.end()
             for k, token in enumerate(tokens):
                 word = token.group()

@@ -19,15 +19,15 @@ makes a name a document part or an accounting line) are data:
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from extractors import register
-from extractors.context import GENERIC_HEADING, Context, provenance, read_lead, read_lead_line, strip_unit_suffix, unit_from_heading
+from extractors.context import GENERIC_HEADING, Context, provenance, lead_from_clean, read_lead, strip_unit_suffix, unit_from_heading
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
-from pipeline.normalise.text import clean, normalise_for_match
+from pipeline.normalise.text import clean, may_hold_any, normalise_for_match
 from schemas import Record, Service
 
 _HEAD_ROLE = re.compile(r"^(?P<role>(?:Assistant |Deputy |Executive |Strategic )?(?:Head|Director|Manager|Lead) of (?P<unit>.+))$")
@@ -40,6 +40,7 @@ _SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
     rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
+_MENTION_SUFFIX = re.compile(rf"(?:{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b")  # what ends every _MENTION
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
 _EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
@@ -154,13 +155,38 @@ def _scope_leads(doc: Document, ctx: Context, units: _Units) -> None:
     scope = ctx.scope
     if not scope:
         return
-    for pattern in PERSON_ROLE_PATTERNS[1:4:2]:  # "The ROLE … is NAME" and signatures
-        for m in pattern.finditer(doc.text):
+    text = doc.text
+    # "The ROLE … is NAME" starts at a "The "; a signature at the start of a line, with a capital
+    for pattern, starts in ((PERSON_ROLE_PATTERNS[1], _occurrences(text, "The ")),
+                            (PERSON_ROLE_PATTERNS[3], (k for k in _line_starts(text) if "A" <= text[k:k + 1] <= "Z"))):
+        m = _first_match_at(pattern, text, starts)
+        if m:
             units.add(scope, doc.piece(m.start(), m.end()), lead=m.group("person"), role=clean(m.group("role")))
-            break
-    m = re.search(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:Director|Head|Manager))\s*\(?{re.escape(scope)}\)?", doc.text)
+    m = re.search(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:Director|Head|Manager))\s*\(?{re.escape(scope)}\)?", text) if scope in text else None
     if m:
         units.add(scope, doc.piece(m.start(), m.end()), role=m.group("role"))
+
+
+def _first_match_at(pattern: re.Pattern, text: str, starts: Iterator[int]) -> Optional[re.Match]:
+    """``pattern.search(text)`` when every match starts at one of ``starts`` (ascending): the pattern is
+    tried only there, not at every character of a whole document."""
+    for k in starts:
+        m = pattern.match(text, k)
+        if m:
+            return m
+    return None
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    k = text.find(literal)
+    while k >= 0:
+        yield k
+        k = text.find(literal, k + 1)
+
+
+def _line_starts(text: str) -> Iterator[int]:
+    yield 0
+    yield from (k + 1 for k in _occurrences(text, "\n"))
 
 
 def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
@@ -193,7 +219,7 @@ def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
 def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
     led = []
     for block in doc.blocks:
-        m = PERSON_ROLE_PATTERNS[0].search(block.text)
+        m = PERSON_ROLE_PATTERNS[0].search(block.text) if " by" in block.text else None  # "Led by", "Run by"...
         if m and block.kind != "table":
             heading = next(doc.headings_before(block.index), None)
             if heading is not None:
@@ -258,10 +284,23 @@ def _split_enumeration(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def _ends_in_colon(text: str) -> bool:
+    """What ``_UNIT_LIST_LEAD_IN`` needs at the end, asked before its look-aheads read the whole paragraph."""
+    return text[-24:].rstrip().endswith((":", ":-"))
+
+
+def _ends_in_lead_word(clean_text: str) -> bool:
+    """Whether a cleaned text (single spaces) ends in a word ``_UNITS_LEAD_IN`` ends on, before an optional " :-"."""
+    return may_hold_any(clean_text[-24:].rstrip()[-16:], _LEAD_WORDS)
+
+
+_LEAD_WORDS = ("follows", "are", "include", "below")
+
+
 def _unit_headings(doc: Document, ctx: Context, units: _Units) -> None:
     """Headings after 'Specific units are as follows:' are units, until a generic heading."""
     for block in doc.blocks:
-        if block.kind != "paragraph" or not _UNITS_LEAD_IN.search(block.clean):
+        if block.kind != "paragraph" or not _ends_in_lead_word(block.clean) or not _UNITS_LEAD_IN.search(block.clean):
             continue
         following = doc.blocks[block.index + 1:]
         if not following or following[0].kind != "heading":
@@ -286,7 +325,7 @@ _LEAD_SUBJECT = re.compile(r"^(?:The\s+)?(?P<unit>[A-Z][\w&'’,\- ]*?\b(?:Servi
 def _unit_lists(doc: Document, ctx: Context, units: _Units) -> None:
     """"The directorate comprises four services:" over a list of names: each name is a unit of the plan's scope."""
     for block in doc.blocks:
-        if block.kind != "paragraph" or not _UNIT_LIST_LEAD_IN.search(block.clean):
+        if block.kind != "paragraph" or not _ends_in_colon(block.clean) or not _UNIT_LIST_LEAD_IN.search(block.clean):
             continue
         items = []
         for nxt in doc.blocks_after(block.index):
@@ -322,6 +361,8 @@ def _summary_headings(doc: Document, ctx: Context, units: _Units) -> None:
 
 def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
     """'Contact Officer: NAME, Director of X' — the person leads unit X."""
+    if "fficer" not in doc.text:  # "Contact Officer:", "Lead officer:": the pattern's one fixed stretch
+        return
     for m in PERSON_ROLE_PATTERNS[2].finditer(doc.text):
         role = clean(m.group("role"))
         unit = _HEAD_ROLE.match(role)
@@ -420,7 +461,7 @@ def _lead_lines(doc: Document, ctx: Context, units: _Units) -> None:
     for block in doc.blocks:
         if block.kind == "table":
             continue
-        lead = read_lead_line(block.text)
+        lead = lead_from_clean(block.clean)
         if lead and unit_like(lead.unit) and not _FIELD_LABEL.match(lead.unit):
             units.add(lead.unit, block, parent=ctx.scope if ctx.scope != lead.unit else None, lead=lead.person, role=lead.role)
 
@@ -433,6 +474,8 @@ def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
     """"Lead Officer … Director, Corporate and Customer Services": a post, a comma and a unit name ending in a unit word."""
     for block in doc.blocks:
         if block.kind == "table":
+            continue
+        if "," not in block.text:
             continue
         for m in _ROLE_COMMA_UNIT.finditer(block.text):
             unit = m.group("unit")
@@ -449,6 +492,8 @@ def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
     for block in doc.blocks:
         if block.kind == "table":
             continue
+        if "for" not in block.text:
+            continue
         for m in _HEADS_FOR.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
             role = re.sub(r"^Heads\b", "Head", re.sub(r"s$", "", m.group("role")) if not m.group("role").startswith("Head") else m.group("role"))
@@ -464,10 +509,15 @@ _COUNTED = re.compile(
     r"\s*(?:[-–—:(]|,)\s*(?P<list>[A-Z][^-–—:()]*?)\s*(?:[-–—)]|\.\s|\.$|$)", re.I)
 
 
+_COUNTED_WORDS = ("services", "teams", "units", "departments", "directorates", "divisions", "sections")  # one ends each count
+
+
 def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
     """"The Council's two central services - Corporate Development and Chief Executive's - are …": as many names as counted."""
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item"):
+            continue
+        if not may_hold_any(block.text, _COUNTED_WORDS):
             continue
         for m in _COUNTED.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
@@ -533,6 +583,8 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
         # a heading of seven words or more is a line of text the reader took for a heading
         if block.kind == "table" or block.kind == "heading" and len(block.clean.split()) < 7:
             continue
+        if not _MENTION_SUFFIX.search(block.text):
+            continue  # no unit word: no mention (the name part is tried at every capital otherwise)
         for m in _MENTION.finditer(block.text):
             suffix = m.group("suffix")
             tokens = m.group("name").replace(",", "").split()

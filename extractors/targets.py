@@ -9,6 +9,7 @@ from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance
 from pipeline.document import Block, Document
 from pipeline.nlp import spans
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
 from pipeline.normalise.cells import strip_footnote
@@ -139,7 +140,7 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             continue
         for span in spans(doc.nlp.get(block.index), "target"):
             sentence = span.sent.text if span.doc.has_annotation("SENT_START") else block.text
-            if not (_TARGET_CONTEXT.search(context) or re.search(r"\btargets?\b", sentence, re.I)):
+            if not (_target_context(context) or re.search(r"\btargets?\b", sentence, re.I)):
                 continue
             target = _phrase_target(doc, ctx, block, span)
             if target is not None:
@@ -158,14 +159,20 @@ def _may_state_target(text: str, context: str) -> bool:
     under a target-like heading or in a sentence saying "target": a block
     with neither cannot give one, so it is never annotated.
     """
-    return bool(_DIGIT.search(text)) and bool(_TARGET_CONTEXT.search(context) or _TARGET_WORD.search(text))
+    return bool(_DIGIT.search(text)) and (_target_context(context) or bool(_TARGET_WORD.search(text)))
+
+
+@short_text_cache()
+def _target_context(context: str) -> bool:
+    """Whether headings (a block's context) are target-like: the blocks under one heading share it."""
+    return bool(_TARGET_CONTEXT.search(context))
 
 
 def _gap_target(doc: Document, ctx: Context, block: Block, context: str) -> Optional[Target]:
     """``CC1: Percentage of calls answered …:        tbc``: a KPI list item with its target after a wide gap."""
     m = _ITEM_REF.match(block.text)
-    gap = _GAP_TARGET.match(block.text[m.end():] if m else block.text)
-    if not (m and gap and _TARGET_CONTEXT.search(context)):
+    gap = _GAP_TARGET.match(block.text[m.end():]) if m else None  # without a reference there is no gap target
+    if not (m and gap and _target_context(context)):
         return None
     base = block.start + (m.end() if m else 0)
     indicator = clean(gap.group("indicator")).rstrip(" :")

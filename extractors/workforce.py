@@ -9,9 +9,13 @@ from extractors.context import Context, provenance
 from pipeline.document import Document
 from pipeline.normalise.dates import parse_date
 from pipeline.normalise.money import find_money
+from pipeline.normalise.text import may_hold_any
 from pipeline.tables.view import TableView
 from schemas import Record, Workforce
 
+_DIGIT = re.compile(r"\d")
+# what each basis in _COUNT holds ("members of staff" holds "staff", "FTEs" "fte"...)
+_BASIS_WORDS = ("employees", "staff", "fte", "full", "volunteers", "sessional", "posts", "people employed")
 _COUNT = re.compile(
     r"(?<![\d.£%])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s+(?:\w+\s+)?(?P<basis>employees|members of staff|staff|FTEs?|full[- ]time equivalents?|volunteers|sessional(?: staff| workers)?|posts|people employed)\b",
     re.I,
@@ -39,10 +43,13 @@ def extract_workforce(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     for block in doc.blocks:
         if block.kind in ("paragraph", "list_item"):
-            if find_money(block.text) and not _COUNT.search(block.text):
+            # every count is a number: a block without a digit is not scanned (and one without a count gives nothing)
+            text = block.text
+            counts = list(_COUNT.finditer(text)) if _DIGIT.search(text) and may_hold_any(text, _BASIS_WORDS) else []
+            if not counts:
                 continue
             as_at = parse_date(block.text) if re.search(r"\bas (?:at|of)\b", block.text, re.I) else None
-            for m in _COUNT.finditer(block.text):
+            for m in counts:
                 out.append(Workforce(
                     source=doc.source, scope=ctx.scope, count=float(m.group("n").replace(",", "")),
                     basis=basis_of(m.group("basis")), as_at=as_at,

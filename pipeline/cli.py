@@ -73,12 +73,14 @@ def _size(text: str) -> int:
 @click.option("--quiet", "-q", is_flag=True, help="No progress display (the summary at the end is still printed).")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core). Each loads spaCy once and takes documents from a queue.")
-@click.option("--doc-timeout", type=click.FloatRange(min=1), default=None, show_default="300",
+@click.option("--doc-timeout", type=click.FloatRange(min=1), default=None, show_default="600",
               help="Seconds one document may take; past it its worker is killed and the document fails with time_limit.")
-@click.option("--doc-memory", default=None, show_default="1G",
-              help="Memory one document may use on top of its worker (e.g. 768M, 2G); past it the document fails with memory_limit.")
+@click.option("--doc-memory", default=None, show_default="512M",
+              help="Memory one document may use on top of its worker (e.g. 768M, 2G), never more than its worker's share of "
+                   "--max-memory; past it the document fails with memory_limit.")
 @click.option("--max-memory", default=None, show_default="half the machine's memory",
-              help="Memory the whole batch may hold (e.g. 4G); past it the document using the most fails with memory_limit.")
+              help="Memory the whole batch may hold (e.g. 4G): each worker's document gets an equal share, one share kept "
+                   "for the processes themselves; past it the document using the most fails with memory_limit.")
 @click.option("--scheduler", default=None, help="Run on a Dask cluster at this address (e.g. tcp://10.0.0.5:8786) instead of local processes.")
 def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, force: bool, retry_failed: bool, strict: bool,
             quiet: bool, workers: int | None, doc_timeout: float | None, doc_memory: str | None, max_memory: str | None,

@@ -72,8 +72,9 @@ def process_source(source: Source, strict: bool = False) -> DocumentResult:
             raise
         result.records = []
         result.status = "failed"
-        result.issues.append(Issue("memory_limit", "the document needed more memory than one document may use "
-                                                   "(raise --doc-memory to allow more)"))
+        result.issues.append(Issue("memory_limit", "the document needed more memory than one document may use: "
+                                                   "--doc-memory, or its worker's share of the batch's --max-memory "
+                                                   "budget (raise them to allow more)"))
     return result
 
 

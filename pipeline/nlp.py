@@ -41,12 +41,24 @@ PERSON_ROLE_PATTERNS = [
 
 
 def _add(doc: Doc, key: str, start: int, end: int, label: str, value) -> None:
-    span = doc.char_span(start, end, label=label, alignment_mode="expand")
-    if span is None:
+    _add_all(doc, key, [(start, end, label, value)])
+
+
+def _add_all(doc: Doc, key: str, found: Iterable[tuple[int, int, str, object]]) -> None:
+    """Spans (start, end, label, value) appended to ``doc.spans[key]`` in order, the group set once
+    (rebuilding it for each span cost more than finding them); a key without spans stays unset."""
+    new = []
+    for start, end, label, value in found:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            span._.value = value
+            new.append(span)
+    if not new:
         return
-    span._.value = value
-    doc.spans.setdefault(key, [])
-    doc.spans[key] = list(doc.spans[key]) + [span]
+    if key not in doc.spans:
+        doc.spans[key] = new
+    else:
+        doc.spans[key].extend(new)  # in place: a group rebuilt per call made a long paragraph quadratic
 
 
 _TEXT_KEY = "cp_text"
@@ -68,46 +80,43 @@ def _make_doc(nlp: Language, text: str, plan_year: str | None) -> Doc:
 
 @Language.component("cp_money")
 def money_component(doc: Doc) -> Doc:
-    for m in find_money(_text(doc)):
-        _add(doc, "money", m.start, m.end, "MONEY", m)
+    _add_all(doc, "money", ((m.start, m.end, "MONEY", m) for m in find_money(_text(doc))))
     return doc
 
 
 @Language.component("cp_financial_years")
 def years_component(doc: Doc) -> Doc:
-    for y in find_years(_text(doc)):
-        _add(doc, "fy", y.start, y.end, "FY", y.value)
+    _add_all(doc, "fy", ((y.start, y.end, "FY", y.value) for y in find_years(_text(doc))))
     return doc
 
 
 @Language.component("cp_percentages")
 def percent_component(doc: Doc) -> Doc:
-    for m in _PERCENT.finditer(_text(doc)):
-        _add(doc, "percent", m.start(), m.end(), "PERCENT", float(re.match(r"[\d.]+", m.group()).group()))
+    _add_all(doc, "percent", ((m.start(), m.end(), "PERCENT", float(re.match(r"[\d.]+", m.group()).group()))
+                              for m in _PERCENT.finditer(_text(doc))))
     return doc
 
 
 @Language.component("cp_dates")
 def dates_component(doc: Doc) -> Doc:
-    for d in find_dates(_text(doc), doc.user_data.get("plan_year")):
-        _add(doc, "date", d.start, d.end, "DATE", d.value)
+    _add_all(doc, "date", ((d.start, d.end, "DATE", d.value) for d in find_dates(_text(doc), doc.user_data.get("plan_year"))))
     return doc
 
 
 @Language.component("cp_person_role")
 def person_role_component(doc: Doc) -> Doc:
     text = _text(doc)
-    for pattern in PERSON_ROLE_PATTERNS:
-        for m in pattern.finditer(text):
-            _add(doc, "person", m.start("person"), m.end("person"), "PERSON", m.group("person"))
-            _add(doc, "role", m.start("role"), m.end("role"), "ROLE", m.group("role").strip())
+    found = [m for pattern in PERSON_ROLE_PATTERNS for m in pattern.finditer(text)]
+    _add_all(doc, "person", ((m.start("person"), m.end("person"), "PERSON", m.group("person")) for m in found))
+    _add_all(doc, "role", ((m.start("role"), m.end("role"), "ROLE", m.group("role").strip()) for m in found))
     return doc
 
 
 # target phrasing as token patterns: "within 5 working days", "no more than 684kg", "at least 80%", "achieve 40%"
 _FIGURE = {"TEXT": {"REGEX": r"(?i)^£?\d[\d,]*(?:\.\d+)?(?:%|kg|k|m|t)?$"}}
 _PER_CENT = {"TEXT": {"IN": ["%", "per", "percent"]}, "OP": "?"}
-_TIME = {"LOWER": {"REGEX": r"^(?:days?|hours?|minutes?|mins?|weeks?|months?|rings?|seconds?|secs?)$"}}
+# a set rather than a regex (the Matcher runs a REGEX in Python at each token; tokens hold no line break, so they agree)
+_TIME = {"LOWER": {"IN": [w + s for w in ("day", "hour", "minute", "min", "week", "month", "ring", "second", "sec") for s in ("", "s")]}}
 TARGET_PATTERNS: dict[str, list[list[dict]]] = {
     "within": [[{"LOWER": {"IN": ["within", "with", "in", "under"]}}, _FIGURE,
                 {"LOWER": {"IN": ["working", "calendar", "business", "clear"]}, "OP": "?"}, _TIME]],

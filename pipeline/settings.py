@@ -26,10 +26,12 @@ class BatchSettings:
     Born-digital PDFs read at 5-10 pages a second (a 2,000-page one in about five minutes);
     scans OCR at several seconds a page."""
 
-    doc_memory: int = 1024 * MB
+    doc_memory: int = 512 * MB
     """Bytes of address space one document may add to a worker (``memory_limit``), set with
-    RLIMIT_AS.  A 300-page PDF needs about 150 MB, a 15-page scan about 300 MB (OCR); a
-    2,000-page PDF close to 1 GB.  Page images are capped by ``ocr.MAX_PIXELS`` well below this."""
+    RLIMIT_AS.  A 300-page PDF needs about 80 MB, a 15-page scan about 300 MB (OCR), a
+    2,000-page PDF about 450 MB, a 10 MB text about 300 MB.  Page images are capped by
+    ``ocr.MAX_PIXELS`` well below this.  Never more than a worker's share of ``max_memory``
+    (``doc_allowance``)."""
 
     max_memory: Optional[int] = None
     """Bytes the whole batch may hold resident (main process, forkserver, workers).  Past it the
@@ -71,6 +73,13 @@ class BatchSettings:
         """Workers worth starting for this many documents (never more than documents, at least one)."""
         wanted = self.workers if self.workers else os.cpu_count() or 1
         return max(1, min(wanted, documents))
+
+    def doc_allowance(self, workers: int) -> int:
+        """What one document may add to its worker: ``doc_memory``, but no more than an equal share of
+        the batch's budget, one share per worker and one left for the processes' own baseline — so
+        ``--max-memory`` holds as a hard limit however the large documents fall, not only when the
+        batch's memory is next polled."""
+        return min(self.doc_memory, self.memory_budget() // (max(1, workers) + 1))
 
     def memory_budget(self) -> int:
         if self.max_memory:

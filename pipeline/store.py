@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
 
@@ -117,7 +118,8 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Connection) -> None:
     # a writer takes the write lock at BEGIN: a deferred transaction that reads first and then
     # writes can be refused outright (SQLITE_BUSY_SNAPSHOT) when another run committed meanwhile
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("councilplans_write") else "BEGIN")
+    # straight to the driver: a statement through SQLAlchemy's execution machinery cost more than the BEGIN itself
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get("councilplans_write") else "BEGIN")
 
 
 def unreachable(url: str, exc: Exception) -> StoreUnreachable:
@@ -237,13 +239,13 @@ class Store:
         with self._writing() as conn:
             if claim_names:
                 _release_names(conn, all_names, keep=result.sha256)
-            if conn.execute(_DOCUMENT_EXISTS, {"sha": result.sha256}).first():
+            if _run(conn, _DOCUMENT_EXISTS, {"sha": result.sha256}):
                 _delete_document(conn, result.sha256)
-            conn.execute(_INSERT_DOCUMENT, [row])
-            for kind, insert in _INSERT_RECORDS.items():
+            _insert(conn, documents, [row])
+            for kind, table in RECORD_TABLES.items():
                 rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
                 if rows:
-                    conn.execute(insert, _clean(rows))
+                    _insert(conn, table, rows)
             if claim_names:
                 _claim_names(conn, result.sha256, all_names)
 
@@ -382,15 +384,93 @@ _HASHES = bindparam("hashes", expanding=True)
 _STORED_MANY = select(documents.c.sha256, documents.c.path, documents.c.status, documents.c.pipeline_version,
                       documents.c.issues).where(documents.c.sha256.in_(_HASHES))
 _NAMES_OF_MANY = select(document_names.c.sha256, document_names.c.path).where(document_names.c.sha256.in_(_HASHES))
-_INSERT_DOCUMENT = documents.insert()
-_INSERT_RECORDS = {kind: table.insert() for kind, table in RECORD_TABLES.items()}
 _DELETE_DOCUMENT = [delete(t).where(t.c.document_sha256 == _SHA) for t in RECORD_TABLES.values()] + [
     delete(documents).where(documents.c.sha256 == _SHA)]
 
 
+def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Rows (all with the keys of the first) into ``table``, cleaned (``_clean``), in one executemany.
+
+    On SQLite they go straight to the driver: SQLAlchemy's per-row parameter
+    handling cost more than SQLite's writing.  Each value passes through the
+    column type's own bind processor (JSON is serialised as SQLAlchemy would),
+    so the stored rows are the same either way.  Other databases keep
+    SQLAlchemy's path.
+    """
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), _clean(rows))
+        return
+    keys = tuple(rows[0])
+    sql, processors = _driver_insert(conn.dialect, table, keys)
+    values = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
+    params = [tuple(p(v if _plain(v) else _clean(v)) if p else (v if _plain(v) else _clean(v))
+                    for p, v in zip(processors, values(row))) for row in rows]
+    conn.connection.driver_connection.executemany(sql, params)
+
+
+_DRIVER_INSERTS: dict[tuple, tuple[str, list]] = {}
+
+
+def _run(conn: Connection, statement: Any, params: dict[str, Any]) -> list[tuple]:
+    """The rows ``statement`` returns (none for a DELETE) as tuples.
+
+    On SQLite a save's dozen small statements go to the driver, compiled
+    once by SQLAlchemy for each number of paths (a save names one path or a
+    few): building each execution was most of a save's cost.  Values pass as
+    they are, so only statements whose parameters need no bind processing
+    (text keys and paths) come here.
+    """
+    lists = {k: v for k, v in params.items() if isinstance(v, (list, tuple))}
+    if conn.dialect.name != "sqlite" or not all(lists.values()):
+        return [tuple(r) for r in conn.execute(statement, params)] if statement.is_select else _none(conn.execute(statement, params))
+    sql, names = _driver_sql(conn.dialect, statement, tuple((k, len(v)) for k, v in lists.items()))
+    values = [v for name in names for v in (params[name] if name in lists else (params[name],))]
+    return conn.connection.driver_connection.execute(sql, values).fetchall()
+
+
+def _none(_result: Any) -> list[tuple]:
+    return []
+
+
+_DRIVER_SQL: dict[tuple, tuple[str, list[str]]] = {}
+
+
+def _driver_sql(dialect: Any, statement: Any, sizes: tuple[tuple[str, int], ...]) -> tuple[str, list[str]]:
+    """SQLite's SQL for ``statement`` with each list parameter spelled out to its size, and the parameter order."""
+    key = (id(statement), sizes)
+    made = _DRIVER_SQL.get(key)
+    if made is None:
+        compiled = statement.compile(dialect=dialect)
+        sql = compiled.string
+        for name, size in sizes:
+            sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * size))
+        made = _DRIVER_SQL[key] = (sql, list(compiled.positiontup))
+    return made
+
+
+def _driver_insert(dialect: Any, table: Table, keys: tuple[str, ...]) -> tuple[str, list]:
+    """The driver's INSERT for these columns and each column's bind processor (None: the value as it is), made once."""
+    key = (dialect.name, table.name, keys)
+    made = _DRIVER_INSERTS.get(key)
+    if made is None:
+        quote = dialect.identifier_preparer.quote
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
+               f"VALUES ({', '.join('?' for _ in keys)})")
+        made = _DRIVER_INSERTS[key] = (sql, [_none_once(table.c[k].type._cached_bind_processor(dialect)) for k in keys])
+    return made
+
+
+def _none_once(process: Any) -> Any:
+    """A bind processor that answers None from what it made of None once (JSON serialised it for every row's ``extra``)."""
+    if process is None:
+        return None
+    null = process(None)
+    return lambda value: null if value is None else process(value)
+
+
 def _delete_document(conn: Connection, sha: str) -> None:
     for statement in _DELETE_DOCUMENT:
-        conn.execute(statement, {"sha": sha})
+        _run(conn, statement, {"sha": sha})
 
 
 def _release_names(conn: Connection, paths: list[str], keep: str) -> None:
@@ -400,7 +480,7 @@ def _release_names(conn: Connection, paths: list[str], keep: str) -> None:
     that loses the name its records carry takes its next name in sort order.
     """
     bound = {"paths": paths, "keep": keep}
-    named = sorted(r.sha256 for r in conn.execute(_NAMED_ELSEWHERE, bound))
+    named = sorted(r[0] for r in _run(conn, _NAMED_ELSEWHERE, bound))
     if not named:
         return
     conn.execute(_DROP_NAMES, bound)
@@ -423,11 +503,11 @@ def _rename(conn: Connection, sha: str, path: str) -> None:
 
 
 def _claim_names(conn: Connection, sha: str, paths: list[str]) -> None:
-    have = {r.path for r in conn.execute(_NAMES_OF, {"sha": sha})}
+    have = {r[0] for r in _run(conn, _NAMES_OF, {"sha": sha})}
     rows = [{"path": p, "sha256": sha, "source": Path(p).name} for p in paths if p not in have]
     if rows:
-        conn.execute(document_names.insert(), _clean(rows))
-    conn.execute(_DROP_PATH_ISSUES, {"paths": paths})
+        _insert(conn, document_names, rows)
+    _run(conn, _DROP_PATH_ISSUES, {"paths": paths})
 
 
 # ---------------------------------------------------------------- rows

@@ -14,7 +14,8 @@ too long; and it does not say which document a dead worker held.  Here:
   the signal) and the worker is replaced; nothing else is lost.
 * A document that runs past ``doc_timeout`` has its worker killed — with its
   process group, so a Tesseract child dies too — and fails with ``time_limit``.
-* ``RLIMIT_AS`` caps what one document may allocate (``doc_memory`` above what
+* ``RLIMIT_AS`` caps what one document may allocate (``doc_memory``, or the
+  worker's share of ``max_memory`` when that is less, above what
   the worker maps when the document starts): an allocation past it raises
   ``MemoryError``, which ``process_source`` turns into ``memory_limit``; the
   worker then exits and a fresh one takes its place, as does a worker whose
@@ -193,11 +194,13 @@ class WorkerPool:
         self._start_failures = 0
         self._deaths_in_a_row = 0
         self._server_pid: Optional[int] = None
+        self._size = 1
 
     # -------------------------------------------------------- lifecycle
 
     def grow(self, size: int) -> None:
         """Start workers until there are ``size`` (they get ready in the background)."""
+        self._size = max(self._size, size)
         while len(self.workers) < size:
             self.workers.append(self._start())
 
@@ -206,7 +209,7 @@ class WorkerPool:
         # a user's registered extractors are imported where they can be ("?": best effort)
         modules = tuple(dict.fromkeys(self.settings.preload_modules + tuple(f"?{m}" for m in user_extractor_modules())))
         process = self._ctx.Process(target=_serve, name="councilplans-worker", daemon=True,
-                                    args=(theirs, os.getpid(), self.db_url, self.settings.doc_memory, modules))
+                                    args=(theirs, os.getpid(), self.db_url, self.settings.doc_allowance(self._size), modules))
         process.start()
         theirs.close()
         return _Worker(process, ours)

@@ -16,6 +16,9 @@ Basis = Literal["employees", "fte", "volunteers", "sessional"]
 Phase = Literal["budget", "revised", "outturn", "forecast", "proposed"]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # Record.field_names, per class
+
+
 class Provenance(BaseModel):
     """Where a record came from: enough to find the words again."""
 
@@ -42,9 +45,16 @@ class Record(BaseModel):
 
     @classmethod
     def field_names(cls) -> list[str]:
-        """Contract fields in declaration order (without source/provenance)."""
-        skip = {"source", "provenance", "confidence"}
-        return [n for n in cls.model_fields if n not in skip]
+        """Contract fields in declaration order (without source/provenance).
+
+        Kept per class once asked: a class's fields are fixed once it is made,
+        and the store asks for every record it saves.
+        """
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            skip = {"source", "provenance", "confidence"}
+            names = _FIELD_NAMES[cls] = tuple(n for n in cls.model_fields if n not in skip)
+        return list(names)
 
     def to_jsonl_dict(self) -> dict[str, Any]:
         """The JSONL exchange form: type, source, fields, provenance."""

@@ -155,3 +155,17 @@ def test_two_columns_of_prose_are_not_a_table_of_wrapped_cells():
              "Covering the 2019-2020 financial year, the          The importance of service planning is\n"
              "Service Plans align current delivery.               set out below.\n")
     assert aligned.rewrite_wrapped(prose) == prose
+
+
+def test_a_long_laid_out_region_that_is_no_wrapped_table_is_walked_once(monkeypatch):
+    """Every line of a 400-line laid-out stretch started a region to its end (quadratic: 49 s for 2,000 rows);
+    past a region's first few lines no later start is tried."""
+    from pipeline.readers import aligned
+
+    visited = []
+    real = aligned._wrapped_region
+    monkeypatch.setattr(aligned, "_wrapped_region", lambda lines, i: visited.append(len(n := real(lines, i))) or n)
+    rows = [f"Item ({k}) (a)      ({37 * k})      ({k})      (see note {k})" for k in range(400)]
+    text = "Service area      Budget (£000)      Variance (£000)      Comments\n" + "\n".join(rows) + "\n"
+    assert aligned.rewrite_wrapped(text) == text  # single-line rows: not a wrapped table, left as it is
+    assert sum(visited) < 10 * len(rows)

@@ -253,3 +253,10 @@ def test_dask_local_cluster_with_relative_paths(workers_here, tmp_path, monkeypa
     assert summary.extracted == 6 and summary.failed == 0
     one = _clean_export(tmp_path / "in", str(tmp_path / "one.db"), tmp_path / "one.jsonl")
     assert jsonl("s.db", tmp_path / "dask.jsonl") == one
+
+
+def test_a_document_gets_no_more_than_its_workers_share_of_the_batch_budget():
+    """--max-memory divided among the workers (one share kept for the processes) caps --doc-memory."""
+    assert BatchSettings(max_memory=900 * MB, doc_memory=512 * MB).doc_allowance(2) == 300 * MB
+    assert BatchSettings(max_memory=8192 * MB, doc_memory=512 * MB).doc_allowance(2) == 512 * MB
+    assert BatchSettings(max_memory=900 * MB).doc_allowance(0) == 450 * MB  # in-process: one share and the baseline

@@ -108,3 +108,17 @@ def test_names_with_newlines_and_undecodable_bytes_are_extracted(tmp_path):
     assert summary.extracted == 2 and summary.failed == 0
     with Store(str(tmp_path / "s.db")) as store:
         assert sorted(d["source"] for d in store.documents()) == ["bad-\\xff.txt", "new\nline.txt"]
+
+
+def test_a_flate_bomb_page_is_refused_before_it_is_inflated(monkeypatch):
+    """The page is measured in bounded steps: refused with its reason, and the check never holds the whole stream."""
+    from pipeline.readers import pdf_guard
+    from pipeline.readers.errors import ReadError
+    from pipeline.readers.pdf import read_pdf
+
+    monkeypatch.setattr(pdf_guard, "MAX_CONTENT_BYTES", 4 << 20)
+    monkeypatch.setattr(pdf_guard, "CHUNK_BYTES", 1 << 20)
+    with pytest.raises(ReadError) as err:
+        read_pdf("bomb.pdf", hostile.flate_bomb(64 << 20))
+    assert err.value.code == "pdf_page_error" and "decompression bomb" in err.value.message
+    assert read_pdf("fine.pdf", hostile.text_pdf(1)).text.strip()  # ordinary content streams pass the check

@@ -131,3 +131,64 @@ def test_clean_drops_dot_leaders_but_keeps_an_ellipsis():
     assert clean("Licensing . . . . . .") == "Licensing"
     assert clean("Items…") == "Items"
     assert clean("More to follow...") == "More to follow..."
+
+
+def test_cheap_pre_checks_answer_as_the_patterns_do():
+    """Each shortcut skips a pattern only where the pattern could not have matched."""
+    import re
+
+    from extractors.metadata import _as_written
+    from pipeline.normalise.money import UNIT_PATTERN, find_money, might_name_unit
+    from pipeline.normalise.text import _SPACE, clean, collapse
+
+    for text in ["Budget (£000)", "in THOUSANDS", "Costs in milLions", "000s", "Service area", "thouſands", "2024/25"]:
+        assert might_name_unit(text) or not UNIT_PATTERN.search(text)
+    for text in ["a  b", "a\tb", "a\u2009b ", " a b ", "a\xa0b", "plain words"]:
+        assert collapse(text) == _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    assert clean("Contents . . . . .") == "Contents" and clean("* **Waste**  services") == "Waste services"
+    assert find_money("no amounts here") == [] and find_money("half a million pounds")[0].amount == 500_000
+    assert _as_written("WASTE SERVICES", "the Waste Services team") == "Waste Services"
+    assert _as_written("CAFÉ", "our Café") == re.search("CAFÉ", "our Café", re.I).group()
+
+
+def test_gates_before_block_patterns_let_through_what_the_patterns_match():
+    from extractors.services import _UNITS_LEAD_IN, _ends_in_lead_word
+    from pipeline.normalise.dates import find_dates
+    from pipeline.normalise.text import may_hold_any
+    from pipeline.normalise.years import find_years
+
+    assert find_dates("by the end of March") == [] and find_dates("by March 2025")[0].value == "2025-03"
+    assert find_years("next year") == [] and find_years("in 2024/25")[0].value == "2024-25"
+    for text in ["Our services are as follows :-", "The units include", "Two teams are", "Specific units are listed below:"]:
+        assert _UNITS_LEAD_IN.search(text) and _ends_in_lead_word(text)
+    assert not _ends_in_lead_word("The plan sets out our aims.")
+    assert may_hold_any("Three SERVICES -", ("services",)) and not may_hold_any("no such word", ("teams",))
+    assert may_hold_any("Équipes", ("teams",))  # beyond ASCII nothing is ruled out
+
+
+def test_short_text_cache_keeps_short_texts_only_and_empties_when_full():
+    from pipeline.normalise.memo import SHORT_TEXT, short_text_cache
+
+    calls = []
+
+    @short_text_cache(maxsize=2)
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    long = "x" * (SHORT_TEXT + 1)
+    assert [upper(t) for t in ["a", "a", long, long, "b", "c", "a"]] == ["A", "A", long.upper(), long.upper(), "B", "C", "A"]
+    assert calls == ["a", long, long, "b", "c", "a"]  # "a" kept once; the long text never; full at "c", so "a" again
+
+
+def test_whole_text_searches_tried_only_where_a_match_can_start():
+    """``_first_match_at`` is ``search`` when every match starts at one of the given places."""
+    from extractors.services import _first_match_at, _line_starts, _occurrences
+    from pipeline.nlp import PERSON_ROLE_PATTERNS
+    from pipeline.normalise.dates import search_date
+
+    text = "TheThe Director is Bob Ray.\nx\nAmanda Honey\nManaging Director\nThe Director of Care is Jane Doe."
+    said, signed = PERSON_ROLE_PATTERNS[1], PERSON_ROLE_PATTERNS[3]
+    assert _first_match_at(said, text, _occurrences(text, "The ")).span() == said.search(text).span()
+    assert _first_match_at(signed, text, _line_starts(text)).span() == signed.search(text).span()
+    assert search_date("by the end of March") is None and search_date("by March 2025").group() == "March 2025"

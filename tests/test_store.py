@@ -174,3 +174,23 @@ def test_a_path_whose_content_changed_drops_the_old_document_only_when_no_name_i
         assert {r.source for r in store.records("budget")} == {"one.txt", "two.txt"}
         store.save(_odd_result("c" * 64, "/p/two.txt"))  # and now two.txt changed too: the old content has no name
         assert sorted(d["sha256"][0] for d in store.documents()) == ["b", "c"]
+
+
+def test_sqlite_rows_written_through_the_driver_match_sqlalchemys(tmp_path):
+    """``_insert`` hands SQLite's driver the values SQLAlchemy would: JSON serialised (None as 'null'), text cleaned."""
+    from pipeline.store import _clean, _insert
+
+    table = RECORD_TABLES["target"]
+    rows = [{"id": f"t-{k}", "document_sha256": "a" * 64, "source": "p\x00lan.txt", "ordinal": k, "indicator": "Rëcycling",
+             "info_only": bool(k), "value": 1.5 * k, "extra": extra, "confidence": 0.9}
+            for k, extra in enumerate([None, {"note": "x\x00y", "n": [1, 2]}])]
+    with Store(str(tmp_path / "a.db")) as a, Store(str(tmp_path / "b.db")) as b:
+        a.save(_odd_result("a" * 64, "/plans/p.txt"))
+        b.save(_odd_result("a" * 64, "/plans/p.txt"))
+        with a.engine.begin() as conn:
+            _insert(conn, table, rows)
+        with b.engine.begin() as conn:
+            conn.execute(table.insert(), _clean(rows))
+        read = "SELECT * FROM targets ORDER BY id"
+        with a.engine.connect() as ca, b.engine.connect() as cb:
+            assert [tuple(r) for r in ca.exec_driver_sql(read)] == [tuple(r) for r in cb.exec_driver_sql(read)]

@@ -19,6 +19,7 @@ DATE_PATTERN = re.compile(
     rf"|\b(?P<d2>\d{{1,2}})/(?P<m2>\d{{1,2}})/(?P<y2>(?:19|20)?\d{{2}})\b",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 _BARE_YEAR = re.compile(r"\b(?:in|by|during|until|from)\s+(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
 
 
@@ -32,6 +33,8 @@ class DateMention:
 def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = False) -> list[DateMention]:
     """Dates in text as ISO prefixes.  ``Qn`` needs the plan's financial year to mean anything."""
     out = []
+    if not _DIGIT.search(text):
+        return out  # every date here, a bare year too, is written with digits: the patterns need not try every word
     for m in DATE_PATTERN.finditer(text):
         if m.group("month"):
             month = MONTHS[m.group("month").lower().rstrip(".")[:3] if m.group("month").lower()[:4] != "sept" else "sep"]
@@ -56,6 +59,11 @@ def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = Fa
                 out.append(DateMention(m.group("year"), m.start("year"), m.end("year")))
         out.sort(key=lambda d: d.start)
     return out
+
+
+def search_date(text: str) -> Optional[re.Match]:
+    """``DATE_PATTERN.search``, without trying it on a text with no digit (every date has one)."""
+    return DATE_PATTERN.search(text) if _DIGIT.search(text) else None
 
 
 def parse_date(text: str, plan_year: Optional[str] = None) -> Optional[str]:

@@ -6,11 +6,28 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
+from pipeline.normalise.memo import short_text_cache
+
 # the scale a table or column declares: £000, £'000, (£,000), £ 000, £k, £m, £ millions
 UNIT_PATTERN = re.compile(
     r"\(?£\s*['’`,]?\s*000'?s?\)?|\(?£\s*(?:k|m|bn|millions?|thousands?)\)?(?![\w])|\(?\b000s\)?|\bin thousands\b|\bin millions\b",
     re.I,
 )
+# every UNIT_PATTERN match holds "£", "000" or one of these words (same flags, so the same case folding)
+_UNIT_WORDS = re.compile(r"thousands|millions", re.I)
+
+
+def might_name_unit(text: str) -> bool:
+    """False only when ``UNIT_PATTERN`` cannot match ``text``: a check of a few substrings before trying
+    the pattern's branches at every character of every line."""
+    if "£" in text or "000" in text:
+        return True
+    if text.isascii():  # ASCII letters fold as ``lower`` folds them
+        low = text.lower()
+        return "thousands" in low or "millions" in low
+    return _UNIT_WORDS.search(text) is not None
+
+
 _SCALE_WORDS = {
     "k": 1_000, "thousand": 1_000, "thousands": 1_000, "000": 1_000, "000s": 1_000,
     "m": 1_000_000, "million": 1_000_000, "millions": 1_000_000, "mn": 1_000_000,
@@ -78,8 +95,19 @@ def _word_money(text: str) -> list[Money]:
 
 
 def find_money(text: str) -> list[Money]:
-    """Every £ amount in prose, scaled and signed as printed; amounts in words (``half a million pounds``) too."""
-    out = _word_money(text) if "pounds" in text.lower() else []
+    """Every £ amount in prose, scaled and signed as printed; amounts in words (``half a million pounds``) too.
+
+    Several extractors ask about the same blocks and cells, so short texts are answered once.
+    """
+    return list(_money_in(text))
+
+
+@short_text_cache()
+def _money_in(text: str) -> tuple[Money, ...]:
+    in_words = "pounds" in text.lower()
+    if not in_words and "£" not in text:
+        return ()  # every amount holds one or the other: no scan at all
+    out = _word_money(text) if in_words else []
     for m in MONEY_PATTERN.finditer(text):
         value = _number(m.group("num"))
         if value is None:
@@ -91,7 +119,7 @@ def find_money(text: str) -> list[Money]:
         end = m.end("scale") if m.group("scale") else m.end("num")
         amount = float(value * scale) * (-1 if negative else 1)
         out.append(Money(amount, text[start:end].strip(), start, end))
-    return sorted(out, key=lambda m: m.start)
+    return tuple(sorted(out, key=lambda m: m.start))
 
 
 def parse_cell_amount(text: str, scale: int = 1) -> Optional[Money]:

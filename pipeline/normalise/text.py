@@ -17,13 +17,17 @@ LIST_MARKER = re.compile(
 
 def strip_markup(text: str) -> str:
     """Remove HTML tags and markdown emphasis, keep the words."""
-    text = _TAG.sub(" ", text)
-    text = _BOLD.sub("", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "**" in text or "__" in text:
+        text = _BOLD.sub("", text)
     return text
 
 
 def collapse(text: str) -> str:
     """Collapse all whitespace (including no-break spaces) to single spaces."""
+    if "  " not in text and text.isprintable():  # whitespace is C* or Z*, so only single ASCII spaces here
+        return text.strip()
     return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
 
 
@@ -41,10 +45,34 @@ def clean(text: str) -> str:
     """
     text = collapse(strip_markup(text))
     text = LIST_MARKER.sub("", text, count=1)
-    text = _INLINE_BULLET.sub(" ", text)  # inline bullets of flattened lists
-    text = _LEADING_STAR.sub("", text)
-    text = _LEADER.sub("", text)
+    if "•" in text or "·" in text or "▪" in text:
+        text = _INLINE_BULLET.sub(" ", text)  # inline bullets of flattened lists
+    if text.startswith("*"):
+        text = _LEADING_STAR.sub("", text)
+    if text.rstrip()[-1:] in (".", "…"):  # where every leader ends (each pass is a whole-text scan)
+        text = _LEADER.sub("", text)
     return collapse(text.strip(" |"))
+
+
+def may_hold(text: str, word: str) -> bool:
+    """False only when ``text`` cannot hold the lower-case ASCII ``word`` as a case-blind (``re.I``) pattern reads it.
+
+    In ASCII text ``lower`` folds case as ``re.I`` does; other text is not
+    ruled out.  A pattern with a fixed word but no fixed start is tried at every
+    character, so this is asked first of every block.
+    """
+    return may_hold_any(text, (word,))
+
+
+def may_hold_any(text: str, words: tuple[str, ...]) -> bool:
+    """``may_hold`` for several words: False only when ``text`` can hold none of them."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    for word in words:
+        if word in low:
+            return True
+    return False
 
 
 def normalise_for_match(text: str | None) -> str:

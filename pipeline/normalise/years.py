@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 _FULL = r"(?:19|20)\d{2}"
+_DIGIT = re.compile(r"\d")
 FY_PATTERN = re.compile(
     rf"(?:\bFY\s?|\b)(?P<a>{_FULL})\s*(?:[/\-–]|\bto\b)\s*(?P<b>{_FULL}|\d{{2}})(?![\d/\-])"
     rf"|(?:\bFY\s?|\b)(?P<c>\d{{2}})\s?/\s?(?P<d>\d{{2}})\b(?!/)",
@@ -47,6 +48,8 @@ _SPAN_JOIN = re.compile(r"\s*(?:to|[-–—]|until|through)\s*$", re.I)
 def find_years(text: str) -> list[FinancialYear]:
     """Financial-year expressions in text, in order; ``2012-13 to 2014-15`` is one span, ``2012-15``."""
     out: list[FinancialYear] = []
+    if not _DIGIT.search(text):
+        return out  # every year is written with digits
     for m in FY_PATTERN.finditer(text):
         if _looks_like_date(text, m):
             continue

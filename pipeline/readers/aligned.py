@@ -45,8 +45,12 @@ _GAP = re.compile(rf"\S {{{TEXT_SETTINGS.aligned_min_gutter},}}\S")
 _PADDED_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z0-9]{1,3}\)|[a-z][.)]|[•·▪◦●○■□➢►*–-])$", re.I)
 
 
+_GUTTER = " " * TEXT_SETTINGS.aligned_min_gutter  # what every _GAP holds: lines without it are not searched
+
+
 def _laid_out(line: LineLike) -> bool:
-    return not line.blank and "\t" not in line.text and _GAP.search(line.text) is not None
+    text = line.text
+    return _GUTTER in text and "\t" not in text and not line.blank and _GAP.search(text) is not None
 
 
 def region(lines: Sequence[LineLike], i: int) -> list[int]:
@@ -225,14 +229,22 @@ def rewrite_wrapped(text: str) -> str:
         raws.append(_Raw(pos, line))
         pos += len(line) + 1
     out: list[str] = []
-    i = 0
-    while i < len(raws):
-        numbers = _wrapped_region(raws, i) if not raws[i].blank else []
+    i = 0  # lines before i are written out
+    failed_to, tries = -1, 0  # the end of the last region that did not read, and the starts tried inside it
+    for k in [k for k, raw in enumerate(raws) if _laid_out(raw)]:  # only a laid-out line starts a region
+        if k < i:
+            continue  # inside a region already rewritten
+        if k <= failed_to and tries >= TEXT_SETTINGS.figure_header_max_lines:
+            continue  # past a region's first lines (headers that keep no columns), no later start reads either
+        numbers = _wrapped_region(raws, k)
         rows = _wrapped_rows(raws, numbers) if len(numbers) > 1 else None
         if rows is None:
-            out.append(raws[i].text)
-            i += 1
+            if k > failed_to:
+                failed_to, tries = numbers[-1] if numbers else k, 0
+            tries += 1
             continue
+        out.extend(raw.text for raw in raws[i:k])
         out.extend("\t".join(row) for row in rows)
         i = numbers[-1] + 1
+    out.extend(raw.text for raw in raws[i:])
     return "\n".join(out)

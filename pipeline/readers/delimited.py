@@ -31,7 +31,7 @@ MIN_SEPARATORS = 8
 
 
 def is_delimited_line(text: str) -> bool:
-    return bool(_SEPARATOR.search(text.strip()))
+    return "/" in text and bool(_SEPARATOR.search(text.strip()))
 
 
 def region(lines: Sequence, i: int) -> int:

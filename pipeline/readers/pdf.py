@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Collection, Optional
 
 from pipeline.document import Block, Cell, Document, Table
-from pipeline.readers import ocr
+from pipeline.readers import ocr, pdf_guard
 from pipeline.readers.errors import ReadError
 from pipeline.readers.pdf_layout import (BBox, Line, Unit, Word, attach_bullets, body_size, continues_on_next_page, find_gutter,
                                          group_lines, join_units, paragraphs, reading_order, settle_hyphens, union,
@@ -122,6 +122,7 @@ def side_page_number(word: Word, width: float) -> bool:
 def read_page(page: Any, number: int, use_ocr: bool) -> tuple[Page, list[tuple[str, str]]]:
     issues: list[tuple[str, str]] = []
     out = Page(number, float(page.width), float(page.height))
+    pdf_guard.check_page(page, number)
     words = page_words(page)
     scan = None
     if not words and page.images and use_ocr and ocr.available():
@@ -429,6 +430,8 @@ def read_pdf(source: str, data: bytes, use_ocr: bool = True) -> Document:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 content, page_issues = read_page(page, number, use_ocr)
+            except ReadError as exc:  # a page refused for a stated reason
+                content, page_issues = Page(number, 0, 0), [(exc.code, exc.message)]
             except Exception as exc:  # one bad page must not sink the document
                 content, page_issues = Page(number, 0, 0), [("pdf_page_error", f"page {number} could not be read: {type(exc).__name__}: {exc}")]
             pages.append(content)

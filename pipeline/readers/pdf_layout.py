@@ -25,8 +25,10 @@ BBox = tuple[float, float, float, float]
 LIST_MARK = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[-–*]|\(?\d{{1,3}}[.)]?|\([a-z]{{1,3}}\)|[a-z][.)])$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
+    """One word and its box; slotted, since a long PDF holds hundreds of thousands of them until it is assembled."""
+
     text: str
     x0: float
     x1: float

@@ -270,6 +270,8 @@ class RowsTable:
 def read(lines: Sequence, i: int) -> Optional[RowsTable]:
     """A figure-rows table whose header or first row starts at line ``i``, or ``None``."""
     header_lines, k = _header_lines(lines, i)
+    if not header_lines and _prose_line(lines[i]):
+        return None  # neither a header nor a row, nor a rule to step over: the loop below would stop at once
     columns = max((unit_count(lines[h].text) for h in header_lines), default=0)
     rows: list[tuple[int, Optional[FigureRow]]] = []
     misses = 0
@@ -460,9 +462,17 @@ def _page_numbers(figures: list[str]) -> bool:
     return numbers == sorted(numbers)
 
 
+_INK = re.compile(r"[A-Za-z0-9£%]")
+
+
 def _rule_line(stripped: str) -> bool:
     """``______`` or ``¯¯¯¯``: a drawn rule printed as characters."""
-    return bool(stripped) and not re.search(r"[A-Za-z0-9£%]", stripped)
+    return bool(stripped) and not _INK.search(stripped)
+
+
+def _prose_line(line) -> bool:
+    """A written line that does not end in figures (so ``figure_row`` finds none) and is no drawn rule."""
+    return not line.blank and tail_start(line.text.rstrip()) is None and not _rule_line(line.stripped)
 
 
 def _has_money(lines, figure_rows, rows) -> bool:

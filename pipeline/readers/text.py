@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional
 
 from pipeline.document import Block, Cell, Document, Table
-from pipeline.normalise.money import UNIT_PATTERN
+from pipeline.normalise.money import UNIT_PATTERN, might_name_unit
 from pipeline.normalise.text import clean
 from pipeline.readers import aligned, cleaning, delimited, html_page, rows, runon, streams
 from pipeline.readers.errors import ReadError
@@ -27,16 +28,19 @@ from pipeline.readers.text_settings import TEXT_SETTINGS
 
 @dataclass
 class Line:
+    """One line of the text; its text never changes once split, so what is read off it is kept
+    (every table shape the scan tries asks each line whether it is blank, and for its stripped text)."""
+
     start: int
     end: int
     text: str
 
-    @property
+    @cached_property
     def blank(self) -> bool:
         # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
         return not self.text.replace("\xa0", " ").strip(" \r")
 
-    @property
+    @cached_property
     def stripped(self) -> str:
         return self.text.replace("\xa0", " ").strip()
 
@@ -387,7 +391,8 @@ def _read_markdown(lines: list[Line], i: int, blocks: list[Block], text: str) ->
 
 def _anchored_header(lines: list[Line], i: int) -> bool:
     """A header naming a money unit, followed by rows of label, number, comment."""
-    if not UNIT_PATTERN.search(lines[i].text) or "\t" in lines[i].text:
+    line = lines[i].text
+    if "\t" in line or not might_name_unit(line) or not UNIT_PATTERN.search(line):
         return False
     j = i + 1
     return j < len(lines) and bool(_ANCHORED_ROW.match(lines[j].stripped)) and not lines[j].blank

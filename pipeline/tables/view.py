@@ -156,7 +156,8 @@ def read_table(doc: Document, block: Block) -> TableView:
     view = TableView(block=block, columns=[], rows=[], caption=table.caption or "", context=context)
     years = find_years(table.caption or "") or find_years(context)
     view.year = years[0].value if len(years) == 1 or (years and len({y.value for y in years}) == 1) else None
-    view.columns = [_column(table, i) for i in range(_width(table))]
+    header, units_row = (table.header if table.header_rows else []), _body_units_row(table)  # once, not per column
+    view.columns = [_column(table, i, header, units_row) for i in range(_width(table))]
     view.label_column, view.ref_column = _label_and_ref(table, view.columns)
     view.rows = _rows(table, view.label_column, view.ref_column)
     _column_kinds(view)
@@ -204,9 +205,9 @@ def _context(doc: Document, block: Block) -> str:
     return " / ".join(p for p in parts if p)
 
 
-def _column(table: Table, i: int) -> Column:
-    label = table.header[i] if table.header_rows and i < len(table.header) else ""
-    units = _body_unit(table, i)
+def _column(table: Table, i: int, header: list[str], units_row: Optional[list[Cell]]) -> Column:
+    label = header[i] if i < len(header) else ""
+    units = _body_unit(units_row, i)
     if units and units not in label:
         label = f"{label} {units}".strip()
     column = Column(index=i, label=label)
@@ -230,13 +231,20 @@ def _column(table: Table, i: int) -> Column:
     return column
 
 
-def _body_unit(table: Table, i: int) -> Optional[str]:
-    """The unit a units row in the body (``£000 £000 …``, read as data by the reader) gives column ``i``."""
+def _body_units_row(table: Table) -> Optional[list[Cell]]:
+    """A units row in the body (``£000 £000 …``, read as data by the reader) among its first three rows."""
     for row in table.rows[table.header_rows: table.header_rows + 3]:
         filled = [c for c in row[1:] if c.text.strip()]
         if len(filled) >= 2 and all(classify(c.text).kind == "unit" for c in filled):
-            return row[i].clean if i < len(row) and row[i].text.strip() else None
+            return row
     return None
+
+
+def _body_unit(units_row: Optional[list[Cell]], i: int) -> Optional[str]:
+    """The unit the body's units row gives column ``i``."""
+    if units_row is None:
+        return None
+    return units_row[i].clean if i < len(units_row) and units_row[i].text.strip() else None
 
 
 def _role(table: Table, i: int, label: str) -> Optional[str]:
