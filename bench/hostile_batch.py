@@ -52,6 +52,9 @@ def main() -> None:
         miss = f"   <-- expected {', '.join(sorted(case.expect))}" if case in wrong else ""
         print(f"{hostile_name(case.name):<44} {got[case.name]}{miss}")
     print(out.strip().splitlines()[-1])
+    for case in wrong:  # what the run itself said about each case that did not end as expected
+        said = [line for line in (out + err).splitlines() if hostile_name(case.name) in line]
+        print(f"run's words on {hostile_name(case.name)}: {' | '.join(said) or 'nothing'}")
     print(f"cases {len(cases)}: handled {len(cases) - len(wrong)} ({100 * (len(cases) - len(wrong)) / len(cases):.0f}%), "
           f"not as expected {len(wrong)}, missing {sum(v == 'missing' for v in got.values())}")
     print(f"tracebacks on stderr {err.count('Traceback')}; exit status {proc.returncode}; {seconds:.0f} s "

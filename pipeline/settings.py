@@ -33,6 +33,9 @@ class BatchSettings:
     ``ocr.MAX_PIXELS`` well below this.  Never more than a worker's share of ``max_memory``
     (``doc_allowance``)."""
 
+    min_doc_memory: int = 64 * MB
+    """The least a document is allowed when ``max_memory`` is tight (a small plan needs about 30 MB)."""
+
     max_memory: Optional[int] = None
     """Bytes the whole batch may hold resident (main process, forkserver, workers).  Past it the
     busy worker holding the most is stopped and its document fails with ``memory_limit`` (and is
@@ -74,12 +77,15 @@ class BatchSettings:
         wanted = self.workers if self.workers else os.cpu_count() or 1
         return max(1, min(wanted, documents))
 
-    def doc_allowance(self, workers: int) -> int:
-        """What one document may add to its worker: ``doc_memory``, but no more than an equal share of
-        the batch's budget, one share per worker and one left for the processes' own baseline — so
-        ``--max-memory`` holds as a hard limit however the large documents fall, not only when the
-        batch's memory is next polled."""
-        return min(self.doc_memory, self.memory_budget() // (max(1, workers) + 1))
+    def doc_allowance(self, baseline: int, workers: int) -> int:
+        """What one document may add to its worker: ``doc_memory``, or less when the batch budget, after
+        ``baseline`` (the processes' own memory: this one, the server, each idle worker), leaves each of
+        the ``workers`` a smaller share — so ``--max-memory`` holds however the large documents fall,
+        not only when the batch's memory is next polled.  Never below ``min_doc_memory``."""
+        if self.doc_memory <= 0:
+            return 0  # no limit asked for
+        share = (self.memory_budget() - baseline) // max(1, workers)
+        return max(self.min_doc_memory, min(self.doc_memory, share))
 
     def memory_budget(self) -> int:
         if self.max_memory:

@@ -15,7 +15,7 @@ too long; and it does not say which document a dead worker held.  Here:
 * A document that runs past ``doc_timeout`` has its worker killed — with its
   process group, so a Tesseract child dies too — and fails with ``time_limit``.
 * ``RLIMIT_AS`` caps what one document may allocate (``doc_memory``, or the
-  worker's share of ``max_memory`` when that is less, above what
+  worker's share of what ``max_memory`` leaves after the processes' own memory, above what
   the worker maps when the document starts): an allocation past it raises
   ``MemoryError``, which ``process_source`` turns into ``memory_limit``; the
   worker then exits and a fresh one takes its place, as does a worker whose
@@ -72,7 +72,7 @@ def user_extractor_modules() -> tuple[str, ...]:
                                if not ex.fn.__module__.startswith("extractors.") and ex.fn.__module__ != "__main__"))
 
 
-def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preload: tuple[str, ...]) -> None:
+def _serve(conn: Connection, main_pid: int, db_url: str, preload: tuple[str, ...]) -> None:
     """A worker's life: get ready, then extract and save one document per message until told to stop."""
     _die_with_parent(main_pid)
     os.setpgid(0, 0)  # its own process group: a timeout kill takes Tesseract children with it
@@ -93,21 +93,23 @@ def _serve(conn: Connection, main_pid: int, db_url: str, doc_memory: int, preloa
     conn.send(("ready", os.getpid(), rules_version()))
     while True:
         try:
-            job = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return  # the main process has gone
-        if job is None:
+        if message is None:
             return
-        _limit_memory(doc_memory)  # from what is mapped now: earlier documents may have grown the heap
+        job, allowance = message  # what this document may add, as the batch's budget stands
+        _limit_memory(allowance)  # from what is mapped now: earlier documents may have grown the heap
         started = time.perf_counter()
         try:
             result = process_source(job.source)
         except Exception as exc:  # process_source turns bad input into issues; this is a bug, kept to one document
             source = job.source
             result = failed(source.name, source.label, source.sha256, "worker_error", f"{type(exc).__name__}: {exc}")
+        _limit_memory(0)  # the limit is the document's, not the store's: a failure to save must not be for want of it
         outcome = save(job, result, time.perf_counter() - started)
         del result  # the records are in the store; only the outcome goes back
-        bloated = doc_memory > 0 and _mapped_bytes() > idle + doc_memory // 2
+        bloated = allowance > 0 and _mapped_bytes() > idle + allowance // 2
         retiring = bloated or any(i.code == "memory_limit" for i in outcome.issues)
         conn.send(("done", outcome, retiring))  # say so with the result, so no document is sent to a worker that is leaving
         if retiring:
@@ -143,10 +145,12 @@ def _die_with_parent(main_pid: int) -> None:
 
 
 def _limit_memory(doc_memory: int) -> None:
-    """Address space for one document on top of what the worker maps now (a soft limit, so it can be raised again)."""
-    if doc_memory <= 0:
-        return
+    """Address space for one document on top of what the worker maps now (a soft limit, so it can be raised
+    again); 0 lifts it."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if doc_memory <= 0:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+        return
     limit = _mapped_bytes() + doc_memory
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
@@ -170,6 +174,7 @@ class _Worker:
     job: Optional[Job] = None
     since: float = 0.0  # when the current job was sent
     done: int = 0
+    idle: int = 0  # resident bytes when it became ready
 
     @property
     def pid(self) -> Optional[int]:
@@ -194,13 +199,11 @@ class WorkerPool:
         self._start_failures = 0
         self._deaths_in_a_row = 0
         self._server_pid: Optional[int] = None
-        self._size = 1
 
     # -------------------------------------------------------- lifecycle
 
     def grow(self, size: int) -> None:
         """Start workers until there are ``size`` (they get ready in the background)."""
-        self._size = max(self._size, size)
         while len(self.workers) < size:
             self.workers.append(self._start())
 
@@ -209,7 +212,7 @@ class WorkerPool:
         # a user's registered extractors are imported where they can be ("?": best effort)
         modules = tuple(dict.fromkeys(self.settings.preload_modules + tuple(f"?{m}" for m in user_extractor_modules())))
         process = self._ctx.Process(target=_serve, name="councilplans-worker", daemon=True,
-                                    args=(theirs, os.getpid(), self.db_url, self.settings.doc_allowance(self._size), modules))
+                                    args=(theirs, os.getpid(), self.db_url, modules))
         process.start()
         theirs.close()
         return _Worker(process, ours)
@@ -275,11 +278,16 @@ class WorkerPool:
             if w.ready and w.job is None and queue:
                 job = queue.popleft()
                 try:
-                    w.conn.send(job)
+                    w.conn.send((job, self._allowance()))
                 except (OSError, ValueError):
                     queue.appendleft(job)  # the worker died meanwhile; its sentinel will say so
                     continue
                 w.job, w.since = job, time.monotonic()
+
+    def _allowance(self) -> int:
+        """What the next document may add to its worker, from the batch budget and what the processes hold idle."""
+        baseline = _resident(os.getpid()) + _resident(self._server_pid) + sum(w.idle for w in self.workers)
+        return self.settings.doc_allowance(baseline, len(self.workers))
 
     def _wait_time(self) -> float:
         now = time.monotonic()
@@ -296,6 +304,8 @@ class WorkerPool:
             return
         if message[0] == "ready":
             w.ready = True
+            w.idle = _resident(w.pid)
+            self._server_pid = self._server_pid or _parent(w.pid)
             self._start_failures = 0
             self.version = self.version or message[2]
             return

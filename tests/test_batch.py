@@ -256,7 +256,8 @@ def test_dask_local_cluster_with_relative_paths(workers_here, tmp_path, monkeypa
 
 
 def test_a_document_gets_no_more_than_its_workers_share_of_the_batch_budget():
-    """--max-memory divided among the workers (one share kept for the processes) caps --doc-memory."""
-    assert BatchSettings(max_memory=900 * MB, doc_memory=512 * MB).doc_allowance(2) == 300 * MB
-    assert BatchSettings(max_memory=8192 * MB, doc_memory=512 * MB).doc_allowance(2) == 512 * MB
-    assert BatchSettings(max_memory=900 * MB).doc_allowance(0) == 450 * MB  # in-process: one share and the baseline
+    """What --max-memory leaves after the processes' own memory, divided among the workers, caps --doc-memory."""
+    settings = BatchSettings(max_memory=1000 * MB, doc_memory=512 * MB)
+    assert settings.doc_allowance(baseline=600 * MB, workers=2) == 200 * MB
+    assert settings.doc_allowance(baseline=0, workers=1) == 512 * MB  # a roomy budget: doc_memory
+    assert settings.doc_allowance(baseline=990 * MB, workers=2) == settings.min_doc_memory  # never starved to nothing
