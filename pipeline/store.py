@@ -403,9 +403,24 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     keys = tuple(rows[0])
     sql, processors = _driver_insert(conn.dialect, table, keys)
     values = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
-    params = [tuple(p(v if _plain(v) else _clean(v)) if p else (v if _plain(v) else _clean(v))
-                    for p, v in zip(processors, values(row))) for row in rows]
+    processed = [(j, p) for j, p in enumerate(processors) if p is not None]
+    params = []
+    for row in rows:
+        # the common cases (numbers, None, ASCII text) answered inline: a save converts every column of every row
+        cells = [v if type(v) in _SCALARS or (type(v) is str and v.isascii() and "\x00" not in v) else _cleaned(v)
+                 for v in values(row)]
+        for j, process in processed:
+            cells[j] = process(cells[j])
+        params.append(cells)
     conn.connection.driver_connection.executemany(sql, params)
+
+
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
+def _cleaned(value: Any) -> Any:
+    """``value`` as ``_clean`` leaves it (``_insert`` answers numbers, None and ASCII text before asking)."""
+    return value if _plain(value) else _clean(value)
 
 
 _DRIVER_INSERTS: dict[tuple, tuple[str, list]] = {}
