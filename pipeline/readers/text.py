@@ -14,8 +14,7 @@ them comes out as ``Table`` rows of ``Cell``s with document offsets:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.document import Block, Cell, Document, Table
@@ -26,23 +25,21 @@ from pipeline.readers.errors import ReadError
 from pipeline.readers.text_settings import TEXT_SETTINGS
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
-    """One line of the text; its text never changes once split, so what is read off it is kept
-    (every table shape the scan tries asks each line whether it is blank, and for its stripped text)."""
+    """One line of the text; its text never changes once split, so what every table shape the scan tries asks
+    of each line (is it blank, its stripped text) is worked out once, when it is made."""
 
     start: int
     end: int
     text: str
+    blank: bool = field(init=False, repr=False, compare=False)
+    stripped: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def blank(self) -> bool:
-        # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
-        return not self.text.replace("\xa0", " ").strip(" \r")
-
-    @cached_property
-    def stripped(self) -> str:
-        return self.text.replace("\xa0", " ").strip()
+    def __post_init__(self) -> None:
+        spaced = self.text.replace("\xa0", " ")
+        self.blank = not spaced.strip(" \r")  # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
+        self.stripped = spaced.strip()
 
 
 def decode(data: bytes) -> str:
