@@ -34,10 +34,15 @@ class Piece:
         Extractors ask every block for it several times, and a long
         paragraph is too long for ``clean``'s own cache.
         """
-        kept = self.__dict__.get("_clean")
-        if kept is None or kept[0] is not self.text:
-            kept = self.__dict__["_clean"] = (self.text, clean(self.text))
-        return kept[1]
+        try:
+            text, value = self._kept_clean  # an attribute read, cheaper than the instance dict's get
+            if text is self.text:
+                return value
+        except AttributeError:
+            pass
+        value = clean(self.text)
+        self._kept_clean = (self.text, value)
+        return value
 
 
 @dataclass
