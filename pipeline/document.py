@@ -83,9 +83,20 @@ class Table:
         """Index of the first header column whose label contains one of the words."""
         for i, label in enumerate(self.header):
             low = label.lower()
-            if any(re.search(rf"\b{w}", low) for w in words):
+            if any(_word_start(w).search(low) for w in words):
                 return i
         return None
+
+
+_WORD_STARTS: dict[str, re.Pattern] = {}
+
+
+def _word_start(word: str) -> re.Pattern:
+    """``\\b`` + ``word``, compiled once (``Table.column`` asks for the same few words of every header label)."""
+    pattern = _WORD_STARTS.get(word)
+    if pattern is None:
+        pattern = _WORD_STARTS[word] = re.compile(rf"\b{word}")
+    return pattern
 
 
 @dataclass

@@ -76,9 +76,12 @@ def region(lines: Sequence[LineLike], i: int) -> list[int]:
     return found
 
 
+_INK = re.compile(r"\S+")
+
+
 def _ink(text: str) -> int:
     bits = 0
-    for m in re.finditer(r"\S+", text):
+    for m in _INK.finditer(text):
         bits |= ((1 << (m.end() - m.start())) - 1) << m.start()
     return bits
 

@@ -114,6 +114,8 @@ def _common_margins(raws: list[str]) -> tuple[int, int]:
 
 _BULLET_ITEM = re.compile(r"^(?P<m>(?:[•·▪◦●○■□➢►–—]|[-*](?=\s))(?:\s*[*•·-](?=\s))*|\d{1,3}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])\s+\S")
 _NUMBER_PARA = re.compile(r"^(?P<m>\d{1,3})\s+(?=[A-Z])")
+_NOT_DIGIT = re.compile(r"\D")
+_NO_LETTER = re.compile(r"[\W\d_]+")
 _ATTRIBUTION = re.compile(r"^(Led|Headed|Managed|Chaired|Run|Overseen) by\b", re.I)
 _MD_ROW = re.compile(r"^\s*(?:[-*]\s*)?\|")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
@@ -139,7 +141,7 @@ def _list_marker(stripped: str) -> Optional[str]:
     if not m:
         return None
     marker = m.group("m")
-    digits = re.sub(r"\D", "", marker)
+    digits = _NOT_DIGIT.sub("", marker)
     return digits if digits and marker[0].isdigit() else marker.strip()[:1]
 
 
@@ -151,7 +153,7 @@ def looks_like_heading(stripped: str) -> bool:
         return False
     if len(stripped.split()) > 12 or _ATTRIBUTION.match(stripped):
         return False
-    if re.fullmatch(r"[\W\d_]+", stripped):
+    if _NO_LETTER.fullmatch(stripped):
         return False
     return True
 
