@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "output/councilplans.db"
 SQLITE_BUSY_TIMEOUT_S = 120  # a writer waits this long for another run's save before giving up
+# WAL pages (4 KB) before a commit copies them into the database (SQLite's default is 1,000): a save touches
+# about 25 pages, each checkpoint syncs, and a longer log writes a page saved again and again once
+# (2,400 saves: 1.57 -> 1.17 ms each).  A killed run loses nothing either way; the log is ~32 MB at most.
+SQLITE_WAL_CHECKPOINT_PAGES = 8000
 PG_CONNECT_TIMEOUT_S = 10  # an unreachable host fails in seconds, not minutes
 # one advisory lock for every writer of a PostgreSQL store (a 64-bit key derived from a fixed name)
 _PG_WRITE_LOCK = int.from_bytes(hashlib.sha256(b"councilplans.store.write").digest()[:8], "big", signed=True)
@@ -110,6 +114,7 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")  # in WAL: safe against a killed process, faster than FULL
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_CHECKPOINT_PAGES}")
     except Exception:  # a read-only database keeps its journal mode; reading still works
         pass
     cursor.close()
