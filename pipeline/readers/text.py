@@ -436,11 +436,16 @@ def _read_stream(lines: list[Line], blocks: list[Block], text: str, cells: list,
     return found.after[0].line if found.after else end
 
 
+def _spaced(stripped: str) -> bool:
+    """Two cells spaced apart (``_SPACED``), the regex asked only of lines holding a double space or a tab."""
+    return ("  " in stripped or "\t" in stripped) and _SPACED.search(stripped) is not None
+
+
 def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
     """Two spaced-out lines in a row from ``i`` (checked without copying the lines ahead)."""
     for k in range(i, min(i + 2, len(lines))):
         line = lines[k]
-        if line.blank or not _SPACED.search(line.stripped) or _list_marker(line.stripped):
+        if line.blank or not _spaced(line.stripped) or _list_marker(line.stripped):
             return False
     return i + 2 <= len(lines)
 
@@ -448,7 +453,7 @@ def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
 def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
     rows = []
     first = i
-    while i < len(lines) and not lines[i].blank and _SPACED.search(lines[i].stripped):
+    while i < len(lines) and not lines[i].blank and _spaced(lines[i].stripped):
         line = lines[i]
         cells, pos = [], line.start
         for m in re.finditer(r"\S+(?: \S+)*", line.text):
