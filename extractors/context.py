@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from pipeline.document import Block, Document, Piece
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.text import clean, normalise_for_match
 from pipeline.normalise.years import FY_PATTERN
 from extractors.vocabulary import alternation
@@ -80,12 +81,21 @@ def provenance(piece: Piece, start: Optional[int] = None, end: Optional[int] = N
     return Provenance(page=piece.page, char_start=start, char_end=end, text=text)
 
 
+_REVIEWED_BY = re.compile(r"\s*\*?\s*Also reviewed by.*$", re.I)
+_SHARED = re.compile(r"\s+(?:Shared (?:Service|Management)|Shared)\b.*$")
+_TEAM_WORD = re.compile(r"\s+(?:team|unit|division|section)$", re.I)
+
+
+@short_text_cache()
 def strip_unit_suffix(name: str) -> str:
-    """``Local Tax Shared Service`` → ``Local Tax``; ``Community Safety Team`` → ``Community Safety``."""
+    """``Local Tax Shared Service`` → ``Local Tax``; ``Community Safety Team`` → ``Community Safety``.
+
+    Remembered: every known-unit lookup strips the same few names again.
+    """
     name = clean(name)
-    name = re.sub(r"\s*\*?\s*Also reviewed by.*$", "", name, flags=re.I)
-    name = re.sub(r"\s+(?:Shared (?:Service|Management)|Shared)\b.*$", "", name)
-    name = re.sub(r"\s+(?:team|unit|division|section)$", "", name, flags=re.I)
+    name = _REVIEWED_BY.sub("", name)
+    name = _SHARED.sub("", name)
+    name = _TEAM_WORD.sub("", name)
     return name.strip(" *-–:")
 
 

@@ -11,6 +11,7 @@ from pipeline.normalise.text import clean
 from schemas import Record, Risk
 
 _NO_RISK = re.compile(r"\b(no|not any)\b[^.]*\brisks?\b|\bno budgets?\b", re.I)
+_RISK_WORD = re.compile(r"\brisks?\b", re.I)
 _CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w*|threat|uncertain\w*|vigilance|paramount)\b", re.I)
 
 
@@ -22,7 +23,7 @@ def extract_risks(doc: Document, ctx: Context) -> list[Record]:
         if block.kind == "table":
             out.extend(_table_risks(doc, ctx, block))
             continue
-        if not re.search(r"\brisks?\b", context, re.I) or _NO_RISK.search(block.text):
+        if not _RISK_WORD.search(context) or _NO_RISK.search(block.text):
             continue
         if block.kind == "list_item":
             nxt = doc.blocks[block.index + 1] if block.index + 1 < len(doc.blocks) else None

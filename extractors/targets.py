@@ -127,6 +127,8 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item", "heading"):
             continue
+        if not _DIGIT.search(block.text) and not _ITEM_REF.match(block.text):
+            continue  # neither a gap target (it needs a reference) nor a phrase target (a figure): no context needed
         headings = (h.clean for h in doc.headings_before(block.index) if not _ITEM_REF.match(h.text))
         context = " / ".join(islice(headings, 3))
         intro = lead_in(doc, block) if block.kind == "list_item" else None

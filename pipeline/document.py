@@ -34,10 +34,15 @@ class Piece:
         Extractors ask every block for it several times, and a long
         paragraph is too long for ``clean``'s own cache.
         """
-        kept = self.__dict__.get("_clean")
-        if kept is None or kept[0] is not self.text:
-            kept = self.__dict__["_clean"] = (self.text, clean(self.text))
-        return kept[1]
+        try:
+            text, value = self._kept_clean  # an attribute read, cheaper than the instance dict's get
+            if text is self.text:
+                return value
+        except AttributeError:
+            pass
+        value = clean(self.text)
+        self._kept_clean = (self.text, value)
+        return value
 
 
 @dataclass
@@ -78,9 +83,20 @@ class Table:
         """Index of the first header column whose label contains one of the words."""
         for i, label in enumerate(self.header):
             low = label.lower()
-            if any(re.search(rf"\b{w}", low) for w in words):
+            if any(_word_start(w).search(low) for w in words):
                 return i
         return None
+
+
+_WORD_STARTS: dict[str, re.Pattern] = {}
+
+
+def _word_start(word: str) -> re.Pattern:
+    """``\\b`` + ``word``, compiled once (``Table.column`` asks for the same few words of every header label)."""
+    pattern = _WORD_STARTS.get(word)
+    if pattern is None:
+        pattern = _WORD_STARTS[word] = re.compile(rf"\b{word}")
+    return pattern
 
 
 @dataclass

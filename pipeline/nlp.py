@@ -132,6 +132,43 @@ TARGET_PATTERNS: dict[str, list[list[dict]]] = {
 }
 
 
+_DIGIT = re.compile(r"\d")
+
+
+class _WordBeforeFigure:
+    """Whether a text has one of the patterns' words right before a figure (``in 5``, ``than £3``): text
+    without one holds no match, and is never walked token by token.
+
+    Every pattern has a figure token (``_FIGURE``: ``£`` or a digit first) just
+    after a token with a ``LOWER`` word; adjacent tokens have only whitespace
+    between them, and a token's lower case ends the lower case of the text
+    before it.  Each digit looks back over its own whitespace only, so a
+    long paragraph stays linear.
+    """
+
+    def __init__(self, patterns: dict[str, list[list[dict]]]) -> None:
+        for kind in patterns.values():
+            for pattern in kind:
+                k = pattern.index(_FIGURE)
+                assert k > 0 and "LOWER" in pattern[k - 1], "every pattern has a LOWER word before its figure"
+        assert _FIGURE["TEXT"]["REGEX"].startswith("(?i)^£?\\d"), "a figure starts with £ or a digit"
+        named = {w for kind in patterns.values() for pattern in kind for token in pattern if "LOWER" in token
+                 for w in ([token["LOWER"]] if isinstance(token["LOWER"], str) else token["LOWER"]["IN"])}
+        self.words = tuple(sorted(named))
+        self.longest = max(map(len, named))
+
+    def __call__(self, text: str) -> bool:
+        for m in _DIGIT.finditer(text):
+            j = m.start()
+            if j and text[j - 1] == "£":
+                j -= 1
+            while j and text[j - 1].isspace():
+                j -= 1
+            if text[max(0, j - self.longest):j].lower().endswith(self.words):
+                return True
+        return False
+
+
 @Language.factory("cp_target_phrases")
 def target_phrases_component(nlp: Language, name: str):
     """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
@@ -140,8 +177,12 @@ def target_phrases_component(nlp: Language, name: str):
     matcher = Matcher(nlp.vocab)
     for kind, patterns in TARGET_PATTERNS.items():
         matcher.add(kind, patterns)
+    may_match = _WordBeforeFigure(TARGET_PATTERNS)
 
     def component(doc: Doc) -> Doc:
+        if not may_match(_text(doc)):
+            doc.spans["target"] = []  # what the Matcher finds here, without walking the tokens
+            return doc
         found = []
         for match_id, start, end in matcher(doc):
             span = Span(doc, start, end, label=nlp.vocab.strings[match_id])

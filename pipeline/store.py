@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "output/councilplans.db"
 SQLITE_BUSY_TIMEOUT_S = 120  # a writer waits this long for another run's save before giving up
+# WAL pages (4 KB) before a commit copies them into the database (SQLite's default is 1,000): a save touches
+# about 25 pages, each checkpoint syncs, and a longer log writes a page saved again and again once
+# (2,400 saves: 1.57 -> 1.17 ms each).  A killed run loses nothing either way; the log is ~32 MB at most.
+SQLITE_WAL_CHECKPOINT_PAGES = 8000
 PG_CONNECT_TIMEOUT_S = 10  # an unreachable host fails in seconds, not minutes
 # one advisory lock for every writer of a PostgreSQL store (a 64-bit key derived from a fixed name)
 _PG_WRITE_LOCK = int.from_bytes(hashlib.sha256(b"councilplans.store.write").digest()[:8], "big", signed=True)
@@ -110,6 +114,7 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")  # in WAL: safe against a killed process, faster than FULL
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_CHECKPOINT_PAGES}")
     except Exception:  # a read-only database keeps its journal mode; reading still works
         pass
     cursor.close()
@@ -403,9 +408,24 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     keys = tuple(rows[0])
     sql, processors = _driver_insert(conn.dialect, table, keys)
     values = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
-    params = [tuple(p(v if _plain(v) else _clean(v)) if p else (v if _plain(v) else _clean(v))
-                    for p, v in zip(processors, values(row))) for row in rows]
+    processed = [(j, p) for j, p in enumerate(processors) if p is not None]
+    params = []
+    for row in rows:
+        # the common cases (numbers, None, ASCII text) answered inline: a save converts every column of every row
+        cells = [v if type(v) in _SCALARS or (type(v) is str and v.isascii() and "\x00" not in v) else _cleaned(v)
+                 for v in values(row)]
+        for j, process in processed:
+            cells[j] = process(cells[j])
+        params.append(cells)
     conn.connection.driver_connection.executemany(sql, params)
+
+
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
+def _cleaned(value: Any) -> Any:
+    """``value`` as ``_clean`` leaves it (``_insert`` answers numbers, None and ASCII text before asking)."""
+    return value if _plain(value) else _clean(value)
 
 
 _DRIVER_INSERTS: dict[tuple, tuple[str, list]] = {}

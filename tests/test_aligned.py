@@ -169,3 +169,14 @@ def test_a_long_laid_out_region_that_is_no_wrapped_table_is_walked_once(monkeypa
     text = "Service area      Budget (£000)      Variance (£000)      Comments\n" + "\n".join(rows) + "\n"
     assert aligned.rewrite_wrapped(text) == text  # single-line rows: not a wrapped table, left as it is
     assert sum(visited) < 10 * len(rows)
+
+
+def test_ink_marks_every_character_that_is_not_whitespace():
+    """A line's ink as a bit mask: one bit per non-space character, whatever the whitespace (tabs, no-break spaces)."""
+    import re
+
+    from pipeline.readers.aligned import _ink
+
+    for text in ["", "   ", "ab  c", " a\tb\xa0\xa0c  ", "£1,200   (300)\u2003x", "x" * 70]:
+        expected = sum(1 << m.start() for m in re.finditer(r"\S", text))
+        assert _ink(text) == expected, repr(text)

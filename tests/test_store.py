@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pipeline.run import run_batch
-from pipeline.store import Store
+from pipeline.store import SQLITE_WAL_CHECKPOINT_PAGES, Store
 from schemas.tables import RECORD_TABLES, documents
 
 from conftest import CORPUS
@@ -132,6 +132,7 @@ def test_sqlite_runs_in_wal_with_normal_sync_and_waits_for_a_busy_writer(tmp_pat
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 60_000
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_WAL_CHECKPOINT_PAGES > 1000
 
 
 def _odd_result(sha: str, path: str):

@@ -79,7 +79,16 @@ def normalise_for_match(text: str | None) -> str:
     """Matching form from RECORDS.md: lower case, markup/markers gone, & → and, no punctuation."""
     if not text:
         return ""
+    return _for_match(text)
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@short_text_cache()
+def _for_match(text: str) -> str:
+    """``normalise_for_match`` of a non-empty text, remembered: units and headings are matched again and again."""
     text = clean(text).lower().replace("&", " and ")
     text = unicodedata.normalize("NFKD", text)
-    text = re.sub(r"[^\w\s]", "", text)
+    text = _PUNCTUATION.sub("", text)
     return collapse(text)

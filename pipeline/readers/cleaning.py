@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.normalise.memo import short_text_cache
@@ -181,6 +180,7 @@ def text_from_bytes(data: bytes) -> Cleaned:
 
 GARBLED_MIN_TOKENS = 30  # below this a page says too little to judge by its words...
 GARBLED_SAMPLE = 20_000  # tokens judged at most (evenly spaced): a share needs no more, and a 50 MB text stays cheap
+GARBLED_CHECK_EVERY = 32  # tokens judged between asking whether the verdict is already sure
 GARBLED_MIN_CHARS = 100  # ...but this many characters can be judged by their kind
 GLYPH_SOUP_SHARE = 0.3  # private-use, replacement or unmapped-glyph characters beyond this share: no text
 GARBLED_SHARE = 0.5  # more tokens than this that are not words, numbers or acronyms: glyph soup
@@ -217,17 +217,35 @@ def garbled(text: str) -> bool:
     """True when the text is mostly not words: broken font maps, glyph soup, a scrambled encoding."""
     if "(cid:" in text:
         text = _CID.sub("\ufffd", text)
-    visible = len(text) - sum(map(text.count, " \n\t"))
-    if visible >= GARBLED_MIN_CHARS and len(_PRIVATE_USE.findall(text)) > visible * GLYPH_SOUP_SHARE:
-        return True
+    if not text.isascii():  # glyph soup is private-use or replacement characters, none of them ASCII
+        visible = len(text) - sum(map(text.count, " \n\t"))
+        if visible >= GARBLED_MIN_CHARS and len(_PRIVATE_USE.findall(text)) > visible * GLYPH_SOUP_SHARE:
+            return True
     tokens = text.split()
     if len(tokens) < GARBLED_MIN_TOKENS:
         return False
     tokens = tokens[:: max(1, len(tokens) // GARBLED_SAMPLE)]
     bad = words = stop = 0
-    for token, n in Counter(tokens).items():  # each distinct token judged once: prose repeats its words
+    # tokens judged in order (each distinct one is judged once, then remembered) until the verdict is sure:
+    # prose is sure a little past half way, and counting the tokens first cost more than judging them
+    for k, token in enumerate(tokens, start=1):
         b, w, s = _judge_token(token)
-        bad, words, stop = bad + b * n, words + w * n, stop + s * n
+        bad, words, stop = bad + b, words + w, stop + s
+        if not k % GARBLED_CHECK_EVERY and _surely_words(len(tokens), len(tokens) - k, bad, words, stop):
+            return False
     if bad > len(tokens) * GARBLED_SHARE:
         return True
     return words >= STOPWORD_MIN_WORDS and stop < words * STOPWORD_SHARE
+
+
+def _surely_words(total: int, left: int, bad: int, words: int, stop: int) -> bool:
+    """Whether ``garbled`` says False whatever the ``left`` tokens not yet judged turn out to be.
+
+    Too many bad tokens needs more than ``bad + left``; too few stopwords needs
+    ``words + left`` words at least and fewer stopwords than their share
+    (the stopwords already counted stay).
+    """
+    if bad + left > total * GARBLED_SHARE:
+        return False
+    most_words = words + left
+    return most_words < STOPWORD_MIN_WORDS or stop >= most_words * STOPWORD_SHARE

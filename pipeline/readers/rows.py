@@ -51,6 +51,12 @@ class FigureRow:
     glued: bool = False
 
 
+_LETTER = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"\d")
+_NOTE_MARK = re.compile(r"\[\d+\]")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
 def figure_row(text: str, columns: Optional[int] = None) -> Optional[FigureRow]:
     """The label and trailing figures of a line, or ``None`` when it does not end in figures.
 
@@ -61,7 +67,7 @@ def figure_row(text: str, columns: Optional[int] = None) -> Optional[FigureRow]:
     stripped = text.rstrip()
     tail = tail_start(stripped)
     found = None
-    if tail and re.search(r"[A-Za-z]", stripped[:tail]):
+    if tail and _LETTER.search(stripped, 0, tail):
         figures = [(f.start(), f.end()) for f in FIGURE_TOKEN.finditer(stripped, tail)]
         if figures and _real_figures(stripped, figures):
             found = FigureRow((0, len(stripped[:tail].rstrip())), figures)
@@ -98,10 +104,10 @@ def tail_start(stripped: str) -> Optional[int]:
 
 def _real_figures(text: str, figures: list[tuple[int, int]]) -> bool:
     """At least one token is a number (not only dashes or markers), and a lone year is not a row of figures."""
-    numbers = [text[s:e] for s, e in figures if re.search(r"\d", text[s:e]) and not re.fullmatch(r"\[\d+\]", text[s:e])]
+    numbers = [text[s:e] for s, e in figures if _DIGIT.search(text, s, e) and not _NOTE_MARK.fullmatch(text, s, e)]
     if not numbers:
         return False
-    return not (len(numbers) == 1 and re.fullmatch(r"(?:19|20)\d{2}", numbers[0]))
+    return not (len(numbers) == 1 and _YEAR.fullmatch(numbers[0]))
 
 
 def _glued_row(text: str, columns: int) -> Optional[FigureRow]:

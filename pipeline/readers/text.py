@@ -14,8 +14,7 @@ them comes out as ``Table`` rows of ``Cell``s with document offsets:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.document import Block, Cell, Document, Table
@@ -26,23 +25,21 @@ from pipeline.readers.errors import ReadError
 from pipeline.readers.text_settings import TEXT_SETTINGS
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
-    """One line of the text; its text never changes once split, so what is read off it is kept
-    (every table shape the scan tries asks each line whether it is blank, and for its stripped text)."""
+    """One line of the text; its text never changes once split, so what every table shape the scan tries asks
+    of each line (is it blank, its stripped text) is worked out once, when it is made."""
 
     start: int
     end: int
     text: str
+    blank: bool = field(init=False, repr=False, compare=False)
+    stripped: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def blank(self) -> bool:
-        # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
-        return not self.text.replace("\xa0", " ").strip(" \r")
-
-    @cached_property
-    def stripped(self) -> str:
-        return self.text.replace("\xa0", " ").strip()
+    def __post_init__(self) -> None:
+        spaced = self.text.replace("\xa0", " ")
+        self.blank = not spaced.strip(" \r")  # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
+        self.stripped = spaced.strip()
 
 
 def decode(data: bytes) -> str:
@@ -117,6 +114,8 @@ def _common_margins(raws: list[str]) -> tuple[int, int]:
 
 _BULLET_ITEM = re.compile(r"^(?P<m>(?:[•·▪◦●○■□➢►–—]|[-*](?=\s))(?:\s*[*•·-](?=\s))*|\d{1,3}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])\s+\S")
 _NUMBER_PARA = re.compile(r"^(?P<m>\d{1,3})\s+(?=[A-Z])")
+_NOT_DIGIT = re.compile(r"\D")
+_NO_LETTER = re.compile(r"[\W\d_]+")
 _ATTRIBUTION = re.compile(r"^(Led|Headed|Managed|Chaired|Run|Overseen) by\b", re.I)
 _MD_ROW = re.compile(r"^\s*(?:[-*]\s*)?\|")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
@@ -142,7 +141,7 @@ def _list_marker(stripped: str) -> Optional[str]:
     if not m:
         return None
     marker = m.group("m")
-    digits = re.sub(r"\D", "", marker)
+    digits = _NOT_DIGIT.sub("", marker)
     return digits if digits and marker[0].isdigit() else marker.strip()[:1]
 
 
@@ -154,7 +153,7 @@ def looks_like_heading(stripped: str) -> bool:
         return False
     if len(stripped.split()) > 12 or _ATTRIBUTION.match(stripped):
         return False
-    if re.fullmatch(r"[\W\d_]+", stripped):
+    if _NO_LETTER.fullmatch(stripped):
         return False
     return True
 
@@ -437,11 +436,16 @@ def _read_stream(lines: list[Line], blocks: list[Block], text: str, cells: list,
     return found.after[0].line if found.after else end
 
 
+def _spaced(stripped: str) -> bool:
+    """Two cells spaced apart (``_SPACED``), the regex asked only of lines holding a double space or a tab."""
+    return ("  " in stripped or "\t" in stripped) and _SPACED.search(stripped) is not None
+
+
 def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
     """Two spaced-out lines in a row from ``i`` (checked without copying the lines ahead)."""
     for k in range(i, min(i + 2, len(lines))):
         line = lines[k]
-        if line.blank or not _SPACED.search(line.stripped) or _list_marker(line.stripped):
+        if line.blank or not _spaced(line.stripped) or _list_marker(line.stripped):
             return False
     return i + 2 <= len(lines)
 
@@ -449,7 +453,7 @@ def _spaced_table_ahead(lines: list[Line], i: int) -> bool:
 def _read_spaced(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
     rows = []
     first = i
-    while i < len(lines) and not lines[i].blank and _SPACED.search(lines[i].stripped):
+    while i < len(lines) and not lines[i].blank and _spaced(lines[i].stripped):
         line = lines[i]
         cells, pos = [], line.start
         for m in re.finditer(r"\S+(?: \S+)*", line.text):
