@@ -6,6 +6,7 @@ Nothing here raises for bad input unless ``strict`` asks for it.
 """
 from __future__ import annotations
 
+import resource
 import traceback
 
 from extractors import Context, load_builtin, run_order
@@ -102,6 +103,8 @@ def _read_and_extract(source: Source, result: DocumentResult, strict: bool) -> N
     except Exception as exc:  # a reader bug must not stop the batch
         if strict:
             raise
+        if starved(exc):
+            raise MemoryError from exc
         result.status = "failed"
         result.issues.append(Issue("reader_crashed", f"{type(exc).__name__}: {exc}"))
         return
@@ -116,16 +119,36 @@ def _read_and_extract(source: Source, result: DocumentResult, strict: bool) -> N
     except Exception as exc:  # outside any one extractor (annotation, ordering): the document fails, the batch goes on
         if strict:
             raise
+        if starved(exc):
+            raise MemoryError from exc
         result.status = "failed"
         result.issues.append(Issue("extraction_crashed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
         return
-    if any(i.code.startswith("extractor_failed") and i.message.startswith("MemoryError") for i in issues):
+    if any(i.code.startswith("extractor_failed") and i.message.startswith(("MemoryError", "SystemError")) and memory_limited()
+           for i in issues):
         raise MemoryError  # an extractor hit the memory limit: what the others found is incomplete too
     result.records = records
     result.issues.extend(Issue(code, message, "warning") for code, message in doc.issues)
     result.issues.extend(garbled_pages(doc))
     result.issues.extend(issues)
     result.status = judge(result)
+
+
+def memory_limited() -> bool:
+    """This process runs under a document memory limit (a batch worker's RLIMIT_AS)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return soft != resource.RLIM_INFINITY
+
+
+def starved(exc: BaseException) -> bool:
+    """An error that means the document ran out of its memory allowance rather than a reader bug.
+
+    A C extension (pdfminer's, spaCy's) that fails to allocate under RLIMIT_AS often
+    returns an error without setting MemoryError, which Python reports as
+    ``SystemError: error return without exception set``.  Reported as a reader
+    crash it would not be retried and would name the wrong cause.
+    """
+    return isinstance(exc, MemoryError) or (isinstance(exc, SystemError) and memory_limited())
 
 
 def garbled_pages(doc: Document) -> list[Issue]:

@@ -40,3 +40,20 @@ def test_text_with_nothing_to_extract_is_partial(tmp_path):
     result = process_source(Source(path))
     assert result.status == "partial"
     assert any(i.code == "no_records" for i in result.issues)
+
+
+@pytest.mark.parametrize("limited, code", [(True, "memory_limit"), (False, "reader_crashed")])
+def test_a_c_library_starved_under_the_memory_limit_is_memory_limit(tmp_path, monkeypatch, limited, code):
+    """SystemError ('error return without exception set') is how a C extension reports a failed allocation under
+    RLIMIT_AS: under a limit it is the memory limit (retried by the next run), without one a reader crash."""
+    from pipeline import extract
+
+    def starve(path, data):
+        raise SystemError("error return without exception set")
+
+    monkeypatch.setattr(extract, "read_document", starve)
+    monkeypatch.setattr(extract, "memory_limited", lambda: limited)
+    path = tmp_path / "plan.txt"
+    path.write_text("Service Plan 2024/25\n")
+    result = extract.process_source(Source(path))
+    assert (result.status, [i.code for i in result.issues]) == ("failed", [code])
