@@ -197,10 +197,16 @@ def target_phrases_component(nlp: Language, name: str):
 def build_nlp(extra: tuple[str, ...] = ()) -> Language:
     """A blank English pipeline assembled from the registered rule components."""
     nlp = spacy.blank("en")
+    # spaCy's 1,000,000-character cap guards the parser and NER (about 1 GB per 100,000 characters); these
+    # rule components hold only tokens and spans, so one long block (a plan flattened into one paragraph) is read
+    nlp.max_length = MAX_BLOCK_CHARS
     for name in COMPONENTS + list(extra):
         nlp.add_pipe(name)
     return nlp
 
+
+MAX_BLOCK_CHARS = 20_000_000
+"""The longest block annotated (a blank pipeline's tokens cost about 100 bytes a character; the document's memory limit bounds it too)."""
 
 ANNOTATED_KINDS = ("paragraph", "list_item", "heading")  # the prose blocks the components are run over
 

@@ -35,3 +35,12 @@ def test_target_phrases_skip_only_texts_the_matcher_finds_nothing_in():
         kept = spacy.util.filter_spans([bare[s:e] for _, s, e in expected])
         assert [(s.start, s.end) for s in spans(doc, "target")] == [(s.start, s.end) for s in kept], text
     assert spans(annotate_one("Calls answered: 95%"), "target") == []
+
+
+def test_a_block_past_spacys_million_characters_is_annotated():
+    """A plan flattened into one paragraph: spaCy's cap is for the parser and NER, which this pipeline has not."""
+    from pipeline.nlp import annotate_one
+
+    text = "The target is to reach 95% by March 2026. " * 25_000  # 1.05 million characters
+    doc = annotate_one(text, "2025/26")
+    assert len(doc.spans["target"]) == 25_000
