@@ -410,11 +410,6 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
 _WORD = re.compile(r"\S+")
 
 
-def _glued(text: str, start: int, date_end: int) -> bool:
-    """A word that starts where the last date ends is the rest of the date's own word ("2009," → ",")."""
-    return start == date_end > 0 and not text[start - 1].isspace()
-
-
 _MONTH_YEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d{2}\b")
 
 
@@ -435,7 +430,8 @@ def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int 
         for date in _MONTH_YEAR.finditer(block.text):
             before = block.text[: date.start()].rstrip()
             # only the words since the last date (scanning the whole prefix per date was quadratic)
-            tokens = [t for t in _WORD.finditer(before, previous_end) if not _glued(before, t.start(), previous_end)][-longest:]
+            # a word starting right where the last date ends is the rest of the date's own word ("2009," -> ",")
+            tokens = [t for t in _WORD.finditer(before, previous_end) if not 0 < previous_end == t.start()][-longest:]
             previous_end = date.end()
             for k, token in enumerate(tokens):
                 word = token.group()

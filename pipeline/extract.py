@@ -50,6 +50,8 @@ def extract_document(doc: Document, strict: bool = False) -> tuple[list[Record],
         except Exception as exc:
             if strict:
                 raise
+            if starved(exc):  # what the others found is incomplete too: the document is over its memory limit
+                raise MemoryError from exc
             issues.append(Issue(f"extractor_failed:{name}", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     for record in records:
         record.source = doc.source
@@ -124,9 +126,6 @@ def _read_and_extract(source: Source, result: DocumentResult, strict: bool) -> N
         result.status = "failed"
         result.issues.append(Issue("extraction_crashed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
         return
-    if any(i.code.startswith("extractor_failed") and i.message.startswith(("MemoryError", "SystemError")) and memory_limited()
-           for i in issues):
-        raise MemoryError  # an extractor hit the memory limit: what the others found is incomplete too
     result.records = records
     result.issues.extend(Issue(code, message, "warning") for code, message in doc.issues)
     result.issues.extend(garbled_pages(doc))

@@ -370,8 +370,6 @@ class WorkerPool:
         if not busy:
             return
         sizes = {id(w): _resident(w.pid) for w in self.workers}
-        if self._server_pid is None:
-            self._server_pid = _parent(busy[0].pid)
         total = _resident(os.getpid()) + _resident(self._server_pid) + sum(sizes.values())
         budget = self.settings.memory_budget()
         if total <= budget:
