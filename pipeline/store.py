@@ -411,9 +411,8 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     processed = [(j, p) for j, p in enumerate(processors) if p is not None]
     params = []
     for row in rows:
-        # the common cases (numbers, None, ASCII text) answered inline: a save converts every column of every row
-        cells = [v if type(v) in _SCALARS or (type(v) is str and v.isascii() and "\x00" not in v) else _cleaned(v)
-                 for v in values(row)]
+        # numbers and None answered inline (a save converts every column of every row), the rest as _clean leaves it
+        cells = [v if type(v) in _SCALARS or _plain(v) else _clean(v) for v in values(row)]
         for j, process in processed:
             cells[j] = process(cells[j])
         params.append(cells)
@@ -421,11 +420,6 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
 
 
 _SCALARS = frozenset({int, float, bool, type(None)})
-
-
-def _cleaned(value: Any) -> Any:
-    """``value`` as ``_clean`` leaves it (``_insert`` answers numbers, None and ASCII text before asking)."""
-    return value if _plain(value) else _clean(value)
 
 
 _DRIVER_INSERTS: dict[tuple, tuple[str, list]] = {}
