@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.normalise.memo import short_text_cache
@@ -180,7 +181,6 @@ def text_from_bytes(data: bytes) -> Cleaned:
 
 GARBLED_MIN_TOKENS = 30  # below this a page says too little to judge by its words...
 GARBLED_SAMPLE = 20_000  # tokens judged at most (evenly spaced): a share needs no more, and a 50 MB text stays cheap
-GARBLED_CHECK_EVERY = 32  # tokens judged between asking whether the verdict is already sure
 GARBLED_MIN_CHARS = 100  # ...but this many characters can be judged by their kind
 GLYPH_SOUP_SHARE = 0.3  # private-use, replacement or unmapped-glyph characters beyond this share: no text
 GARBLED_SHARE = 0.5  # more tokens than this that are not words, numbers or acronyms: glyph soup
@@ -225,27 +225,12 @@ def garbled(text: str) -> bool:
     if len(tokens) < GARBLED_MIN_TOKENS:
         return False
     tokens = tokens[:: max(1, len(tokens) // GARBLED_SAMPLE)]
+    # each distinct token judged once, weighted by how often it occurs: plans repeat their words, and counting
+    # them (in C) costs less than judging the tokens one by one, even with a verdict that stops early
     bad = words = stop = 0
-    # tokens judged in order (each distinct one is judged once, then remembered) until the verdict is sure:
-    # prose is sure a little past half way, and counting the tokens first cost more than judging them
-    for k, token in enumerate(tokens, start=1):
+    for token, times in Counter(tokens).items():
         b, w, s = _judge_token(token)
-        bad, words, stop = bad + b, words + w, stop + s
-        if not k % GARBLED_CHECK_EVERY and _surely_words(len(tokens), len(tokens) - k, bad, words, stop):
-            return False
+        bad, words, stop = bad + b * times, words + w * times, stop + s * times
     if bad > len(tokens) * GARBLED_SHARE:
         return True
     return words >= STOPWORD_MIN_WORDS and stop < words * STOPWORD_SHARE
-
-
-def _surely_words(total: int, left: int, bad: int, words: int, stop: int) -> bool:
-    """Whether ``garbled`` says False whatever the ``left`` tokens not yet judged turn out to be.
-
-    Too many bad tokens needs more than ``bad + left``; too few stopwords needs
-    ``words + left`` words at least and fewer stopwords than their share
-    (the stopwords already counted stay).
-    """
-    if bad + left > total * GARBLED_SHARE:
-        return False
-    most_words = words + left
-    return most_words < STOPWORD_MIN_WORDS or stop >= most_words * STOPWORD_SHARE
