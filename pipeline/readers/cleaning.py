@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.normalise.memo import short_text_cache
+from pipeline.normalise.memo import SHORT_TEXT
 
 SAMPLE = 4096  # bytes looked at to guess an encoding
 BINARY_NUL_SHARE = 0.01  # more NULs than this (and not UTF-16) means a binary file...
@@ -181,6 +181,7 @@ def text_from_bytes(data: bytes) -> Cleaned:
 
 GARBLED_MIN_TOKENS = 30  # below this a page says too little to judge by its words...
 GARBLED_SAMPLE = 20_000  # tokens judged at most (evenly spaced): a share needs no more, and a 50 MB text stays cheap
+GARBLED_CHECK_EVERY = 64  # tokens judged between asking whether the verdict is already sure
 GARBLED_MIN_CHARS = 100  # ...but this many characters can be judged by their kind
 GLYPH_SOUP_SHARE = 0.3  # private-use, replacement or unmapped-glyph characters beyond this share: no text
 GARBLED_SHARE = 0.5  # more tokens than this that are not words, numbers or acronyms: glyph soup
@@ -198,7 +199,6 @@ STOPWORDS = frozenset(
 )
 
 
-@short_text_cache()
 def _judge_token(token: str) -> tuple[int, int, int]:
     """(bad, word, stopword) counts of one token, each 0 or 1."""
     core = token.strip("()[]{}\"'‘’“”.,;:!?*•·-–—|/%£$€")
@@ -225,12 +225,60 @@ def garbled(text: str) -> bool:
     if len(tokens) < GARBLED_MIN_TOKENS:
         return False
     tokens = tokens[:: max(1, len(tokens) // GARBLED_SAMPLE)]
-    # each distinct token judged once, weighted by how often it occurs: plans repeat their words, and counting
-    # them (in C) costs less than judging the tokens one by one, even with a verdict that stops early
     bad = words = stop = 0
-    for token, times in Counter(tokens).items():
-        b, w, s = _judge_token(token)
-        bad, words, stop = bad + b * times, words + w * times, stop + s * times
+    # judged a stretch at a time until the verdict is sure (prose is sure a little past half way); a stretch's
+    # verdicts are looked up and summed in C, with no Python call per token
+    for begin in range(0, len(tokens), GARBLED_CHECK_EVERY):
+        tally = sum(_verdicts(tokens[begin:begin + GARBLED_CHECK_EVERY]))
+        bad, words, stop = bad + (tally & _FIELD), words + (tally >> _WORD_SHIFT & _FIELD), stop + (tally >> _STOP_SHIFT)
+        left = len(tokens) - begin - GARBLED_CHECK_EVERY
+        if left > 0 and _surely_words(len(tokens), left, bad, words, stop):
+            return False
     if bad > len(tokens) * GARBLED_SHARE:
         return True
     return words >= STOPWORD_MIN_WORDS and stop < words * STOPWORD_SHARE
+
+
+def _surely_words(total: int, left: int, bad: int, words: int, stop: int) -> bool:
+    """Whether ``garbled`` says False whatever the ``left`` tokens not yet judged turn out to be.
+
+    Too many bad tokens needs more than ``bad + left``; too few stopwords needs
+    ``words + left`` words at least and fewer stopwords than their share
+    (the stopwords already counted stay).
+    """
+    if bad + left > total * GARBLED_SHARE:
+        return False
+    most_words = words + left
+    return most_words < STOPWORD_MIN_WORDS or stop >= most_words * STOPWORD_SHARE
+
+
+# a token's verdict as one number, so that a stretch's verdicts add up in C: the bad count in the low bits, the
+# word count and the stopword count in fields above it (each field wider than the most tokens in a stretch)
+_WORD_SHIFT, _STOP_SHIFT = 20, 40
+_FIELD = (1 << _WORD_SHIFT) - 1
+GARBLED_VERDICTS_KEPT = 1 << 15  # distinct tokens whose verdicts are remembered (the store is emptied when full)
+_KEPT_VERDICTS: dict[str, int] = {}
+
+
+def _verdicts(tokens: list[str]) -> list[int]:
+    """Each token's verdict number: remembered ones looked up in C (``map``), the others judged and remembered.
+
+    Plans repeat their words, and a document's second reading repeats all of
+    them: judging token by token, even behind a cache, was most of the cost.
+    """
+    codes = list(map(_KEPT_VERDICTS.get, tokens))
+    if None in codes:
+        for k, code in enumerate(codes):
+            if code is None:
+                codes[k] = _verdict(tokens[k])
+    return codes
+
+
+def _verdict(token: str) -> int:
+    b, w, s = _judge_token(token)
+    code = b + (w << _WORD_SHIFT) + (s << _STOP_SHIFT)
+    if len(token) <= SHORT_TEXT:
+        if len(_KEPT_VERDICTS) >= GARBLED_VERDICTS_KEPT:
+            _KEPT_VERDICTS.clear()
+        _KEPT_VERDICTS[token] = code
+    return code

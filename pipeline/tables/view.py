@@ -25,6 +25,7 @@ from typing import Iterator, Optional
 
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.cells import CellValue, classify, strip_footnote
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import UNIT_PATTERN, unit_scale
 from pipeline.normalise.years import find_years, year_of
 from pipeline.tables import vocabulary
@@ -100,8 +101,8 @@ class TableView:
         """The parsed cell, or ``None`` if it holds no figure."""
         if column.index >= len(row.cells):
             return None
-        parsed = classify(strip_footnote(row.cells[column.index].text))
-        return parsed if parsed.figure else None
+        found = parsed(row.cells[column.index])
+        return found if found.figure else None
 
     def amount(self, row: Row, column: Column) -> Optional[float]:
         """A money cell in pounds: the figure times the cell's own scale, else the column's."""
@@ -125,6 +126,20 @@ class TableView:
     def data_rows(self, *roles: str) -> Iterator[Row]:
         wanted = roles or ("data", "subtotal", "total")
         return (r for r in self.rows if r.role in wanted)
+
+
+def parsed(cell: Cell) -> CellValue:
+    """``classify(strip_footnote(cell.text))``, kept with the cell while its text stays the same: the view, the
+    arithmetic and the extractors ask it of the same cells many times, and two cache look-ups cost more."""
+    try:
+        text, value = cell._kept_parse  # type: ignore[attr-defined]
+        if text is cell.text:
+            return value
+    except AttributeError:
+        pass
+    value = classify(strip_footnote(cell.text))
+    cell._kept_parse = (cell.text, value)  # type: ignore[attr-defined]
+    return value
 
 
 # ---------------------------------------------------------------- building a view
@@ -210,17 +225,9 @@ def _column(table: Table, i: int, header: list[str], units_row: Optional[list[Ce
     units = _body_unit(units_row, i)
     if units and units not in label:
         label = f"{label} {units}".strip()
-    column = Column(index=i, label=label)
-    years = find_years(label)
-    column.years = [y.value for y in years]
-    column.year = years[-1].value if years else None
-    column.phase = vocabulary.first("phase", _without_years(label))
-    column.measure = vocabulary.last("measure", label)
-    unit = UNIT_PATTERN.search(label)
-    if unit:
-        column.unit, column.scale = unit.group(0), unit_scale(unit.group(0))
-    elif re.search(r"(?:^|\s)\(?£\)?$", label):
-        column.unit, column.scale = "£", 1  # a column headed plain "£" is in pounds whatever the table's unit
+    years, phase, measure, unit, scale = _label_facts(label)
+    column = Column(index=i, label=label, year=years[-1] if years else None, years=list(years), phase=phase,
+                    measure=measure, scale=scale, unit=unit)
     role = _role(table, i, label)
     if role == "workforce" and column.unit:
         role = None  # "Staffing (FTEs)" over a £'000 column: the unit says money
@@ -229,6 +236,24 @@ def _column(table: Table, i: int, header: list[str], units_row: Optional[list[Ce
         role = None
     column.role = role or "text"
     return column
+
+
+@short_text_cache()
+def _label_facts(label: str) -> tuple[tuple[str, ...], Optional[str], Optional[str], Optional[str], int]:
+    """What a column label says by itself: its years, phase, measure, and unit with its scale.
+
+    Remembered: plans head table after table with the same labels, and each
+    of these is a pattern search over the label.
+    """
+    years = tuple(y.value for y in find_years(label))
+    phase = vocabulary.first("phase", _without_years(label))
+    measure = vocabulary.last("measure", label)
+    unit = UNIT_PATTERN.search(label)
+    if unit:
+        return years, phase, measure, unit.group(0), unit_scale(unit.group(0))
+    if re.search(r"(?:^|\s)\(?£\)?$", label):
+        return years, phase, measure, "£", 1  # a column headed plain "£" is in pounds whatever the table's unit
+    return years, phase, measure, None, 1
 
 
 def _body_units_row(table: Table) -> Optional[list[Cell]]:
@@ -311,10 +336,12 @@ _LEADING_REF = re.compile(r"^(?P<ref>\d{1,3}[a-z]?)\.?\s+(?=\S)|^(?P<code>[A-Z]{
 _GLUED_WORDS = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
 
 
+@short_text_cache()
 def split_label(text: str) -> tuple[Optional[str], str]:
     """``14 Denny Beck Bridge`` → (``14``, ``Denny Beck Bridge``); ``00101Salaries`` → (``00101``, ``Salaries``).
 
     Words a PDF ran together are parted again: ``TotalExpenditure`` → ``Total Expenditure``.
+    Remembered: every body row's label is split, and plans repeat their row labels table after table.
     """
     text = _GLUED_WORDS.sub(" ", text)
     m = _LEADING_REF.match(text)
@@ -336,7 +363,7 @@ def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
         if ref_col is not None and ref_col < len(cells):
             row.ref = cells[ref_col].clean.rstrip(".") or None
         others = [c for i, c in enumerate(cells) if i not in (label_col, ref_col) and c.text.strip()]
-        if header and [c.clean.lower() for c in cells] == header:
+        if header and len(cells) == len(header) and all(c.clean.lower() == h for c, h in zip(cells, header)):
             row.role = "header"
         elif len(others) >= 2 and all(classify(c.text).kind == "unit" for c in others):
             row.role = "header"  # a row of units (£000 £000 …) the reader left in the body: it labels the columns
@@ -359,7 +386,7 @@ def _column_kinds(view: TableView) -> None:
     for column in view.columns:
         if column.index in (view.label_column, view.ref_column):
             continue
-        kinds = [classify(strip_footnote(r.cells[column.index].text)) for r in view.data_rows("data", "total", "subtotal")
+        kinds = [parsed(r.cells[column.index]) for r in view.data_rows("data", "total", "subtotal")
                  if column.index < len(r.cells) and r.cells[column.index].text.strip()]
         if not kinds:
             column.kind = "empty"
