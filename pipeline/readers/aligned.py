@@ -28,6 +28,7 @@ Span = tuple[int, int]
 class LineLike(Protocol):
     start: int
     text: str
+    ink: int | None  # ``_ink(text)``, kept by ``_ink_of`` (the line's text never changes)
 
     @property
     def blank(self) -> bool: ...
@@ -67,7 +68,7 @@ def region(lines: Sequence[LineLike], i: int) -> list[int]:
             continue
         if not _laid_out(lines[k]):
             break
-        widened = ink | _ink(lines[k].text)
+        widened = ink | _ink_of(lines[k])
         if found and (_bands(widened) != _bands(ink) if after_blank else _bands(widened) < 1):
             break  # this line closes (or, after a blank line, adds to) the gutters so far: another layout starts
         ink = widened
@@ -86,6 +87,15 @@ def _ink(text: str) -> int:
     if not text:
         return 0
     return int(_BLANK.sub("0", _INKED.sub("1", text))[::-1], 2)
+
+
+def _ink_of(line: LineLike) -> int:
+    """The line's ink, worked out once: a region is looked for from every line of a table, and again by
+    ``within``, so the same lines are inked many times over."""
+    ink = line.ink
+    if ink is None:
+        ink = line.ink = _ink(line.text)
+    return ink
 
 
 def _band_spans(ink: int, min_width: int) -> list[Span]:
@@ -126,7 +136,10 @@ def read(lines: Sequence[LineLike], i: int) -> Aligned | None:
     if len(numbers) < settings.aligned_min_rows:
         return None
     texts = [lines[k].text.rstrip() for k in numbers]
-    bands = gutters(texts, settings.aligned_min_gutter)
+    ink = 0
+    for k in numbers:  # ``gutters(texts)`` from the inks the region kept (trailing spaces leave no ink)
+        ink |= _ink_of(lines[k])
+    bands = _band_spans(ink, settings.aligned_min_gutter)
     if not bands:
         return None
     columns = _columns(texts, bands)
@@ -165,6 +178,7 @@ class _Raw:
     """A raw line of text, for finding regions before the document's lines exist."""
     start: int
     text: str
+    ink: int | None = None
 
     @property
     def blank(self) -> bool:
@@ -175,14 +189,14 @@ def _wrapped_region(lines: Sequence[_Raw], i: int) -> list[int]:
     """From a laid-out line, the lines that keep its gutters: rows, their wrapped lines, single blank lines."""
     if not _laid_out(lines[i]):
         return []
-    found, ink, k = [i], _ink(lines[i].text), i + 1
+    found, ink, k = [i], _ink_of(lines[i]), i + 1
     while k < len(lines):
         if lines[k].blank:
             if k + 1 < len(lines) and not lines[k + 1].blank:
                 k += 1
                 continue
             break
-        widened = ink | _ink(lines[k].text)
+        widened = ink | _ink_of(lines[k])
         if _bands(widened) < 1:
             break
         ink = widened

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from pipeline.document import Cell
-from pipeline.normalise.memo import short_text_cache
+from pipeline.normalise.memo import SHORT_TEXT, short_text_cache
 from pipeline.normalise.money import UNIT_PATTERN
 from pipeline.normalise.years import FY_PATTERN
 from pipeline.readers.text_settings import TEXT_SETTINGS
@@ -63,7 +63,29 @@ def figure_row(text: str, columns: Optional[int] = None) -> Optional[FigureRow]:
     With a known column count, a line whose figures are fewer than the
     columns and glued to the label (``Salaries142,1504,300(470) 145,980``) is
     split by arithmetic instead.
+
+    The reading is remembered for short lines: a table's lines are read as
+    header or row from each line the table could start at, and glued figures
+    are split by trying every layout.  A fresh ``FigureRow`` each time, as
+    ``place`` moves a row's label end.
     """
+    if len(text) > SHORT_TEXT:
+        return _figure_row(text, columns)
+    key = (text, columns)
+    found = _FIGURE_ROWS.get(key, _MISSING)
+    if found is _MISSING:
+        if len(_FIGURE_ROWS) >= S.figure_rows_kept:
+            _FIGURE_ROWS.clear()
+        row = _figure_row(text, columns)
+        found = _FIGURE_ROWS[key] = None if row is None else (row.label, tuple(row.figures), row.glued)
+    return None if found is None else FigureRow(found[0], list(found[1]), found[2])
+
+
+_FIGURE_ROWS: dict[tuple[str, Optional[int]], Optional[tuple]] = {}
+_MISSING = object()
+
+
+def _figure_row(text: str, columns: Optional[int]) -> Optional[FigureRow]:
     stripped = text.rstrip()
     tail = tail_start(stripped)
     found = None
@@ -94,12 +116,22 @@ def tail_start(stripped: str) -> Optional[int]:
     """
     if not stripped or not (stripped[-1].isdecimal() or stripped[-1] in _FIGURE_ENDS):
         return None  # most prose lines end in a full stop
-    start = None
-    for word in reversed(list(_WORD.finditer(stripped))):
-        if not _FIGURES_WORD.fullmatch(word.group()):
-            break
-        start = word.start()
-    return start
+    window = max(0, len(stripped) - _TAIL_WINDOW)  # the words of a long line's end, not all its words
+    while True:
+        words = list(_WORD.finditer(stripped, window))  # the first may be the end of a word cut by the window
+        start = None
+        for k in range(len(words) - 1, -1, -1):
+            if not _FIGURES_WORD.fullmatch(words[k].group()):
+                if k == 0 and window:
+                    break  # the cut word: read the whole line
+                return start
+            start = words[k].start()
+        if not window:
+            return start
+        window = 0
+
+
+_TAIL_WINDOW = 160  # characters at the end of a line looked at first for its figures
 
 
 def _real_figures(text: str, figures: list[tuple[int, int]]) -> bool:
@@ -237,7 +269,7 @@ def place(text: str, row: FigureRow, columns: int) -> list[Optional[tuple[int, i
 
 
 def _marker(text: str, span: tuple[int, int]) -> bool:
-    return bool(re.fullmatch(r"\[\d+\]", text[span[0]:span[1]]))
+    return _NOTE_MARK.fullmatch(text, span[0], span[1]) is not None
 
 
 def _by_spaces(text: str, label_end: int, figures: list[tuple[int, int]]) -> list[Optional[tuple[int, int]]]:

@@ -35,6 +35,7 @@ class Line:
     text: str
     blank: bool = field(init=False, repr=False, compare=False)
     stripped: str = field(init=False, repr=False, compare=False)
+    ink: Optional[int] = field(default=None, init=False, repr=False, compare=False)  # aligned._ink_of, when asked
 
     def __post_init__(self) -> None:
         spaced = self.text.replace("\xa0", " ")

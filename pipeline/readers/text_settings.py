@@ -24,6 +24,7 @@ class TextSettings:
     figure_header_lookback: int = 8  # short lines above the rows searched for one-label-per-line headers
     figure_rows_max_sections: int = 3  # consecutive lines without figures (section headings) inside a table
     glued_max_figures: int = 8  # most figures split out of one run of glued digits
+    figure_rows_kept: int = 1 << 15  # lines whose reading as a figure row is remembered (emptied when full)
     # double-spaced text (pipeline/readers/text.py)
     double_spaced_min_lines: int = 10  # written lines needed before the spacing can be judged
     double_spaced_max_adjacent: float = 0.05  # share of written lines straight after another one, at most
