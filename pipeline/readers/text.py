@@ -25,7 +25,7 @@ from pipeline.readers.errors import ReadError
 from pipeline.readers.text_settings import TEXT_SETTINGS
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Line:
     """One line of the text; its text never changes once split, so what every table shape the scan tries asks
     of each line (is it blank, its stripped text) is worked out once, when it is made."""
@@ -33,12 +33,13 @@ class Line:
     start: int
     end: int
     text: str
-    blank: bool = field(init=False, repr=False, compare=False)
-    stripped: str = field(init=False, repr=False, compare=False)
-    ink: Optional[int] = field(default=None, init=False, repr=False, compare=False)  # aligned._ink_of, when asked
+    blank: bool = field(repr=False, compare=False)
+    stripped: str = field(repr=False, compare=False)
+    ink: Optional[int] = field(repr=False, compare=False)  # aligned._ink_of, when asked
 
-    def __post_init__(self) -> None:
-        spaced = self.text.replace("\xa0", " ")
+    def __init__(self, start: int, end: int, text: str) -> None:  # by hand: the generated one calls __post_init__
+        self.start, self.end, self.text, self.ink = start, end, text, None
+        spaced = text.replace("\xa0", " ") if "\xa0" in text else text
         self.blank = not spaced.strip(" \r")  # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
         self.stripped = spaced.strip()
 
@@ -78,6 +79,11 @@ def split_lines(text: str) -> list[Line]:
     raws = text.split("\n")
     margin, padding = _common_margins(raws)
     lines, pos = [], 0
+    if not margin and not padding:  # the usual text: every line as it is
+        for raw in raws:
+            lines.append(Line(pos, pos + len(raw), raw))
+            pos += len(raw) + 1
+        return _single_spaced(lines)
     for raw in raws:
         cut, pad = (margin, padding) if raw.strip() else (0, 0)
         lines.append(Line(pos + cut, pos + len(raw) - pad, raw[cut:len(raw) - pad]))
@@ -102,9 +108,15 @@ def _single_spaced(lines: list[Line]) -> list[Line]:
     return kept
 
 
+_MARGIN_PEEK = 8  # lines at the top looked at first for one that starts, and one that ends, with ink
+
+
 def _common_margins(raws: list[str]) -> tuple[int, int]:
     """Spaces every non-blank line starts with, and spaces every one ends with (padding, not blank cells:
     the figure-row grammar reads two trailing spaces as an empty last cell)."""
+    top = raws[:_MARGIN_PEEK]
+    if any(raw and not raw[0].isspace() for raw in top) and any(raw and not raw[-1].isspace() for raw in top):
+        return 0, 0  # a line near the top starts with ink, and one ends with it: neither margin can be wider
     written = [raw for raw in raws if raw.strip()]
     left = min((len(raw) - len(raw.lstrip(" ")) for raw in written), default=0)
     right = min((len(raw) - len(raw.rstrip(" ")) for raw in written), default=0)
