@@ -81,6 +81,17 @@ _INKED = re.compile(r"\S")
 _BLANK = re.compile(r"\s")
 
 
+def _blank_run(min_width: int) -> re.Pattern:
+    """``0{min_width,}``, compiled once per width (``re.finditer`` looked it up in re's cache on every call)."""
+    pattern = _BLANK_RUNS.get(min_width)
+    if pattern is None:
+        pattern = _BLANK_RUNS[min_width] = re.compile("0{%d,}" % min_width)
+    return pattern
+
+
+_BLANK_RUNS: dict[int, re.Pattern] = {}
+
+
 def _ink(text: str) -> int:
     """Bit p set where the line has a character at position p: the line spelt in ones and zeros, read as a
     binary number (two C passes; a shift and an or per word cost more on every laid-out line)."""
@@ -104,7 +115,7 @@ def _band_spans(ink: int, min_width: int) -> list[Span]:
         return []
     low = (ink & -ink).bit_length() - 1
     pattern = bin(ink >> low)[2:][::-1]  # position order, from the leftmost ink
-    return [(low + m.start(), low + m.end()) for m in re.finditer("0{%d,}" % min_width, pattern)]
+    return [(low + m.start(), low + m.end()) for m in _blank_run(min_width).finditer(pattern)]
 
 
 def _bands(ink: int) -> int:

@@ -55,6 +55,8 @@ _LETTER = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
 _NOTE_MARK = re.compile(r"\[\d+\]")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_ENDS_IN_FIGURE = re.compile(r"[\d)]$")
+_POUND_SIGNS = re.compile(r"£{2,}")
 
 
 def figure_row(text: str, columns: Optional[int] = None) -> Optional[FigureRow]:
@@ -93,7 +95,7 @@ def _figure_row(text: str, columns: Optional[int]) -> Optional[FigureRow]:
         figures = [(f.start(), f.end()) for f in FIGURE_TOKEN.finditer(stripped, tail)]
         if figures and _real_figures(stripped, figures):
             found = FigureRow((0, len(stripped[:tail].rstrip())), figures)
-    glued_label = found is not None and re.search(r"[\d)]$", stripped[: found.label[1]])
+    glued_label = found is not None and _ENDS_IN_FIGURE.search(stripped[: found.label[1]])
     if columns and (found is None or (len(found.figures) < columns and glued_label)):
         return _glued_row(stripped, columns) or found
     return found
@@ -167,7 +169,7 @@ def _glued_row(text: str, columns: int) -> Optional[FigureRow]:
 def unit_count(text: str) -> int:
     """How many columns a line of units labels: ``£000 £000 £000`` → 3, ``££££`` → 4."""
     stripped = text.strip()
-    if re.fullmatch(r"£{2,}", stripped):
+    if _POUND_SIGNS.fullmatch(stripped):
         return len(stripped)
     tokens = _UNIT_TOKEN.findall(stripped)
     rest = _UNIT_TOKEN.sub("", stripped).strip(" ,")

@@ -28,6 +28,7 @@ S = TEXT_SETTINGS
 
 _MARKER = re.compile(r"(?:(?<=\s)|^)(?P<m>(?P<prefix>[A-Z]{1,3})?(?P<num>\d{1,2})(?:\.(?P<sub>\d{1,2}))?)(?P<dot>[.)])?\s+(?=[A-Z%£(“\"‘'])")
 _FIGURE = re.compile(r"(?<!\S)(?:£\s?)?\(?-?\d[\d,]*(?:\.\d+)?\)?\s?%?(?!\S)|(?<!\S)n/a(?!\S)", re.I)
+_WORD_AFTER = re.compile(r"\s+[a-z]")  # a figure followed by a word ("30 seconds")
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _tokens_from_right(text: str, slots: int) -> tuple[int, list[tuple[int, int]
     other words between them; the leftmost run of words is always the label.
     """
     marks = sorted([(m.start(), m.end()) for m in _FIGURE.finditer(text)
-                    if classify(m.group()).kind != "year" and not re.match(r"\s+[a-z]", text[m.end():])]  # "30 seconds" is words
+                    if classify(m.group()).kind != "year" and not _WORD_AFTER.match(text, m.end())]  # "30 seconds" is words
                    + [(h.start, h.end) for role in ("value",) for h in vocabulary.hits(role, text)])
     marks = _drop_overlaps(marks)
     tokens: list[tuple[int, int]] = []

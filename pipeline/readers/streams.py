@@ -246,8 +246,11 @@ def _runs(data: list[StreamCell]) -> list[tuple[Optional[StreamCell], list[Strea
     return runs
 
 
+_FOOTNOTE_MARK = re.compile(r"[*†‡#]+|\[\d{1,2}\]")
+
+
 def _footnote_mark(cell: StreamCell) -> bool:
-    return bool(re.fullmatch(r"[*†‡#]+|\[\d{1,2}\]", cell.text))
+    return _FOOTNOTE_MARK.fullmatch(cell.text) is not None
 
 
 def _figures_lead(runs, lead: int, width: int) -> bool:

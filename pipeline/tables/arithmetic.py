@@ -162,6 +162,8 @@ def _scale_suspect(view: "TableView") -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- figures run together
 
 _GROUPED = re.compile(r"\(?-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\)?|\(?-?\d+(?:\.\d+)?\)?")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+_GLUED_TOKEN = re.compile(r"\(\d[\d,]*\)|[\d,]+")
 
 
 def _pieces(digits: str, count: int, limit: int = 2000) -> Iterator[list[str]]:
@@ -171,7 +173,7 @@ def _pieces(digits: str, count: int, limit: int = 2000) -> Iterator[list[str]]:
         if not bare or bare.startswith(",") or bare.endswith(","):
             return False
         if "," in bare:
-            return bool(re.fullmatch(r"\d{1,3}(?:,\d{3})+", bare))
+            return _THOUSANDS.fullmatch(bare) is not None
         return bare == "0" or not bare.startswith("0")
 
     def cut(rest: str, k: int) -> Iterator[list[str]]:
@@ -204,7 +206,7 @@ def split_glued(run: str, count: int) -> Optional[list[str]]:
     Bracketed figures are already delimited, so only the unbracketed stretches
     are cut.  Returns ``None`` when no split, or more than one, balances.
     """
-    tokens = re.findall(r"\(\d[\d,]*\)|[\d,]+", run)
+    tokens = _GLUED_TOKEN.findall(run)
     if not tokens:
         return None
     answers = []

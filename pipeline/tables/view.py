@@ -37,6 +37,12 @@ _MONEY_WORDS = re.compile(r"£|\bbudget|\bcost|\bspend|\bexpenditure|\bincome|\b
 _NOT_MONEY = re.compile(r"\b(?:fte|ftes|head ?count|posts|%|per ?cent|percentage|number of|no\. of|days|weeks|hours)\b", re.I)
 _INDICATOR_HEAD = re.compile(r"\b(?:measures?|indicators?|kpis?|pis?|description|metric)\b", re.I)
 _NOTE_ROW = re.compile(r"^(?:notes?\b|source\b|\*|†|\(?[a-z]\)\s)", re.I)
+_PLAIN_POUND = re.compile(r"(?:^|\s)\(?£\)?$")
+_YEAR_WORD = re.compile(r"\b(?:19|20)\d{2}\b")
+_AMOUNT_SIGN = re.compile(r"[%£,]")
+_LETTER = re.compile(r"[A-Za-z]")
+_TOTAL_LABEL = re.compile(r"^(?:total|net total)\b", re.I)
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 @dataclass
@@ -137,9 +143,15 @@ def parsed(cell: Cell) -> CellValue:
             return value
     except AttributeError:
         pass
-    value = classify(strip_footnote(cell.text))
+    value = _parse(cell.text)
     cell._kept_parse = (cell.text, value)  # type: ignore[attr-defined]
     return value
+
+
+@short_text_cache()
+def _parse(text: str) -> CellValue:
+    """``classify(strip_footnote(text))`` in one look-up: every cell of every table is parsed once."""
+    return classify(strip_footnote(text))
 
 
 # ---------------------------------------------------------------- building a view
@@ -251,7 +263,7 @@ def _label_facts(label: str) -> tuple[tuple[str, ...], Optional[str], Optional[s
     unit = UNIT_PATTERN.search(label)
     if unit:
         return years, phase, measure, unit.group(0), unit_scale(unit.group(0))
-    if re.search(r"(?:^|\s)\(?£\)?$", label):
+    if _PLAIN_POUND.search(label):
         return years, phase, measure, "£", 1  # a column headed plain "£" is in pounds whatever the table's unit
     return years, phase, measure, None, 1
 
@@ -283,7 +295,7 @@ def _role(table: Table, i: int, label: str) -> Optional[str]:
 
 
 def _without_years(label: str) -> str:
-    return re.sub(r"\b(?:19|20)\d{2}\b", " ", label)
+    return _YEAR_WORD.sub(" ", label)
 
 
 _REF_VALUE = re.compile(r"^(?:[A-Z]{1,5}[\s-]?)?\d{1,3}(?:\.\d{1,2}){0,2}[a-z]?\.?$|^[A-Z]{1,3}\d{0,2}[a-z]?$")
@@ -322,9 +334,9 @@ def _ref_after(body: list[list[Cell]], columns: list[Column], i: int) -> Optiona
 
 def _looks_like_refs(cells: list[str]) -> bool:
     """Codes (``76a``, ``NI 157``, ``1.2``) or a count 1, 2, 3 …: not a column of amounts."""
-    if sum(1 for c in cells if _REF_VALUE.match(c) and not re.search(r"[%£,]", c)) < 0.8 * len(cells):
+    if sum(1 for c in cells if _REF_VALUE.match(c) and not _AMOUNT_SIGN.search(c)) < 0.8 * len(cells):
         return False
-    if any(re.search(r"[A-Za-z]", c) for c in cells):
+    if any(_LETTER.search(c) for c in cells):
         return True
     numbers = [c.rstrip(".") for c in cells]
     return all(n.isdigit() for n in numbers) and [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
@@ -374,7 +386,7 @@ def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
                 section = label
         elif _NOTE_ROW.match(label_cell.text.strip()) and not any(classify(c.text).figure for c in others):
             row.role = "note"
-        elif vocabulary.first("row", label) == "total" or re.match(r"^(?:total|net total)\b", label, re.I):
+        elif vocabulary.first("row", label) == "total" or _TOTAL_LABEL.match(label):
             row.role = "total"
         row.section = section if row.role != "section" else None
         rows.append(row)
@@ -401,7 +413,7 @@ def _column_kinds(view: TableView) -> None:
                 column.kind = "count"  # Green / Amber / Red columns count indicators
         elif sum(1 for k in kinds if k.kind == "rag") >= 0.5 * len(kinds):
             column.kind = "rag"
-        elif re.search(r"\d{4}", " ".join(r.cells[column.index].text for r in view.rows if column.index < len(r.cells))) and column.role == "date":
+        elif _FOUR_DIGITS.search(" ".join(r.cells[column.index].text for r in view.rows if column.index < len(r.cells))) and column.role == "date":
             column.kind = "date"
 
 
