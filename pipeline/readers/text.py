@@ -19,7 +19,6 @@ from typing import Optional
 
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.money import UNIT_PATTERN, might_name_unit
-from pipeline.normalise.text import clean
 from pipeline.readers import aligned, cleaning, delimited, html_page, rows, runon, streams
 from pipeline.readers.errors import ReadError
 from pipeline.readers.text_settings import TEXT_SETTINGS
@@ -527,6 +526,23 @@ def _width(table: Table) -> int:
 
 
 _DANGLING = re.compile(r"\b(to|and|or|of|the|a|an|with|for|in|on|by|from|as|that)$", re.I)
+_DANGLING_WIDEST = 8  # characters before a text's end that hold any _DANGLING word (and the boundary before it)
+
+
+def _ink_end(text: str) -> int:
+    """``len(text.rstrip())`` without copying the text."""
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _first_ink(text: str) -> str:
+    """``text.lstrip()[:1]`` without copying the text."""
+    for ch in text:
+        if not ch.isspace():
+            return ch
+    return ""
 
 
 def _repair_broken_lines(blocks: list[Block], text: str) -> list[Block]:
@@ -535,10 +551,11 @@ def _repair_broken_lines(blocks: list[Block], text: str) -> list[Block]:
     for block in blocks:
         prev = out[-1] if out else None
         if prev is not None and prev.kind in ("paragraph", "list_item", "heading") and block.kind in ("paragraph", "heading"):
-            tail = prev.text.rstrip()
-            head = block.text.lstrip()
-            broken = tail and tail[-1] not in ".:;!?" and (head[:1].islower() or _DANGLING.search(tail))
-            if broken and prev.kind != "heading" or (prev.kind == "heading" and head[:1].islower()):
+            end = _ink_end(prev.text)  # the ends of the two texts only: stripping copied whole paragraphs
+            first = _first_ink(block.text)
+            broken = end and prev.text[end - 1] not in ".:;!?" and (
+                first.islower() or _DANGLING.search(prev.text, max(0, end - _DANGLING_WIDEST), end))
+            if broken and prev.kind != "heading" or (prev.kind == "heading" and first.islower()):
                 prev.end = block.end
                 prev.text = text[prev.start:prev.end]
                 if prev.kind == "heading":
@@ -596,12 +613,13 @@ def _looks_like_header(table: Table) -> bool:
         return False
     first = table.rows[0]
     texts = [c.text for c in first]
-    if any("<" in t for t in texts) or any(len(clean(t)) > 60 for t in texts):
+    cleaned = [c.clean for c in first]  # kept with each cell, which the extractors ask for again
+    if any("<" in t for t in texts) or any(len(c) > 60 for c in cleaned):
         return False
-    if any(_list_marker(t.strip()) or len(clean(t).split()) > 6 for t in texts):
+    if any(_list_marker(t.strip()) or len(c.split()) > 6 for t, c in zip(texts, cleaned)):
         return False  # a list item or a sentence is content, not a column label
-    if not first[0].clean and any(c.clean for c in first[1:]):
+    if not cleaned[0] and any(cleaned[1:]):
         return True
     if any(_NUMERIC_CELL.match(t) for t in texts if t.strip()):
         return False
-    return sum(1 for t in texts if clean(t)) >= max(2, len(texts) // 2)
+    return sum(1 for c in cleaned if c) >= max(2, len(texts) // 2)
