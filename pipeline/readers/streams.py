@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from pipeline.document import Cell
-from pipeline.normalise.cells import classify, strip_footnote
 from pipeline.normalise.memo import short_text_cache
 from pipeline.readers.text_settings import TEXT_SETTINGS
 from pipeline.tables import vocabulary
+from pipeline.tables.view import parse_text
 from pipeline.tables.vocabulary import header_word_share
 
 S = TEXT_SETTINGS
@@ -80,16 +80,16 @@ def collect(lines: Sequence, i: int) -> tuple[list[StreamCell], int]:
     n = len(lines)
     while i < n:
         line = lines[i]
-        stripped = line.text.replace("\xa0", " ").strip()
+        stripped = line.stripped  # the text with no-break spaces as spaces, stripped
         if not stripped:
             i += 1
             continue
-        if not is_stream_line(stripped) or "\t" in line.text.rstrip() or "|" in stripped:
+        if not is_stream_line(stripped) or ("\t" in line.text and "\t" in line.text.rstrip()) or "|" in stripped:
             break  # tab or pipe rows are other table forms
         lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
         start = line.start + lead
         end = start + len(stripped)
-        cells.append(StreamCell(stripped, start, end, classify(strip_footnote(stripped)).kind, i))
+        cells.append(StreamCell(stripped, start, end, parse_text(stripped).kind, i))
         i += 1
     return cells, i
 

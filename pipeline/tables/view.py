@@ -143,14 +143,15 @@ def parsed(cell: Cell) -> CellValue:
             return value
     except AttributeError:
         pass
-    value = _parse(cell.text)
+    value = parse_text(cell.text)
     cell._kept_parse = (cell.text, value)  # type: ignore[attr-defined]
     return value
 
 
 @short_text_cache()
-def _parse(text: str) -> CellValue:
-    """``classify(strip_footnote(text))`` in one look-up: every cell of every table is parsed once."""
+def parse_text(text: str) -> CellValue:
+    """``classify(strip_footnote(text))`` in one look-up: every cell of every table is parsed once, and every
+    line a one-cell-per-line table could be made of."""
     return classify(strip_footnote(text))
 
 
