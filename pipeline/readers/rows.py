@@ -515,6 +515,12 @@ def _prose_line(line) -> bool:
     return not line.blank and tail_start(line.text.rstrip()) is None and not _rule_line(line.stripped)
 
 
+def cannot_start(line) -> bool:
+    """``read`` finds no table from this written line: it is no header line, does not end in figures, and is
+    no drawn rule (so ``_header_lines`` finds none and ``read`` stops at once)."""
+    return _prose_line(line) and not is_header_line(line.text)
+
+
 def _has_money(lines, figure_rows, rows) -> bool:
     """Pound or per-cent signs on the figures, or a unit in the first row or the line before it."""
     texts = [lines[k].text[slice(*r.figures[-1])] for k, r in rows if r is not None and r.figures]

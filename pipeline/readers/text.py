@@ -192,6 +192,10 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
         if line.blank or (not line.stripped and not (_is_cell_line(line) and _cell_table_ahead(lines, i))):
             i += 1
             continue
+        if _plain_line(lines, i, no_stream_before):  # no table can start here: skip asking each reader
+            blocks.append(_line_block(line, text))
+            i += 1
+            continue
         if _is_md(line):
             i = _read_markdown(lines, i, blocks, text)
         elif _is_cell_line(line) and _cell_table_ahead(lines, i):
@@ -237,6 +241,31 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
         for block in blocks:
             shift(block, offset)
     return blocks
+
+
+_GUTTER = " " * TEXT_SETTINGS.aligned_min_gutter
+
+
+def _plain_line(lines: list[Line], i: int, no_stream_before: int) -> bool:
+    """Whether no table shape can start at written line ``i``, from the cheapest thing each reader needs.
+
+    Most lines of a plan are sentences and headings, and asking each reader
+    in turn cost more than reading them.  Each test below is a condition the
+    reader named cannot do without, so when all fail the scan's chain would
+    end in a plain line block too (``test_plain_lines_read_as_the_readers_would``
+    checks the two agree on the corpus).
+    """
+    line = lines[i]
+    text = line.text
+    if "|" in text or "\t" in text or "/" in text or _GUTTER in text or len(text) >= TEXT_SETTINGS.runon_min_chars:
+        return False  # markdown; tab rows and cells; slash cells; columns kept by spaces, spaced rows; run-on tables
+    if i + 1 < len(lines) and lines[i + 1].stripped.startswith("/"):
+        return False  # slash cells whose separator opens the next line
+    if might_name_unit(text):
+        return False  # a header naming a unit, over label-figure-comment rows
+    if i >= no_stream_before and streams.is_stream_line(line.stripped):
+        return False  # a one-cell-per-line table
+    return rows.cannot_start(line)
 
 
 def shift(block: Block, offset: int) -> None:

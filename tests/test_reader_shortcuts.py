@@ -1,0 +1,76 @@
+"""Shortcuts the text reader takes for speed must read exactly what the long way reads."""
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.readers import rows, text as text_reader
+from pipeline.readers.cleaning import garbled
+from pipeline.readers.text import read_text, scan_lines, split_lines
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "text"
+
+
+def _spans(blocks):
+    out = []
+    for b in blocks:
+        cells = [[(c.start, c.end, c.text) for c in row] for row in b.table.rows] if b.table else None
+        out.append((b.kind, b.start, b.end, b.text, b.marker, b.level, cells))
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.name[:40])
+def test_plain_lines_read_as_the_readers_would(path, monkeypatch):
+    """The plain-line gate only skips readers that could not start a table at that line."""
+    text = read_text(path.name, path.read_bytes()).text
+    gated = _spans(scan_lines(text))
+    monkeypatch.setattr(text_reader, "_plain_line", lambda lines, i, no_stream_before: False)
+    assert _spans(scan_lines(text)) == gated
+
+
+def test_plain_line_gate_passes_sentences_and_stops_at_table_signs():
+    lines = split_lines("The council will work with its partners to deliver better services for all of its residents.\n"
+                        "Budget 2024/25 £000\n"
+                        "Waste  Recycling\n")
+    assert text_reader._plain_line(lines, 0, 0)
+    assert not text_reader._plain_line(lines, 1, 0)  # a slash and a unit
+    assert not text_reader._plain_line(lines, 2, 0)  # two cells a gutter apart
+    sentence = "The council will work with its partners to deliver better services for all of its residents"
+    lines = split_lines(f"{sentence} / and visitors.\n{sentence}.\n/ 76a / 166.68\n{sentence} | and visitors.\n")
+    assert not text_reader._plain_line(lines, 0, 0)  # a cell separator in the line
+    assert not text_reader._plain_line(lines, 1, 0)  # a cell separator opening the next line
+    assert not text_reader._plain_line(lines, 3, 0)  # a pipe
+    assert not text_reader._plain_line(split_lines("Short heading\n"), 0, 0)  # could be a one-cell-per-line table
+    assert text_reader._plain_line(split_lines("Short heading\n"), 0, 1)  # ...unless its run was already read
+
+
+_TAIL = re.compile(rf"(?<!\S)(?:(?:{rows._FIGURE})\s*)+$", re.I)  # the pattern tail_start stands in for
+
+
+@pytest.mark.parametrize("line", [
+    "Net expenditure " + "word " * 60 + "12 (3) 4,500 -",
+    "x" * 300 + " " + " ".join(["1,234"] * 60),  # a tail longer than the window read first
+    "x" * 300 + " n/a 12",
+    "Total " + "y" * 170 + "n/a 12",  # the window cuts a word whose end looks like figures
+    "Prose that ends in a full stop.",
+])
+def test_tail_start_from_the_end_of_long_lines(line):
+    m = _TAIL.search(line)
+    assert rows.tail_start.__wrapped__(line) == (m.start() if m else None)
+
+
+def test_broken_sentence_rejoined_by_its_last_word_only():
+    doc = read_text("t.txt", b"We will work with residents and\n\npartners across the borough.\n\nA heading\n\nNext paragraph.\n")
+    assert doc.blocks[0].text == "We will work with residents and\n\npartners across the borough."
+    doc = read_text("t.txt", b"We will keep working closely with local partners and community groups to improve the\n\n"
+                             b"New Schools Programme\n\nWe will report on progress to Cabinet.\n")
+    assert doc.blocks[0].kind == "paragraph" and doc.blocks[0].text.endswith("New Schools Programme")
+    doc = read_text("t.txt", b"We will keep working closely with local partners and community groups to improve theatre\n\n"
+                             b"New Schools Programme\n")
+    assert doc.blocks[1].text == "New Schools Programme"  # "theatre" is no dangling "the"
+
+
+def test_garbled_counts_repeated_tokens_each_time():
+    soup = " ".join(["Xkq", "Zpwvrtn", "Bcdfgh", "Qwrtzpl"] * 40)
+    assert garbled(soup)
+    assert not garbled("the council will spend its budget on waste and recycling services for residents " * 40)
