@@ -74,3 +74,20 @@ def test_garbled_counts_repeated_tokens_each_time():
     soup = " ".join(["Xkq", "Zpwvrtn", "Bcdfgh", "Qwrtzpl"] * 40)
     assert garbled(soup)
     assert not garbled("the council will spend its budget on waste and recycling services for residents " * 40)
+
+
+@pytest.mark.parametrize("line", ["/ 76a / 166.68", "Ref /", "BVPI/LPI 2001/02 N/A", "a / b", "a /b", "a/ b", "/", "no slash",
+                                  "  padded / cells  ", "2023/24 to 2025/26 /\t"])
+def test_slash_separators_found_slash_by_slash(line):
+    from pipeline.readers import delimited
+
+    assert delimited.is_delimited_line(line) == bool("/" in line and delimited._SEPARATOR.search(line.strip()))
+
+
+@pytest.mark.parametrize("line", ["Telephones760200780", "Salaries142,1504,300(470) 145,980  ", "Prose " * 80 + "x12 3",
+                                  "Total 12, (3) 4", "No figures here", "42"])
+def test_glued_figures_searched_from_the_numeric_tail(line):
+    def span(m):
+        return m.span() if m else None
+
+    assert span(rows._GLUED_TAIL.search(line, rows._numeric_tail(line))) == span(rows._GLUED_TAIL.search(line))

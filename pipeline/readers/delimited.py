@@ -31,7 +31,22 @@ MIN_SEPARATORS = 8
 
 
 def is_delimited_line(text: str) -> bool:
-    return "/" in text and bool(_SEPARATOR.search(text.strip()))
+    """A ``_SEPARATOR`` in the stripped line: a slash opening or closing it, or one with spaces either side.
+
+    Looked for slash by slash: the pattern, tried at every character, cost
+    more than the rest of the line's reading in long lines with dates.
+    """
+    if "/" not in text:
+        return False
+    stripped = text.strip()
+    if stripped.startswith("/") or stripped.endswith("/"):
+        return True
+    k = stripped.find("/")
+    while k != -1:  # neither first nor last: a character on each side
+        if stripped[k - 1].isspace() and stripped[k + 1].isspace():
+            return True
+        k = stripped.find("/", k + 1)
+    return False
 
 
 def region(lines: Sequence, i: int) -> int:

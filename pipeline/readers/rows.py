@@ -144,9 +144,19 @@ def _real_figures(text: str, figures: list[tuple[int, int]]) -> bool:
     return not (len(numbers) == 1 and _YEAR.fullmatch(numbers[0]))
 
 
+def _numeric_tail(text: str) -> int:
+    """Where the line's closing run of digits, commas, brackets and spaces starts: a ``_GLUED_TAIL`` match
+    holds nothing else, so it is searched for from there (from the line's start it was tried at every
+    letter of a long line)."""
+    k = len(text)
+    while k and (text[k - 1] in ",() " or text[k - 1].isdecimal() or text[k - 1].isspace()):
+        k -= 1
+    return k
+
+
 def _glued_row(text: str, columns: int) -> Optional[FigureRow]:
     """``Telephones760200780``: a label with its figures run together; split by row arithmetic."""
-    m = _GLUED_TAIL.search(text)
+    m = _GLUED_TAIL.search(text, _numeric_tail(text))
     if not m:
         return None
     run = m.group("run")
