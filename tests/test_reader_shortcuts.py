@@ -91,3 +91,18 @@ def test_glued_figures_searched_from_the_numeric_tail(line):
         return m.span() if m else None
 
     assert span(rows._GLUED_TAIL.search(line, rows._numeric_tail(line))) == span(rows._GLUED_TAIL.search(line))
+
+
+def test_ascii_ink_spelt_as_the_patterns_spell_it():
+    from pipeline.readers import aligned
+
+    for line in ["Budget  12  14", "\tcell\x0b\x1c x\x1f ", "".join(chr(c) for c in range(128)), "é  wide", "   "]:
+        assert aligned._ink(line) == int(aligned._BLANK.sub("0", aligned._INKED.sub("1", line))[::-1], 2)
+
+
+def test_clean_skips_substitutions_only_when_nothing_odd_is_there():
+    from pipeline.readers.cleaning import clean
+
+    assert clean("plain text\nwith lines\t and tabs").text == "plain text\nwith lines\t and tabs"
+    done = clean("a\x0cb\x00c\x07d\u2028e")
+    assert done.text == "a\nbcd\ne" and done.issues and "NUL" in done.issues[0][1]

@@ -92,11 +92,17 @@ def _blank_run(min_width: int) -> re.Pattern:
 _BLANK_RUNS: dict[int, re.Pattern] = {}
 
 
+_ASCII_INK = bytes(0x30 if chr(b).isspace() else 0x31 for b in range(128)) + b"1" * 128  # "0" for \s, else "1"
+
+
 def _ink(text: str) -> int:
     """Bit p set where the line has a character at position p: the line spelt in ones and zeros, read as a
-    binary number (two C passes; a shift and an or per word cost more on every laid-out line)."""
+    binary number (C passes only; a shift and an or per word cost more on every laid-out line).  An ASCII
+    line is spelt by one byte translation, others by two pattern substitutions."""
     if not text:
         return 0
+    if text.isascii():
+        return int(text.encode("ascii").translate(_ASCII_INK)[::-1], 2)
     return int(_BLANK.sub("0", _INKED.sub("1", text))[::-1], 2)
 
 

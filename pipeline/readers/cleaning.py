@@ -43,6 +43,7 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # the grammar's patterns match plain spaces, and one space for another keeps every offset
 _SPACES = ("\u00a0", "\u2007", "\u202f")  # become plain spaces
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # vertical tab, form feed, separators: line breaks
+_ODD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")  # _BREAKS or _CONTROL
 
 
 class Undecodable(ValueError):
@@ -138,11 +139,13 @@ def clean(text: str) -> Cleaned:
     removed: dict[str, int] = {}
     if "\x1b" in text:  # every escape sequence starts with ESC
         text = _count_sub(_ANSI, "", text, removed, "terminal escape sequences")
-    text = _same_spaces(_count_sub(_BREAKS, "\n", text, removed, None))
+    odd = _ODD_CHARACTER.search(text) is not None  # one pass says whether either substitution has work
+    text = _same_spaces(_count_sub(_BREAKS, "\n", text, removed, None) if odd else text)
     if not text.isascii():  # every invisible character is beyond ASCII
         text = _count_sub(_INVISIBLE, "", text, removed, None)  # zero-width spaces are routine in web copy
     nul = text.count("\x00")
-    text = _count_sub(_CONTROL, "", text, removed, "control characters")
+    if odd:
+        text = _count_sub(_CONTROL, "", text, removed, "control characters")
     if nul:
         removed["NUL characters"] = nul
         removed["control characters"] -= nul
@@ -224,7 +227,8 @@ def garbled(text: str) -> bool:
     tokens = text.split()
     if len(tokens) < GARBLED_MIN_TOKENS:
         return False
-    tokens = tokens[:: max(1, len(tokens) // GARBLED_SAMPLE)]
+    if len(tokens) >= 2 * GARBLED_SAMPLE:
+        tokens = tokens[:: len(tokens) // GARBLED_SAMPLE]
     bad = words = stop = 0
     # judged a stretch at a time until the verdict is sure (prose is sure a little past half way); a stretch's
     # verdicts are looked up and summed in C, with no Python call per token

@@ -432,10 +432,12 @@ def _read_markdown(lines: list[Line], i: int, blocks: list[Block], text: str) ->
 def _anchored_header(lines: list[Line], i: int) -> bool:
     """A header naming a money unit, followed by rows of label, number, comment."""
     line = lines[i].text
-    if "\t" in line or not might_name_unit(line) or not UNIT_PATTERN.search(line):
+    if "\t" in line or not might_name_unit(line):
         return False
-    j = i + 1
-    return j < len(lines) and bool(_ANCHORED_ROW.match(lines[j].stripped)) and not lines[j].blank
+    j = i + 1  # the row below first: the unit pattern is the dearer test on a long line
+    if not (j < len(lines) and not lines[j].blank and _ANCHORED_ROW.match(lines[j].stripped)):
+        return False
+    return UNIT_PATTERN.search(line) is not None
 
 
 def _read_anchored(lines: list[Line], i: int, blocks: list[Block], text: str) -> int:
