@@ -26,6 +26,9 @@ class Piece:
     end: int
     page: Optional[int] = None
     marker: Optional[str] = None  # list marker / number when the piece is a list item
+    # (text, value) kept by ``clean``; a class default (not a field), so the first read of a piece finds None
+    # rather than raising AttributeError, which cost more than the look-up itself
+    _kept_clean = None
 
     @property
     def clean(self) -> str:
@@ -34,12 +37,9 @@ class Piece:
         Extractors ask every block for it several times, and a long
         paragraph is too long for ``clean``'s own cache.
         """
-        try:
-            text, value = self._kept_clean  # an attribute read, cheaper than the instance dict's get
-            if text is self.text:
-                return value
-        except AttributeError:
-            pass
+        kept = self._kept_clean
+        if kept is not None and kept[0] is self.text:
+            return kept[1]
         value = clean(self.text)
         self._kept_clean = (self.text, value)
         return value
@@ -50,6 +50,7 @@ class Cell(Piece):
     """One table cell; multi-line cells stay one cell."""
 
     bbox: Optional[tuple[float, float, float, float]] = None  # on its page, for PDFs
+    _kept_parse = None  # (text, parsed value) kept by ``pipeline.tables.view.parsed``; a class default, not a field
 
     def items(self) -> list[Piece]:
         """The list items inside a cell (HTML lists, bullets, numbered runs, <p> paragraphs)."""

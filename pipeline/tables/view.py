@@ -137,14 +137,11 @@ class TableView:
 def parsed(cell: Cell) -> CellValue:
     """``classify(strip_footnote(cell.text))``, kept with the cell while its text stays the same: the view, the
     arithmetic and the extractors ask it of the same cells many times, and two cache look-ups cost more."""
-    try:
-        text, value = cell._kept_parse  # type: ignore[attr-defined]
-        if text is cell.text:
-            return value
-    except AttributeError:
-        pass
+    kept = cell._kept_parse
+    if kept is not None and kept[0] is cell.text:
+        return kept[1]
     value = parse_text(cell.text)
-    cell._kept_parse = (cell.text, value)  # type: ignore[attr-defined]
+    cell._kept_parse = (cell.text, value)
     return value
 
 
@@ -307,7 +304,7 @@ def _label_and_ref(table: Table, columns: list[Column]) -> tuple[int, Optional[i
     body = table.rows[table.header_rows:]
     ref = None
     for i, column in enumerate(columns):
-        cells = [r[i].clean for r in body if i < len(r) and r[i].clean]
+        cells = [c for c in (r[i].clean for r in body if i < len(r)) if c]
         if not cells:
             continue
         refs = sum(1 for c in cells if _REF_VALUE.match(c))
@@ -326,7 +323,7 @@ def _label_and_ref(table: Table, columns: list[Column]) -> tuple[int, Optional[i
 
 def _ref_after(body: list[list[Cell]], columns: list[Column], i: int) -> Optional[int]:
     """A column of short codes right after the label (``Indicator | BVPI No. | …``) holds the refs."""
-    cells = [r[i].clean for r in body if i < len(r) and r[i].clean]
+    cells = [c for c in (r[i].clean for r in body if i < len(r)) if c]
     if len(cells) >= 2 and _looks_like_refs(cells):
         columns[i].role = "ref"
         return i
