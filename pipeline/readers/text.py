@@ -39,8 +39,9 @@ class Line:
     def __init__(self, start: int, end: int, text: str) -> None:  # by hand: the generated one calls __post_init__
         self.start, self.end, self.text, self.ink = start, end, text, None
         spaced = text.replace("\xa0", " ") if "\xa0" in text else text
-        self.blank = not spaced.strip(" \r")  # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
-        self.stripped = spaced.strip()
+        self.stripped = stripped = spaced.strip()
+        # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
+        self.blank = not stripped and not spaced.strip(" \r")
 
 
 def decode(data: bytes) -> str:
