@@ -106,3 +106,13 @@ def test_clean_skips_substitutions_only_when_nothing_odd_is_there():
     assert clean("plain text\nwith lines\t and tabs").text == "plain text\nwith lines\t and tabs"
     done = clean("a\x0cb\x00c\x07d\u2028e")
     assert done.text == "a\nbcd\ne" and done.issues and "NUL" in done.issues[0][1]
+
+
+def test_tab_cells_trimmed_as_cell_trims_them():
+    text = "x\n  Budget \t\xa0 12,000 \t\t   \tend\xa0\n"
+    line = split_lines(text)[1]
+    pos, expected = line.start, []
+    for part in line.text.split("\t"):
+        expected.append(text_reader._cell(text, pos, pos + len(part)))
+        pos += len(part) + 1
+    assert text_reader._split_tabs(line, text) == expected

@@ -282,5 +282,7 @@ def rewrite_wrapped(text: str) -> str:
         out.extend(raw.text for raw in raws[i:k])
         out.extend("\t".join(row) for row in rows)
         i = numbers[-1] + 1
+    if not i:
+        return text  # no region rewritten: the text as it came
     out.extend(raw.text for raw in raws[i:])
     return "\n".join(out)

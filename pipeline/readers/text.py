@@ -365,9 +365,13 @@ def _read_cell_table(lines: list[Line], i: int, blocks: list[Block], text: str) 
 
 
 def _split_tabs(line: Line, text: str) -> list[Cell]:
+    """The line's cells between its tabs, trimmed as ``_cell`` trims them (a part holds no tab or line break,
+    so stripping the part trims the same characters, without walking them one by one)."""
     cells, pos = [], line.start
     for part in line.text.split("\t"):
-        cells.append(_cell(text, pos, pos + len(part)))
+        core = part.strip(" \xa0")
+        start = pos + len(part) - len(part.lstrip(" \xa0"))
+        cells.append(Cell(core, start, start + len(core)))
         pos += len(part) + 1
     return cells
 
