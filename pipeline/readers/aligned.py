@@ -29,6 +29,7 @@ class LineLike(Protocol):
     start: int
     text: str
     ink: int | None  # ``_ink(text)``, kept by ``_ink_of`` (the line's text never changes)
+    laid_out: bool | None  # kept by ``_laid_out``
 
     @property
     def blank(self) -> bool: ...
@@ -50,8 +51,12 @@ _GUTTER = " " * TEXT_SETTINGS.aligned_min_gutter  # what every _GAP holds: lines
 
 
 def _laid_out(line: LineLike) -> bool:
-    text = line.text
-    return _GUTTER in text and "\t" not in text and not line.blank and _GAP.search(text) is not None
+    """Two words a gutter apart and no tab: kept on the line, as regions are looked for from every line."""
+    kept = line.laid_out
+    if kept is None:
+        text = line.text
+        kept = line.laid_out = _GUTTER in text and "\t" not in text and not line.blank and _GAP.search(text) is not None
+    return kept
 
 
 def region(lines: Sequence[LineLike], i: int) -> list[int]:
@@ -196,6 +201,7 @@ class _Raw:
     start: int
     text: str
     ink: int | None = None
+    laid_out: bool | None = None
 
     @property
     def blank(self) -> bool:

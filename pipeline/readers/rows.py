@@ -521,8 +521,12 @@ def _rule_line(stripped: str) -> bool:
 
 
 def _prose_line(line) -> bool:
-    """A written line that does not end in figures (so ``figure_row`` finds none) and is no drawn rule."""
-    return not line.blank and tail_start(line.text.rstrip()) is None and not _rule_line(line.stripped)
+    """A written line that does not end in figures (so ``figure_row`` finds none) and is no drawn rule.
+    Kept on the line: the scan's plain-line gate asks it, then ``read`` from the same line."""
+    kept = line.prose
+    if kept is None:
+        kept = line.prose = not line.blank and tail_start(line.text.rstrip()) is None and not _rule_line(line.stripped)
+    return kept
 
 
 def cannot_start(line) -> bool:

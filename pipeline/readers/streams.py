@@ -74,6 +74,15 @@ def is_stream_line(stripped: str) -> bool:
     return True
 
 
+def stream_line(line) -> bool:
+    """``is_stream_line`` of a line's stripped text, kept on the line: the scan asks it of a line, and the
+    stream it starts asks it again of the lines that follow."""
+    kept = line.stream
+    if kept is None:
+        kept = line.stream = is_stream_line(line.stripped)
+    return kept
+
+
 def collect(lines: Sequence, i: int) -> tuple[list[StreamCell], int]:
     """Cells from line ``i`` on while lines can be cells; whitespace-only lines are spacers, skipped."""
     cells: list[StreamCell] = []
@@ -84,7 +93,7 @@ def collect(lines: Sequence, i: int) -> tuple[list[StreamCell], int]:
         if not stripped:
             i += 1
             continue
-        if not is_stream_line(stripped) or ("\t" in line.text and "\t" in line.text.rstrip()) or "|" in stripped:
+        if not stream_line(line) or ("\t" in line.text and "\t" in line.text.rstrip()) or "|" in stripped:
             break  # tab or pipe rows are other table forms
         lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
         start = line.start + lead

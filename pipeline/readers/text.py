@@ -34,10 +34,16 @@ class Line:
     text: str
     blank: bool = field(repr=False, compare=False)
     stripped: str = field(repr=False, compare=False)
-    ink: Optional[int] = field(repr=False, compare=False)  # aligned._ink_of, when asked
+    # what the readers ask of the line, worked out when first asked (None until then): aligned._ink_of,
+    # aligned._laid_out, streams.stream_line, rows._prose_line; the scan asks each again from other lines
+    ink: Optional[int] = field(repr=False, compare=False)
+    laid_out: Optional[bool] = field(repr=False, compare=False)
+    stream: Optional[bool] = field(repr=False, compare=False)
+    prose: Optional[bool] = field(repr=False, compare=False)
 
     def __init__(self, start: int, end: int, text: str) -> None:  # by hand: the generated one calls __post_init__
-        self.start, self.end, self.text, self.ink = start, end, text, None
+        self.start, self.end, self.text = start, end, text
+        self.ink = self.laid_out = self.stream = self.prose = None
         spaced = text.replace("\xa0", " ") if "\xa0" in text else text
         self.stripped = stripped = spaced.strip()
         # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
@@ -224,7 +230,7 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
         elif (flat := runon.read(line.text, line.start)) is not None:
             blocks.extend(runon.blocks(flat, line.text, line.start))
             i += 1
-        elif i >= no_stream_before and streams.is_stream_line(line.stripped):
+        elif i >= no_stream_before and streams.stream_line(line):
             cells, end = streams.collect(lines, i)
             # an aligned table inside those lines is read when the scan reaches it, not swallowed as cells
             held_back = aligned.within(lines, i + 1, end)
@@ -264,7 +270,7 @@ def _plain_line(lines: list[Line], i: int, no_stream_before: int) -> bool:
         return False  # slash cells whose separator opens the next line
     if might_name_unit(text):
         return False  # a header naming a unit, over label-figure-comment rows
-    if i >= no_stream_before and streams.is_stream_line(line.stripped):
+    if i >= no_stream_before and streams.stream_line(line):
         return False  # a one-cell-per-line table
     return rows.cannot_start(line)
 

@@ -418,14 +418,16 @@ def _column_kinds(view: TableView) -> None:
 def _scale(view: TableView, doc: Document, block: Block) -> None:
     """Money columns and their scale: the column's unit, else the table's, else the sentence before it."""
     table_unit = view.table.unit or _unit_in(view.context)
+    context_money = None  # whether the table or its context speaks of money: asked once, of the first figure column
     for column in view.columns:
         if column.kind != "count" or column.role not in ("figure", "actual", "baseline"):
             continue
-        if column.role != "figure" and not (column.unit or table_unit or _cells_have_pounds(view, column)):
+        cells_money = _cells_have_pounds(view, column)
+        if column.role != "figure" and not (column.unit or table_unit or cells_money):
             continue  # an Actual or Baseline column is money only when a unit or £ says so; else it is a KPI's value
         header_money = bool(_MONEY_WORDS.search(column.label)) and not _NOT_MONEY.search(column.label)
-        context_money = bool(table_unit or _MONEY_WORDS.search(view.context))
-        cells_money = _cells_have_pounds(view, column)
+        if context_money is None:
+            context_money = bool(table_unit or _MONEY_WORDS.search(view.context))
         if column.unit or cells_money or header_money or (context_money and not _NOT_MONEY.search(column.label)):
             column.kind = "money"
             if not column.unit and table_unit and not cells_money:
