@@ -643,7 +643,7 @@ def _finish_table(blocks: list[Block], index: int) -> None:
             break
     sources = [" ".join(table.header)] + ([table.caption] if table.caption else [])
     for source in sources:
-        m = UNIT_PATTERN.search(source or "")
+        m = UNIT_PATTERN.search(source) if source and might_name_unit(source) else None
         if m:
             table.unit = m.group(0)
             break

@@ -26,7 +26,7 @@ from typing import Iterator, Optional
 from pipeline.document import Block, Cell, Document, Table
 from pipeline.normalise.cells import CellValue, classify, strip_footnote
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.money import UNIT_PATTERN, unit_scale
+from pipeline.normalise.money import UNIT_PATTERN, might_name_unit, unit_scale
 from pipeline.normalise.years import find_years, year_of
 from pipeline.tables import vocabulary
 from pipeline.tables.arithmetic import check_totals, find_subtotals
@@ -444,7 +444,7 @@ def _kpi_rows_are_not_totals(view: TableView) -> None:
 
 
 def _unit_in(text: str) -> Optional[str]:
-    m = UNIT_PATTERN.search(text or "")
+    m = UNIT_PATTERN.search(text) if text and might_name_unit(text) else None  # the substrings first: contexts are long
     return m.group(0) if m else None
 
 
