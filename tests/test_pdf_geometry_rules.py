@@ -456,3 +456,39 @@ def test_list_in_a_cell_beside_a_wrapping_paragraph_stays_one_row():
                        ("2. Consult on it", "Kent County Council will"), ("3. Report progress", "report in the autumn."),
                        ("Reduce waste", "Recycling is up by 5%.")])
     assert len(rows) == 3 and rows[1][0].startswith("Aims") and "3. Report" in rows[1][0], rows
+
+
+def test_tick_under_a_tick_or_words_starts_a_row():
+    """A grid of ticks set without row spacing: a tick never wraps, so the line under a tick, or a tick under a
+    cell's words ("✓ Street" / "Cleaning"), is a new row; a service name wrapped beside no tick stays one cell."""
+    rows = _two_ticks([("Community Planning &", "✓"), ("Safety", ""), ("Health & Leisure", "✓"), ("Direct Services", "✓ Street"),
+                       ("", "Cleaning"), ("Environmental Health", "✓"), ("Licensing", "✓")])
+    assert [r[0] for r in rows[1:]] == ["Community Planning & Safety", "Health & Leisure", "Direct Services", "Environmental Health",
+                                       "Licensing"], rows
+
+
+def _two_ticks(lines: list[tuple[str, str]]) -> list[list[str]]:
+    words = words_at(60, 100, "Service", bold=True) + words_at(200, 100, "Environment", bold=True)
+    for k, (left, right) in enumerate(lines):
+        words += (words_at(60, 118 + 12 * k, left) if left else []) + (words_at(200, 118 + 12 * k, right) if right else [])
+    return [[" ".join(c.text.split()) for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+
+
+def _sales(above: list[Word]) -> list:
+    words = list(above)
+    for k, (label, figure) in enumerate((("Accommodation bookings", "£315,000"), ("Transport bookings", "£25,000"),
+                                         ("Mail order sales", "£8,000"))):
+        words += words_at(60, 130 + 12 * k, label) + words_at(250, 130 + 12 * k, figure)
+    return find_unruled(words, page_width=595)
+
+
+def test_head_over_the_last_column_wider_than_its_figures_is_header():
+    """A head set from the figure column's left edge runs past its short figures: still the column's header."""
+    tables = _sales(words_at(250, 100, "Targets for the year set on") + words_at(250, 112, "last year's actual sales"))
+    assert tables and tables[0].header_rows >= 1 and "Targets" in tables[0].rows[0][1].text, tables
+
+
+def test_paragraph_across_both_columns_above_is_not_header():
+    """A line from the label column's edge running across the gap is the paragraph before the table."""
+    tables = _sales(words_at(60, 112, "The targets for the year were set on last year's actual sales figures"))
+    assert tables and all("targets" not in c.text for r in tables[0].rows for c in r), tables

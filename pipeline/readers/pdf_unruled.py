@@ -35,6 +35,7 @@ _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$", re.I)
 _MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$)", re.I)
 _LOWER_START = re.compile(r"^\(?[a-z]")
 _CAPITAL_START = re.compile(r"^[A-Z]")
+_TICK = re.compile(r"^[✓✔✗✘×]$")  # a cell that is a tick or a cross, marking its row
 
 
 def numeric(text: str) -> bool:
@@ -345,8 +346,10 @@ def _continues(above: Optional[list[Word]], words: list[Word], column: tuple[flo
     if not above:
         return False
     text, before = " ".join(w.text for w in words), " ".join(w.text for w in above)
-    if numeric(before) and not text[:1].islower() and not (_DAY.match(before) and _MONTH.match(text)):
-        return False  # a figure does not wrap: under it is a new row, but for its unit ("48.5" "days") or month ("31" "March")
+    if (numeric(before) or _TICK.match(before)) and not text[:1].islower() and not (_DAY.match(before) and _MONTH.match(text)):
+        return False  # a figure or a tick does not wrap: under it is a new row, but for its unit ("48.5" "days") or month ("31" "March")
+    if _TICK.match(text):
+        return False  # nor does a tick go on with the text above it: it marks a row of its own
     if starts_item(Line(words)) and before:
         return True  # the next item of a list inside the cell
     if _LOWER_START.match(text):
@@ -474,7 +477,8 @@ def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) ->
     """Header lines above the first row that has every column: a bottom-aligned header's first lines
     hold only its longer labels, and have no gap of their own to start a table with.  Past the first two,
     a line is taken only as the top of a header cell that wraps on below it (in no column the line under
-    it leaves empty): a long label in a narrow column runs to several lines."""
+    it leaves empty): a long label in a narrow column runs to several lines.  A line set from the last column's
+    left edge may run past its figures (a head wider than the short figures under it)."""
     first = stretch.lines[0]
     columns = _columns(stretch)
     out: list[Line] = []
@@ -482,8 +486,9 @@ def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) ->
         below = out[0] if out else first
         if below.top - line.bottom > s.unruled_row_gap_em * stretch.size or abs(line.size - stretch.size) >= s.unruled_size_step:
             break
+        wider = line.x1 > columns[-1][1] + 2 and line.x0 < columns[-1][0] - 2  # a head over the last column may run past its figures
         if any(_closes(line, g, s.unruled_gap_em * stretch.size) for g in stretch.gaps) or line.x0 < columns[0][0] - 2 \
-                or line.x1 > columns[-1][1] + 2 or set(_by_column(line.words, columns)) == {0}:
+                or wider or set(_by_column(line.words, columns)) == {0}:
             break
         if len(out) >= 2 and not set(_by_column(line.words, columns)) <= set(_by_column(below.words, columns)):
             break
