@@ -492,3 +492,22 @@ def test_paragraph_across_both_columns_above_is_not_header():
     """A line from the label column's edge running across the gap is the paragraph before the table."""
     tables = _sales(words_at(60, 112, "The targets for the year were set on last year's actual sales figures"))
     assert tables and all("targets" not in c.text for r in tables[0].rows for c in r), tables
+
+
+def test_rows_set_apart_with_cells_wrapping_side_by_side_are_spaced():
+    """Most two-cell lines of a table whose cells wrap side by side are a row's second lines, as close as wrapped
+    lines; its rows are set apart all the same (every row gap wider), so it is not read as LaTeX's unspaced rows."""
+    from pipeline.readers.pdf_unruled import rows_unspaced
+
+    def table(row_gap: float) -> list:
+        words, y = [], 118.0
+        for _ in range(4):
+            words += words_at(60, y, "Human – staff of the") + words_at(250, y, "• Launch by May 2024")
+            words += words_at(60, y + 12, "Community Team") + words_at(250, y + 12, "• Support all residents")
+            words += words_at(60, y + 24, "and volunteers") + words_at(250, y + 24, "of the district")
+            y += 36 + row_gap
+        return group_lines(words)
+
+    columns = [(60.0, 200.0), (250.0, 400.0)]
+    assert not rows_unspaced(table(6), columns, 2.0, SIZE)
+    assert rows_unspaced(table(0), columns, 2.0, SIZE)

@@ -247,12 +247,16 @@ def runs_on(words: Optional[list[Word]]) -> bool:
 def rows_unspaced(lines: Sequence[Line], columns: Sequence[tuple[float, float]], wrap: Optional[float], size: float,
                   s: LayoutSettings = LAYOUT) -> bool:
     """The table sets its rows no further apart than a cell's wrapped lines (LaTeX's tabular): most lines that fill
-    two columns or more (rows' first lines) sit as close under the line above as a wrapped line."""
+    two columns or more (rows' first lines, or lines of cells wrapping side by side) sit as close under the line
+    above as a wrapped line, and no two gaps are wider (a producer that spaces its rows spaces every one; one
+    wider gap may set the header apart)."""
     if wrap is None:
         return False
+    row_gap = wrap + s.row_space_em * size
     starts = [lines[i].top - lines[i - 1].bottom for i in range(1, len(lines)) if len(_by_column(lines[i].words, columns)) > 1]
-    tight = sum(1 for g in starts if g <= wrap + s.row_space_em * size)
-    return len(starts) >= s.unruled_min_rows + 1 and tight >= s.tight_rows_share * len(starts)
+    tight = sum(1 for g in starts if g <= row_gap)
+    wide = sum(1 for a, b in zip(lines, lines[1:]) if b.top - a.bottom > row_gap)
+    return len(starts) >= s.unruled_min_rows + 1 and tight >= s.tight_rows_share * len(starts) and wide <= 1
 
 
 def _fresh_record(cells: dict[int, list[Word]], last: dict[int, list[Word]]) -> bool:
