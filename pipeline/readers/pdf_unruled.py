@@ -236,12 +236,12 @@ _RUNS_ON = frozenset("a an and as at between by for from in including into its o
 
 
 def runs_on(words: Optional[list[Word]]) -> bool:
-    """The cell line ends where its text cannot: on a function word, a comma, hyphen or slash, or a capitalised word
+    """The cell line ends where its text cannot: on a function word, a comma, hyphen, dash or slash, or a capitalised word
     (a name may go on: "Housing" / "Benefit paid")."""
     if not words:
         return False
     end = max(words, key=lambda w: w.x1).text
-    return end.lower() in _RUNS_ON or end[-1:] in ",-/&(" or bool(re.match(r"^\(?[A-Z][a-z]", end))
+    return end.lower() in _RUNS_ON or end[-1:] in ",-–—/&(" or bool(re.match(r"^\(?[A-Z][a-z]", end))
 
 
 def rows_unspaced(lines: Sequence[Line], columns: Sequence[tuple[float, float]], wrap: Optional[float], size: float,
