@@ -227,13 +227,14 @@ RENDITION_PLANS = [
 ]
 # text CORE F1 minus PDF CORE F1 allowed per producer-style, pooled over RENDITION_PLANS: the issue asks for
 # 0.03; each pin is the measured gap plus 0.01, so a drop goes red (measured gaps: libreoffice ruled 0.000,
-# headrule 0.001, rulefree 0.000; reportlab ruled 0.004, headrule 0.010, rulefree 0.004; latex headrule 0.012,
-# rulefree 0.008 -- still lost: LaTeX's unspaced rows, where a wrapped cell line and a new row's first line
-# look alike)
+# headrule 0.001, rulefree 0.000; reportlab ruled 0.004, headrule 0.010, rulefree 0.004; latex headrule 0.013,
+# rulefree 0.008 -- still lost: LaTeX's unspaced rows where a wrapped cell line and a new row's first line look
+# alike in title case (Angus' "Financed by:"), and a booktabs body whose cells hold several paragraphs, kept as
+# one band (South Derbyshire), now read under its header)
 RENDITION_GAPS = {
     "libreoffice-ruled": 0.01, "libreoffice-headrule": 0.011, "libreoffice-rulefree": 0.01,
     "reportlab-ruled": 0.014, "reportlab-headrule": 0.02, "reportlab-rulefree": 0.014,
-    "latex-headrule": 0.022, "latex-rulefree": 0.018,
+    "latex-headrule": 0.023, "latex-rulefree": 0.018,
 }
 
 

@@ -97,6 +97,27 @@ def test_one_records_lines_under_a_header_rule_stay_one_row():
     assert len(table.rows) == 2
 
 
+def _plain_head(words: list[Word]) -> list[Word]:
+    return [Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, False) for w in words]
+
+
+def test_band_above_a_booktabs_header_rule_is_the_header_when_not_bold():
+    """LaTeX sets a booktabs header in the body's type: the band between the top rule and the next is the
+    header all the same, when the body stays one record's band."""
+    body = [(118, "Community", "Community Safety"), (130, "", "Health and Leisure"), (142, "", "Economic Development")]
+    ys, xs, words = _booktabs(body)
+    table = grid_table(ys, xs, _plain_head(words), split_body=True)
+    assert len(table.rows) == 2 and table.header_rows == 1, [[c.text for c in r] for r in table.rows]
+
+
+def test_bands_between_top_and_foot_rules_only_have_no_header():
+    """The same text ruled at top and foot only, no rule under a header: its plain first line is not a header."""
+    body = [(118, "Community", "Community Safety"), (130, "", "Health and Leisure"), (142, "", "Economic Development")]
+    ys, xs, words = _booktabs(body)
+    table = grid_table([ys[0], ys[-1]], xs, _plain_head(words), split_body=True)
+    assert table is None or table.header_rows <= 0, [[c.text for c in r] for r in table.rows]
+
+
 # ---------------------------------------------------------------- a header label wrapped over several lines
 
 def test_long_header_label_wrapped_above_the_column_heads_is_all_header():
@@ -261,3 +282,232 @@ def test_hyphen_hanging_into_the_gutter_does_not_join_the_columns():
 
     assert side_of(line("Econ-"), 298.0)[2] is False
     assert side_of(line("Econ"), 298.0)[2] is True
+
+
+# ---------------------------------------------------------------- rows set as close as wrapped lines (LaTeX's tabular)
+
+def _unspaced(rows: list[tuple[str, ...]], row_space: float = 0.0) -> list[list[str]]:
+    """A rule-free table of indicators whose labels wrap; every line 12 pt under the last (rows no further apart
+    than wrapped lines) unless ``row_space`` sets rows apart.  A row is (label line, [value, target], more lines)."""
+    words = words_at(60, 100, "Indicator", bold=True) + words_at(205, 100, "Actual", bold=True) + words_at(260, 100, "Target", bold=True)
+    y = 118.0
+    for label, *rest in rows:
+        words += words_at(60, y, label)
+        figures = [r for r in rest if r[:1].isdigit()]
+        for x, figure in zip((205, 260), figures):
+            words += words_at(x, y, figure)
+        for more in rest[len(figures):]:
+            y += 12
+            words += words_at(60, y, more)
+        y += 12 + row_space
+    return [[c.text for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+
+
+# first lines fill the label column (26 characters), so the next word would not have fitted on them
+_SENTENCE_CASE = [("Calls answered by a person", "68%", "60%", "within two minutes"),
+                  ("Claims processed correctly", "92%", "95%", "in ten working days"),
+                  ("Complaints handled quickly", "80%", "85%", "within the agreed period"),
+                  ("Satisfaction survey results",),
+                  ("Visits made on time by our", "330", "400", "inspection team")]
+
+
+def test_capital_line_in_a_sentence_case_column_of_unspaced_rows_starts_a_row():
+    """Rows as close as wrapped lines: a line alone in a column whose wrapped lines open in lower case, opening
+    with a capital, is a new row (of one cell), though its first word would not have fitted on the line above."""
+    rows = _unspaced(_SENTENCE_CASE)
+    assert [r[0] for r in rows[1:]] == ["Calls answered by a person within two minutes", "Claims processed correctly in ten working days",
+                                       "Complaints handled quickly within the agreed period", "Satisfaction survey results",
+                                       "Visits made on time by our inspection team"], rows
+
+
+def test_title_case_labels_wrapped_with_capitals_stay_one_label():
+    """Title-case labels open their wrapped lines with capitals: there a capital line is not a new row."""
+    rows = _unspaced([("Adult Social Care Services", "68%", "60%", "Housing Options"),
+                      ("Chief Executive's Office &", "92%", "95%", "Economic Development"),
+                      ("Corporate Property Service", "80%", "85%", "Building Maintenance"),
+                      ("Revenues Benefits Customer", "330", "400", "Contact Centre")])
+    assert [r[0] for r in rows[1:]] == ["Adult Social Care Services Housing Options", "Chief Executive's Office & Economic Development",
+                                       "Corporate Property Service Building Maintenance", "Revenues Benefits Customer Contact Centre"], rows
+
+
+def test_capital_wrapped_line_of_spaced_rows_stays_in_its_row():
+    """With rows set apart, spacing tells rows from wrapped lines: a wrapped line opening with a proper noun
+    stays in its row."""
+    rows = _unspaced(_SENTENCE_CASE[:2] + [("Visits made on time by the", "330", "400", "Kent County Council team")]
+                     + _SENTENCE_CASE[2:3] + _SENTENCE_CASE[4:], row_space=6)
+    assert rows[3][0] == "Visits made on time by the Kent County Council team", rows
+
+
+def test_capital_line_after_a_line_that_runs_on_stays_in_its_row():
+    """In the same sentence-case table a label may wrap before a name ("visitors to" / "Hastings Museum"): a line
+    ending on a function word or a capitalised word runs on, whatever case the next line opens in."""
+    rows = _unspaced(_SENTENCE_CASE[:3] * 3 + [("Visitors to the museums of", "330", "400", "Hastings and Rye"),
+                                               ("Calls answered by Customer", "68%", "60%", "Contact Centre staff")] + _SENTENCE_CASE[3:])
+    assert [r[0] for r in rows[10:12]] == ["Visitors to the museums of Hastings and Rye", "Calls answered by Customer Contact Centre staff"], rows
+    assert "Satisfaction survey results" in [r[0] for r in rows], rows
+
+
+# ---------------------------------------------------------------- a row cut by a page break, its first cell filled on both pages
+
+def _cells(*texts: str):
+    from pipeline.document import Cell
+
+    return [Cell(t, 0, len(t), 1) for t in texts]
+
+
+def test_row_cut_mid_list_is_joined_though_its_first_cell_goes_on_too():
+    """A tall row breaks over the page: its list cells go on with their next item ("5.") or mid-sentence in
+    lower case, its lead and date cells are done.  One row, the cut sentence joined on its line."""
+    from pipeline.readers.pdf import broken_row, join_rows
+
+    last = _cells("Aims:\n1. Include\n2. Comply\n3. Procure\n4. Inform staff", "Senior team",
+                  "1. Introduce a system\n2. Reduce paper\n3. Conserve energy, water and", "31 March 2009")
+    first = _cells("5. Promote good practice\n6. Build well", "", "other natural resources.\n4. Travel less", "")
+    assert broken_row(last, first)
+    assert join_rows(last, first)[2].text.endswith("3. Conserve energy, water and other natural resources.\n4. Travel less")
+    assert broken_row(last[:2] + _cells("1. Introduce a system", "2009"), _cells("", "", "other resources", ""))
+
+
+def test_next_rows_at_a_page_head_stay_apart():
+    """The next record at the head of the page opens with its own label and a capital, or a figure such as
+    "n/a" under a cell that ended its sentence; its list starts again at 1."""
+    from pipeline.readers.pdf import broken_row
+
+    last = _cells("Reduce waste", "1. Recycle more\n2. Compost.", "Achieved.")
+    assert not broken_row(last, _cells("Save energy", "1. Insulate\n2. Switch off", "On track"))
+    assert not broken_row(last, _cells("Save energy", "Insulate the depot", "n/a"))
+
+
+def _booktabs_unspaced(rows: list[tuple[str, ...]]) -> list[list[str]]:
+    """``_unspaced``'s rows under a booktabs header rule (rules at top, under the header and at the foot)."""
+    words = words_at(60, 100, "Indicator", bold=True) + words_at(205, 100, "Actual", bold=True) + words_at(260, 100, "Target", bold=True)
+    y = 118.0
+    for label, *rest in rows:
+        words += words_at(60, y, label)
+        figures = [r for r in rest if r[:1].isdigit()]
+        for x, figure in zip((205, 260), figures):
+            words += words_at(x, y, figure)
+        for more in rest[len(figures):]:
+            y += 12
+            words += words_at(60, y, more)
+        y += 12
+    table = grid_table([97.0, 114.0, y + 2], [58.0, 200.0, 255.0, 300.0], words, split_body=True)
+    return [[c.text for c in row] for row in table.rows]
+
+
+def test_capital_row_under_a_booktabs_header_is_a_record():
+    """The booktabs body is cut into records though one of them fills its first cell only: it opens with a capital
+    in the sentence-case first column, so it is a row of its own, not a line of a cell's list."""
+    rows = _booktabs_unspaced([("Calls answered by a person", "68%", "60%", "within two minutes", "of the first ring"),
+                               ("Claims processed correctly", "92%", "95%", "in ten working days", "of the claim"),
+                               ("Satisfaction survey results",),
+                               ("Complaints handled quickly", "80%", "85%", "within the agreed period", "by the team"),
+                               ("Annual review by members",),
+                               ("Visits made on time by our", "330", "400", "inspection team", "in the year"),
+                               ("Reports to the scrutiny panel",)])
+    assert [" ".join(r[0].split()) for r in rows[1:]][2:] == ["Satisfaction survey results", "Complaints handled quickly within the agreed period by the team",
+                                           "Annual review by members", "Visits made on time by our inspection team in the year",
+                                           "Reports to the scrutiny panel"], rows
+
+
+def test_line_alone_in_a_later_column_stays_in_its_row():
+    """A capital line alone in the second column is that cell's wrapped text, sentence case or not."""
+    words = words_at(60, 100, "Ref", bold=True) + words_at(100, 100, "Action", bold=True) + words_at(260, 100, "Due", bold=True)
+    lines = [("1.1", "Publish the plan for the", "2024", "consultation of residents"), ("1.2", "Publicity in the media of", "2024", "the new plan"),
+             ("1.3", "Update the maps for the", "2025", "parish councils"), ("1.4", "Publicity in the local news", "2025", "Housing Renewal Strategy")]
+    y = 118.0
+    for ref, action, due, more in lines:
+        words += words_at(60, y, ref) + words_at(100, y, action) + words_at(260, y, due) + words_at(100, y + 12, more)
+        y += 24
+    rows = [[c.text for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+    assert rows[-1] == ["1.4", "Publicity in the local news Housing Renewal Strategy", "2025"], rows
+
+
+def test_record_at_a_page_head_with_one_cell_in_lower_case_stays_apart():
+    """A new record may hold a cell opening in lower case ("availability of ..."): its reference goes on with
+    nothing above it, so it is a row of its own."""
+    from pipeline.readers.pdf import broken_row
+
+    last = _cells("3.1", "Research the need for", "April 2004")
+    assert not broken_row(last, _cells("3.2", "availability of match funds", "April 2004"))
+
+
+def _two_cells(lines: list[tuple[str, str]]) -> list[list[str]]:
+    """A rule-free two-column table, every line 12 pt under the last (rows as close as wrapped lines)."""
+    words = words_at(60, 100, "Objective", bold=True) + words_at(250, 100, "Progress", bold=True)
+    for k, (left, right) in enumerate(lines):
+        words += (words_at(60, 118 + 12 * k, left) if left else []) + (words_at(250, 118 + 12 * k, right) if right else [])
+    return [[" ".join(c.text.split()) for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+
+
+def test_numbered_objective_beside_a_fresh_progress_note_starts_a_row():
+    """Rows as close as wrapped lines: a line whose first cell opens the next number and whose second opens with a
+    capital under a line that did not run on is a new record, though both words would not have fitted above."""
+    rows = _two_cells([("1. Publish the plan and", "Done. Plan published in"), ("consult on it widely", "July for consultation."),
+                       ("2. Improve the services", "Good progress is made on"), ("for children and young", "the plan for children."),
+                       ("people", ""), ("3. Review the footprint", "Energy base line set and"), ("of the directorate", "targets are agreed.")])
+    assert [r[0][:2] for r in rows[1:]] == ["1.", "2.", "3."], rows
+
+
+def test_list_in_a_cell_beside_a_wrapping_paragraph_stays_one_row():
+    """A cell's numbered list beside a paragraph whose lines go on in lower case or after a line that runs on
+    ("and" / "Kent County Council"): one record."""
+    rows = _two_cells([("Aims of the plan:", "The plan was agreed by"), ("1. Publish the plan", "the Cabinet in July and"),
+                       ("2. Consult on it", "Kent County Council will"), ("3. Report progress", "report in the autumn –"),
+                       ("4. Review it", "Housing and Parking first."), ("Reduce waste", "Recycling is up by 5%.")])
+    assert len(rows) == 3 and rows[1][0].startswith("Aims") and "4. Review" in rows[1][0], rows
+
+
+def test_tick_under_a_tick_or_words_starts_a_row():
+    """A grid of ticks set without row spacing: a tick never wraps, so the line under a tick, or a tick under a
+    cell's words ("✓ Street" / "Cleaning"), is a new row; a service name wrapped beside no tick stays one cell."""
+    rows = _two_ticks([("Community Planning &", "✓"), ("Safety", ""), ("Health & Leisure", "✓"), ("Direct Services", "✓ Street"),
+                       ("", "Cleaning"), ("Environmental Health", "✓"), ("Licensing", "✓")])
+    assert [r[0] for r in rows[1:]] == ["Community Planning & Safety", "Health & Leisure", "Direct Services", "Environmental Health",
+                                       "Licensing"], rows
+
+
+def _two_ticks(lines: list[tuple[str, str]]) -> list[list[str]]:
+    words = words_at(60, 100, "Service", bold=True) + words_at(200, 100, "Environment", bold=True)
+    for k, (left, right) in enumerate(lines):
+        words += (words_at(60, 118 + 12 * k, left) if left else []) + (words_at(200, 118 + 12 * k, right) if right else [])
+    return [[" ".join(c.text.split()) for c in row] for row in find_unruled(words, page_width=595)[0].rows]
+
+
+def _sales(above: list[Word]) -> list:
+    words = list(above)
+    for k, (label, figure) in enumerate((("Accommodation bookings", "£315,000"), ("Transport bookings", "£25,000"),
+                                         ("Mail order sales", "£8,000"))):
+        words += words_at(60, 130 + 12 * k, label) + words_at(250, 130 + 12 * k, figure)
+    return find_unruled(words, page_width=595)
+
+
+def test_head_over_the_last_column_wider_than_its_figures_is_header():
+    """A head set from the figure column's left edge runs past its short figures: still the column's header."""
+    tables = _sales(words_at(250, 100, "Targets for the year set on") + words_at(250, 112, "last year's actual sales"))
+    assert tables and tables[0].header_rows >= 1 and "Targets" in tables[0].rows[0][1].text, tables
+
+
+def test_paragraph_across_both_columns_above_is_not_header():
+    """A line from the label column's edge running across the gap is the paragraph before the table."""
+    tables = _sales(words_at(60, 112, "The targets for the year were set on last year's actual sales figures"))
+    assert tables and all("targets" not in c.text for r in tables[0].rows for c in r), tables
+
+
+def test_rows_set_apart_with_cells_wrapping_side_by_side_are_spaced():
+    """Most two-cell lines of a table whose cells wrap side by side are a row's second lines, as close as wrapped
+    lines; its rows are set apart all the same (every row gap wider), so it is not read as LaTeX's unspaced rows."""
+    from pipeline.readers.pdf_unruled import rows_unspaced
+
+    def table(row_gap: float) -> list:
+        words, y = [], 118.0
+        for _ in range(4):
+            words += words_at(60, y, "Human – staff of the") + words_at(250, y, "• Launch by May 2024")
+            words += words_at(60, y + 12, "Community Team") + words_at(250, y + 12, "• Support all residents")
+            words += words_at(60, y + 24, "and volunteers") + words_at(250, y + 24, "of the district")
+            y += 36 + row_gap
+        return group_lines(words)
+
+    columns = [(60.0, 200.0), (250.0, 400.0)]
+    assert not rows_unspaced(table(6), columns, 2.0, SIZE)
+    assert rows_unspaced(table(0), columns, 2.0, SIZE)

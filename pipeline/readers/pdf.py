@@ -25,6 +25,7 @@ from pipeline.readers.pdf_layout import (BBox, Line, Unit, Word, attach_bullets,
                                          vocabulary)
 from pipeline.readers.pdf_settings import LAYOUT
 from pipeline.readers.pdf_tables import PageTable, find_tables, same_columns
+from pipeline.readers.pdf_unruled import numeric
 from pipeline.readers.text import finish_blocks, scan_lines
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
@@ -280,13 +281,39 @@ def stitch(table: PageTable, prev_table: PageTable) -> PageTable:
 
 def broken_row(last: list[Cell], first: list[Cell]) -> bool:
     """The first row on the new page is the rest of a row the page break cut (Word and LibreOffice let rows
-    break): its first cell is empty, the row above has one, and it carries text in some other cell."""
-    return (len(last) == len(first) and bool(last) and not first[0].text.strip() and bool(last[0].text.strip())
-            and any(c.text.strip() for c in first[1:]))
+    break): its first cell is empty, the row above has one, and it carries text in some other cell; or, first
+    cell filled or not, each of its filled cells goes on with the cell above it -- opens in lower case (a
+    sentence cut mid-way) or with the next number of the list the cell above was numbering (items 5 to 9 of a
+    list whose items 1 to 4 fill the cell above).  A new record fills a cell of its own (its reference, its
+    label) that goes on with nothing."""
+    if len(last) != len(first) or not last:
+        return False
+    if not first[0].text.strip() and last[0].text.strip() and any(c.text.strip() for c in first[1:]):
+        return True
+    return all(a.text.strip() and (_cut_sentence(a.text, b.text) or _next_item(a.text, b.text))
+               for a, b in zip(last, first) if b.text.strip())
+
+
+def _cut_sentence(above: str, below: str) -> bool:
+    """``above`` stops mid-sentence and ``below`` goes on with it in lower case (not a figure such as "n/a")."""
+    return (not re.search(r"[.:;!?]\W*$", above.strip()) and bool(_LOWER_START.match(below.strip()))
+            and not numeric(below.split()[0]))
+
+
+_LOWER_START = re.compile(r"^\(?[a-z]")
+_ITEM_NUMBER = re.compile(r"^(\d{1,2})[.)]\s")
+
+
+def _next_item(above: str, below: str) -> bool:
+    """``below`` opens with the number after the last item number opening a line of ``above``."""
+    numbers = [int(m.group(1)) for line in above.split("\n") if (m := _ITEM_NUMBER.match(line.strip()))]
+    start = _ITEM_NUMBER.match(below.strip())
+    return bool(numbers and start and int(start.group(1)) == numbers[-1] + 1)
 
 
 def join_rows(top: list[Cell], rest: list[Cell]) -> list[Cell]:
-    """A cut row put back together: each cell's two parts as one cell (its span runs over the page break)."""
+    """A cut row put back together: each cell's two parts as one cell (its span runs over the page break); a
+    part opening in lower case goes on with the line it was cut from."""
     out = []
     for a, b in zip(top, rest):
         if not b.text.strip():
@@ -294,7 +321,8 @@ def join_rows(top: list[Cell], rest: list[Cell]) -> list[Cell]:
         elif not a.text.strip():
             out.append(b)
         else:
-            out.append(Cell(f"{a.text}\n{b.text}", a.start, b.end, a.page, bbox=a.bbox))
+            glue = " " if _LOWER_START.match(b.text.strip()) else "\n"
+            out.append(Cell(f"{a.text}{glue}{b.text}", a.start, b.end, a.page, bbox=a.bbox))
     return out
 
 

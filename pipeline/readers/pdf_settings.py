@@ -58,6 +58,9 @@ class LayoutSettings:
     unruled_size_step: float = 0.75  # a line whose size differs by this much from the table's is not in it (pt)
     wrap_gap_share: float = 0.1  # the wrapped-line gap of a table is the tightest gap found between this share of its lines
     row_space_em: float = 0.12  # lines further apart than a table's wrapped lines by this much are new rows or paragraphs
+    tight_rows_share: float = 0.67  # rows set no further apart than wrapped lines at this share of row starts: unspaced rows ...
+    sentence_case_min: int = 3  # ... and a column whose lines alone under a cell open in lower case this many times ...
+    sentence_case_ratio: float = 2.0  # ... and this many times as often as with a capital: a capital there starts a row
     unruled_prose_words: float = 6.0  # two "columns" whose lines average this many words each are prose, not a table
     unruled_prose_side_words: float = 4.0  # ... or, either side of the page's prose gutter, this many
     aligned_min_rows: int = 2  # long text either side of a gap is a table when this many paragraphs start side by side ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Any, Optional, Sequence
+from typing import Any, Collection, Optional, Sequence
 
 from pipeline.readers.pdf_layout import (BBox, Line, Word, append_wrapped, attach_bullets, column_gap, fits_on, group_lines,
                                          starts_item, starts_with_marker)
@@ -369,7 +369,9 @@ def grid_table(ys: list[float], xs: list[float], words: Sequence[Word], marks: S
         inside = [w for w in words if xs[0] - 2 <= w.x0 and w.x1 <= xs[-1] + 2 and ys[0] < w.middle < ys[-1]]
         lines = group_lines(inside)
         table = table_from_lines(lines, columns, ys[1:-1], marks) if len(lines) >= 2 else None
-        if table is not None and _rows_are_records(table, wrap_gap(lines, columns) if len(ys) == 3 else None):
+        wrap = wrap_gap(lines, columns) if len(ys) == 3 else None
+        lower_case = sentence_case_columns(lines, columns, wrap, median(w.size for w in inside)) if table else set()
+        if table is not None and _rows_are_records(table, wrap, lower_case):
             table.bbox = (xs[0], ys[0], xs[-1], ys[-1])
             table.columns = list(xs[:-1])
             return table
@@ -380,17 +382,27 @@ def grid_table(ys: list[float], xs: list[float], words: Sequence[Word], marks: S
     rows = [r for r in rows if any(c.text for c in r)]
     if len(rows) < 2:
         return None
-    return PageTable((xs[0], ys[0], xs[-1], ys[-1]), rows, header_rows(rows), list(xs[:-1]))
+    head = header_rows(rows)
+    if split_body and len(ys) == 3 and head <= 0 and _worded(rows[0]):
+        head = 1  # booktabs: the band between the top rule and the next is the header, bold or not
+    return PageTable((xs[0], ys[0], xs[-1], ys[-1]), rows, head, list(xs[:-1]))
 
 
-def _rows_are_records(table: PageTable, wrap: Optional[float]) -> bool:
+def _worded(row: list[CellBox]) -> bool:
+    """Every filled cell of the row is words, none a figure or a list (a header, not a record)."""
+    return all(not numeric(c.text) and not starts_with_marker(c.text) and "\n" not in c.text for c in row if c.text)
+
+
+def _rows_are_records(table: PageTable, wrap: Optional[float], lower_case: Collection[int] = ()) -> bool:
     """Rows cut from text should each fill two cells or more: cut lines that fill one are the hard
     breaks inside a cell (a ruled row's list), so the rules, not the lines, were the rows.  Unless the
     first column labels several of them beside other cells and the one-cell rows are set apart from the
     row above by more than the table's wrapped lines (``wrap``, given for a body with no rule inside it):
     a record has one label, so a band with several is several records, its one-cell rows records whose
     other cells are blank (a grouped table, its group label set once).  A cell's list items are set as
-    close as its wrapped lines; a rule between records says the producer rules its rows."""
+    close as its wrapped lines; a rule between records says the producer rules its rows.  In a table that
+    sets its rows as close as its wrapped lines, a one-cell row opening with a capital in a column whose
+    wrapped lines open in lower case (``lower_case``, ``sentence_case_columns``) is a record's too."""
     body = table.rows[max(table.header_rows, 0):]
     sparse = [i for i, row in enumerate(body) if sum(1 for c in row if c.text) < 2]
     if len(sparse) * 3 <= len(body):
@@ -398,7 +410,14 @@ def _rows_are_records(table: PageTable, wrap: Optional[float]) -> bool:
     if wrap is None or _labels(body) < 2:
         return False
     size = median(w.size for row in body for c in row for w in c.words)
-    return all(i and _top(body[i]) - _bottom(body[i - 1]) > wrap + LAYOUT.row_space_em * size for i in sparse)
+    return all(i and (_top(body[i]) - _bottom(body[i - 1]) > wrap + LAYOUT.row_space_em * size
+                      or _capital_row(body[i], lower_case)) for i in sparse)
+
+
+def _capital_row(row: list[CellBox], lower_case: Collection[int]) -> bool:
+    """A row of one cell, the first, in a sentence-case column, opening with a capital."""
+    filled = [c for c, cell in enumerate(row) if cell.text]
+    return filled == [0] and 0 in lower_case and row[0].text[:1].isupper()
 
 
 def _labels(rows: list[list[CellBox]]) -> int:
@@ -424,4 +443,4 @@ def same_columns(a: PageTable, b: PageTable) -> bool:
     return all(abs(x - y) < 6 for x, y in zip(a.columns, b.columns))
 
 
-from pipeline.readers.pdf_unruled import find_unruled, table_from_lines, wrap_gap  # noqa: E402  (it builds on the cell helpers above)
+from pipeline.readers.pdf_unruled import find_unruled, numeric, sentence_case_columns, table_from_lines, wrap_gap  # noqa: E402  (it builds on the cell helpers above)

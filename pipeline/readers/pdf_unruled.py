@@ -34,6 +34,8 @@ NUMERIC = re.compile(r"^[(\-–−+]?\s?[£$€]?\s?\d[\d,]*(?:\.\d+)?\s?(?:%|[k
 _DAY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?$", re.I)
 _MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$)", re.I)
 _LOWER_START = re.compile(r"^\(?[a-z]")
+_CAPITAL_START = re.compile(r"^[A-Z]")
+_TICK = re.compile(r"^[✓✔✗✘×]$")  # a cell that is a tick or a cross, marking its row
 
 
 def numeric(text: str) -> bool:
@@ -205,13 +207,20 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
     rows: list[list[Line]] = []
     last: dict[int, list[Word]] = {}  # column -> the words of the current row's last line in it
     wrap = wrap_gap(lines, columns) if wrap is None else wrap
+    lower_case = sentence_case_columns(lines, columns, wrap, size)
+    unspaced = rows_unspaced(lines, columns, wrap, size)
+    body = False  # past the header: a line with a figure in it has been seen
     for line in lines:
         cells = _by_column(line.words, columns)
         ruled = rows and any(rows[-1][-1].bottom - 1 <= y <= line.top + 1 for y in rule_ys)
         restyled = rows and rows[-1][-1].bold != line.bold  # a bold header over plain rows, a bold total under them
         spaced = rows and wrap is not None and line.top - rows[-1][-1].bottom > wrap + LAYOUT.row_space_em * size \
             and not all(last.get(c) and starts_item(Line(ws)) for c, ws in cells.items())  # a cell's next list item
-        if rows and not ruled and not restyled and not spaced \
+        capital = body and set(cells) == {0} and 0 in lower_case and _CAPITAL_START.match(line.words[0].text) \
+            and not starts_item(line) and not runs_on(last.get(0))
+        body = body or any(numeric(" ".join(w.text for w in ws)) for ws in cells.values())
+        fresh = unspaced and _fresh_record(cells, last)
+        if rows and not ruled and not restyled and not spaced and not capital and not fresh \
                 and (all(_continues(last.get(c), ws, bounds[c], size) for c, ws in cells.items()) or _goes_on(cells, last, bounds, size)):
             rows[-1].append(line)
         else:
@@ -219,6 +228,73 @@ def split_rows(lines: Sequence[Line], columns: Sequence[tuple[float, float]], si
             last = {}
         last.update(cells)
     return rows
+
+
+# words a label does not end on: a line ending on one runs on into the next, capital or not ("visitors to" / "Hastings Museum")
+_RUNS_ON = frozenset("a an and as at between by for from in including into its of on or our over per than the their to "
+                     "under with within &".split())
+
+
+def runs_on(words: Optional[list[Word]]) -> bool:
+    """The cell line ends where its text cannot: on a function word, a comma, hyphen, dash or slash, or a capitalised word
+    (a name may go on: "Housing" / "Benefit paid")."""
+    if not words:
+        return False
+    end = max(words, key=lambda w: w.x1).text
+    return end.lower() in _RUNS_ON or end[-1:] in ",-–—/&(" or bool(re.match(r"^\(?[A-Z][a-z]", end))
+
+
+def rows_unspaced(lines: Sequence[Line], columns: Sequence[tuple[float, float]], wrap: Optional[float], size: float,
+                  s: LayoutSettings = LAYOUT) -> bool:
+    """The table sets its rows no further apart than a cell's wrapped lines (LaTeX's tabular): most lines that fill
+    two columns or more (rows' first lines, or lines of cells wrapping side by side) sit as close under the line
+    above as a wrapped line, and no two gaps are wider (a producer that spaces its rows spaces every one; one
+    wider gap may set the header apart)."""
+    if wrap is None:
+        return False
+    row_gap = wrap + s.row_space_em * size
+    starts = [lines[i].top - lines[i - 1].bottom for i in range(1, len(lines)) if len(_by_column(lines[i].words, columns)) > 1]
+    tight = sum(1 for g in starts if g <= row_gap)
+    wide = sum(1 for a, b in zip(lines, lines[1:]) if b.top - a.bottom > row_gap)
+    return len(starts) >= s.unruled_min_rows + 1 and tight >= s.tight_rows_share * len(starts) and wide <= 1
+
+
+def _fresh_record(cells: dict[int, list[Word]], last: dict[int, list[Word]]) -> bool:
+    """On one line a cell opens the next item of a list and another cell opens with a capital under a line that
+    does not run on (``runs_on``): both cells start afresh, a new record's (numbered objectives beside their
+    progress), where a cell's list goes on beside a cell that wraps in lower case, runs on into a name, or has
+    ended."""
+    item = any(last.get(c) and starts_item(Line(ws)) for c, ws in cells.items())
+    fresh = any(last.get(c) and not starts_item(Line(ws)) and _CAPITAL_START.match(ws[0].text) and not runs_on(last[c])
+                for c, ws in cells.items())
+    return item and fresh
+
+
+def sentence_case_columns(lines: Sequence[Line], columns: Sequence[tuple[float, float]], wrap: Optional[float],
+                          size: float, s: LayoutSettings = LAYOUT) -> set[int]:
+    """Columns whose wrapped lines open in lower case, in a table that sets its rows no further apart than a
+    cell's wrapped lines (LaTeX's tabular): there a line of the first column alone, opening with a capital under
+    a cell that does not run on (``runs_on``), starts a new row -- a label with blank cells beside it, a section
+    or a record without figures.  A line alone in another column is that column's wrapped text (a row of one
+    cell has it in the first column).
+
+    With rows set apart, the spacing tells rows from wrapped lines and this is not asked.  Without, a wrapped
+    line and a row of one cell look the same but for the case they open in; a column whose lines alone under a
+    cell open mostly in lower case is set in sentence case (title-case labels open their wrapped lines with a
+    capital too, and are left alone).
+    """
+    if not rows_unspaced(lines, columns, wrap, size, s):
+        return set()
+    by_line = [_by_column(l.words, columns) for l in lines]
+    opens: dict[int, list[bool]] = {}
+    for i in range(1, len(lines)):
+        if len(by_line[i]) == 1:
+            c, words = next(iter(by_line[i].items()))
+            first = words[0].text
+            if c in by_line[i - 1] and first[:1].isalpha():
+                opens.setdefault(c, []).append(first[:1].islower())
+    return {c for c, seen in opens.items()
+            if sum(seen) >= s.sentence_case_min and sum(seen) >= s.sentence_case_ratio * (len(seen) - sum(seen))}
 
 
 def _goes_on(cells: dict[int, list[Word]], last: dict[int, list[Word]], bounds: Sequence[tuple[float, float]], size: float) -> bool:
@@ -274,8 +350,10 @@ def _continues(above: Optional[list[Word]], words: list[Word], column: tuple[flo
     if not above:
         return False
     text, before = " ".join(w.text for w in words), " ".join(w.text for w in above)
-    if numeric(before) and not text[:1].islower() and not (_DAY.match(before) and _MONTH.match(text)):
-        return False  # a figure does not wrap: under it is a new row, but for its unit ("48.5" "days") or month ("31" "March")
+    if (numeric(before) or _TICK.match(before)) and not text[:1].islower() and not (_DAY.match(before) and _MONTH.match(text)):
+        return False  # a figure or a tick does not wrap: under it is a new row, but for its unit ("48.5" "days") or month ("31" "March")
+    if _TICK.match(text):
+        return False  # nor does a tick go on with the text above it: it marks a row of its own
     if starts_item(Line(words)) and before:
         return True  # the next item of a list inside the cell
     if _LOWER_START.match(text):
@@ -403,7 +481,8 @@ def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) ->
     """Header lines above the first row that has every column: a bottom-aligned header's first lines
     hold only its longer labels, and have no gap of their own to start a table with.  Past the first two,
     a line is taken only as the top of a header cell that wraps on below it (in no column the line under
-    it leaves empty): a long label in a narrow column runs to several lines."""
+    it leaves empty): a long label in a narrow column runs to several lines.  A line set from the last column's
+    left edge may run past its figures (a head wider than the short figures under it)."""
     first = stretch.lines[0]
     columns = _columns(stretch)
     out: list[Line] = []
@@ -411,8 +490,9 @@ def header_above(before: Sequence[Line], stretch: Stretch, s: LayoutSettings) ->
         below = out[0] if out else first
         if below.top - line.bottom > s.unruled_row_gap_em * stretch.size or abs(line.size - stretch.size) >= s.unruled_size_step:
             break
+        wider = line.x1 > columns[-1][1] + 2 and line.x0 < columns[-1][0] - 2  # a head over the last column may run past its figures
         if any(_closes(line, g, s.unruled_gap_em * stretch.size) for g in stretch.gaps) or line.x0 < columns[0][0] - 2 \
-                or line.x1 > columns[-1][1] + 2 or set(_by_column(line.words, columns)) == {0}:
+                or wider or set(_by_column(line.words, columns)) == {0}:
             break
         if len(out) >= 2 and not set(_by_column(line.words, columns)) <= set(_by_column(below.words, columns)):
             break

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from pipeline.normalise.text import clean
+from pipeline.document import split_items
+from pipeline.normalise.text import clean, collapse, strip_markup
 from pipeline.readers.text import read_text
 
 
@@ -52,11 +53,36 @@ def outline(path: Path) -> list[Item]:
 
 
 def cell_text(cell) -> str:
-    """A cell's items one per line (a cell that is a list keeps its items apart)."""
-    pieces = cell.items()
+    """A cell's items one per line (a cell that is a list keeps its items apart).
+
+    A cell of one item is set as printed, markup aside: ``clean`` would take a
+    leading "c)" or "✓" for a list marker and drop it, and the cell then reads
+    as another value ("c) 1.1", a strategy reference, as the figure 1.1).
+    """
+    pieces = cell_pieces(cell.text)
     if len(pieces) > 1:
         return "\n".join(("• " if p.marker == "•" else f"{p.marker}. " if p.marker else "") + p.clean for p in pieces)
-    return clean(cell.text)
+    return collapse(strip_markup(cell.text))
+
+
+_PARAGRAPH = re.compile(r"<p[^>]*>(.*?)</p>", re.S)
+
+
+def cell_pieces(text: str) -> list:
+    """A cell's items, none of its text left out.
+
+    ``split_items`` takes a cell's ``<p>`` paragraphs as its items and drops
+    what lies between them (a numbered ``<ol>`` run before two note
+    paragraphs), so a cell of paragraphs is cut at them and each stretch,
+    paragraph or not, is split on its own.
+    """
+    if "<li" in text or not _PARAGRAPH.search(text):
+        return split_items(text)
+    pieces, pos = [], 0
+    for m in _PARAGRAPH.finditer(text):
+        pieces += split_items(text[pos:m.start()]) + split_items(m.group(1))
+        pos = m.end()
+    return pieces + split_items(text[pos:])
 
 
 def prose_runs(items: list[Item], min_items: int = 4, min_chars: int = 700) -> list[tuple[int, int]]:

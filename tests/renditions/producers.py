@@ -16,6 +16,7 @@ above and below the header and at the table's foot only, booktabs style) or
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import subprocess
 import tempfile
@@ -239,8 +240,9 @@ def reportlab(items: list[Item], style: str, out: Path, two_columns: bool = True
                                     Paragraph, Spacer, Table, TableStyle)
     from reportlab.platypus.flowables import BalancedColumns
 
-    for name, file in (("Serif", "DejaVuSerif.ttf"), ("Serif-Bold", "DejaVuSerif-Bold.ttf")):
+    for name, file in (("Serif", "DejaVuSerif.ttf"), ("Serif-Bold", "DejaVuSerif-Bold.ttf"), ("Sans", "DejaVuSans.ttf")):
         pdfmetrics.registerFont(TTFont(name, f"/usr/share/fonts/truetype/dejavu/{file}"))
+    serif = set(pdfmetrics.getFont("Serif").face.charToGlyph)
     body = ParagraphStyle("body", fontName="Serif", fontSize=10, leading=13, alignment=TA_JUSTIFY, spaceAfter=5)
     cell = ParagraphStyle("cell", fontName="Serif", fontSize=9, leading=11)
     head = ParagraphStyle("head", parent=cell, fontName="Serif-Bold")
@@ -248,7 +250,10 @@ def reportlab(items: list[Item], style: str, out: Path, two_columns: bool = True
                 for lvl, size in ((1, 15), (2, 12.5), (3, 11))}
 
     def para(text: str, st: ParagraphStyle) -> Paragraph:
-        return Paragraph(html.escape(text).replace("\n", "<br/>"), st)
+        """A paragraph; a character DejaVu Serif lacks (✓) is set in DejaVu Sans, as word processors fall back."""
+        marked = "".join(html.escape(c) if ord(c) in serif or c.isspace() else f'<font name="Sans">{html.escape(c)}</font>'
+                         for c in text)
+        return Paragraph(marked.replace("\n", "<br/>"), st)
 
     def table(item: Item, fit: Fit) -> Table:
         small = ParagraphStyle("cell-fit", parent=cell, fontSize=fit.size, leading=fit.size * 11 / 9)
@@ -318,7 +323,7 @@ _PREAMBLE = r"""
 # what pdflatex gets for characters its fonts lack; any other one outside Latin-1 becomes "?"
 _FALLBACK = {"•": r"\textbullet", "✓": r"\checkmark", "✔": r"\checkmark", "¯": r"\textasciimacron", "≥": r"\ensuremath{\geq}",
              "≤": r"\ensuremath{\leq}", "−": "-", "▲": r"\ensuremath{\blacktriangle}", "▼": r"\ensuremath{\blacktriangledown}",
-             "►": r"\ensuremath{\blacktriangleright}"}
+             "►": r"\ensuremath{\blacktriangleright}", "\u200b": r"\hspace{0pt}"}
 _NATIVE = set("’‘“”–—…€")
 
 
@@ -344,15 +349,28 @@ def latex(items: list[Item], style: str, out: Path, two_columns: bool = True) ->
         src, lua, pre = Path(tmp) / "in.html", Path(tmp) / "cols.lua", Path(tmp) / "pre.tex"
         src.write_text("<html><body>\n" + "\n".join(body) + "\n</body></html>", encoding="utf-8")
         lua.write_text(_LUA)
-        text = "".join(item.text + "".join(c for row in item.rows for c in row) for item in items)
+        text = "".join(item.text + "".join(c for row in item.rows for c in row) for item in items) + "\u200b"
         pre.write_text(_PREAMBLE + _declarations(text) + (_RULEFREE if style == "rulefree" else ""), encoding="utf-8")
         subprocess.run(["pandoc", str(src), "-f", "html", "-o", str(out), "--pdf-engine=pdflatex", f"--lua-filter={lua}",
                         f"--include-in-header={pre}", "-V", "geometry:a4paper,margin=2.2cm", "-V", "fontsize=11pt",
                         "-V", "documentclass=article"], check=True, capture_output=True, timeout=300, cwd=tmp)
 
 
+_LONG_WORD = re.compile(r"\S{30,}")
+
+
+def breakable(text: str, every: int = 12) -> str:
+    """A word too long for a line (a URL) given break points (zero-width spaces) after each slash and every
+    ``every`` characters: TeX neither hyphenates nor breaks it, and it runs on over the column beside it, where
+    Word would break it anywhere."""
+    def cut(m: re.Match) -> str:
+        parts = re.split(r"(?<=/)", m.group(0))
+        return "\u200b".join("\u200b".join(p[i:i + every] for i in range(0, len(p), every)) for p in parts if p)
+    return _LONG_WORD.sub(cut, text)
+
+
 def _html(item: Item) -> str:
-    esc = html.escape
+    esc = lambda text: html.escape(breakable(text))  # noqa: E731
     if item.kind == "heading":
         return f"<h{item.level}>{esc(item.text)}</h{item.level}>"
     if item.kind == "paragraph":
