@@ -244,6 +244,8 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     A lead-in that says how the items stand ("Those areas behind target
     are:") gives their status.
     """
+    if ":" not in block.text:
+        return []  # every run follows a lead-in's colon
     found = list(_REF_CANDIDATE.finditer(block.text))
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(block.text)]  # once: splitting each colon's prefix was quadratic
     out: list[Objective] = []

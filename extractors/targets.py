@@ -8,7 +8,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance
 from pipeline.document import Block, Document
-from pipeline.nlp import spans
+from pipeline.nlp import made, may_hold_target_phrase, spans
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
@@ -140,6 +140,8 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             continue
         if not _may_state_target(block.text, context):
             continue
+        if not (may_hold_target_phrase(block.text) or made(doc.nlp, block.index)):
+            continue  # its Doc would hold no target span: not tokenised for nothing
         for span in spans(doc.nlp.get(block.index), "target"):
             sentence = span.sent.text if span.doc.has_annotation("SENT_START") else block.text
             if not (_target_context(context) or re.search(r"\btargets?\b", sentence, re.I)):

@@ -169,6 +169,10 @@ class _WordBeforeFigure:
         return False
 
 
+may_hold_target_phrase = _WordBeforeFigure(TARGET_PATTERNS)
+"""False only when ``cp_target_phrases`` finds no span in a text: asked before a block is annotated just for its targets."""
+
+
 @Language.factory("cp_target_phrases")
 def target_phrases_component(nlp: Language, name: str):
     """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
@@ -177,7 +181,7 @@ def target_phrases_component(nlp: Language, name: str):
     matcher = Matcher(nlp.vocab)
     for kind, patterns in TARGET_PATTERNS.items():
         matcher.add(kind, patterns)
-    may_match = _WordBeforeFigure(TARGET_PATTERNS)
+    may_match = may_hold_target_phrase
 
     def component(doc: Doc) -> Doc:
         if not may_match(_text(doc)):
@@ -232,6 +236,10 @@ class Annotations(MutableMapping):
             doc = self._docs[index] = annotate_one(self._texts[index], self.plan_year)
         return doc
 
+    def made(self, index: int) -> bool:
+        """Whether the block's ``Doc`` is already made (asking for it again costs nothing)."""
+        return index in self._docs
+
     def __setitem__(self, index: int, doc: Doc) -> None:
         self._docs[index] = doc
         self._texts.setdefault(index, doc.text)
@@ -260,6 +268,11 @@ def annotate(texts: Iterable[str], plan_year: str | None = None, batch_size: int
         docs.append(_make_doc(nlp, text, plan_year))
     # nlp.pipe over pre-made Docs keeps user_data (the plan year Qn dates need)
     return list(nlp.pipe(docs, batch_size=batch_size))
+
+
+def made(annotations: MutableMapping[int, Doc], index: int) -> bool:
+    """Whether ``annotations`` already holds block ``index``'s ``Doc`` (a plain mapping holds what it holds)."""
+    return annotations.made(index) if isinstance(annotations, Annotations) else index in annotations
 
 
 def spans(doc: Doc, key: str) -> list[Span]:
