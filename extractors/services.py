@@ -27,11 +27,12 @@ from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
-from pipeline.normalise.text import clean, may_hold_any, normalise_for_match
+from pipeline.normalise.text import clean, may_hold, may_hold_any, normalise_for_match
 from schemas import Record, Service
 
 _HEAD_ROLE = re.compile(r"^(?P<role>(?:Assistant |Deputy |Executive |Strategic )?(?:Head|Director|Manager|Lead) of (?P<unit>.+))$")
 _UNIT_COLUMN = ("service", "team", "unit", "section")
+_UNIT_COLUMN_LABEL = re.compile(rf"\b(?:{'|'.join(_UNIT_COLUMN)})")  # a word of _UNIT_COLUMN starts in the label
 _PARENT_COLUMN = ("head of", "directorate", "division", "department", "portfolio", "area")
 _UNITS_LEAD_IN = re.compile(r"\b(units?|services|teams|sections|divisions)\b[^.]*\b(as follows|are|include|below)\s*:?-?\s*$", re.I)
 _ENUMERATION = re.compile(r"\b(?:teams?|services|units|sections|divisions|functions)\b[^:.]*:\s*(?P<list>[^:]+?)(?:\.\s|\.$|$)")
@@ -203,9 +204,11 @@ def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
                     units.add(item.clean, item, parent=parent, role=role)
             continue
         parent_col = table.column(*_PARENT_COLUMN)
+        if parent_col is None:
+            continue  # no parent column: no unit column is looked for
         child = next((i for i, label in enumerate(table.header) if i != parent_col
-                      and any(re.search(rf"\b{w}", label.lower()) for w in _UNIT_COLUMN)), None)
-        if child is None or parent_col is None:
+                      and _UNIT_COLUMN_LABEL.search(label.lower())), None)
+        if child is None:
             continue
         current = None
         for row in rows:
@@ -350,10 +353,13 @@ def _a_name(text: str) -> bool:
             and all(t[:1].isupper() or t.lower() in ("and", "&", "of", "for", "the") for t in tokens))
 
 
+_PLAN = re.compile(r"\bplan\b", re.I)
+
+
 def _summary_headings(doc: Document, ctx: Context, units: _Units) -> None:
     """'Housing and Communications Service Plan Summary 2012/13' names a unit."""
     for block in doc.blocks:
-        if block.kind == "heading" and re.search(r"\bplan\b", block.text, re.I) and block.index > 2:
+        if block.kind == "heading" and block.index > 2 and may_hold(block.text, "plan") and _PLAN.search(block.text):
             unit = unit_from_heading(block.text)
             if unit:
                 units.add(unit, block, parent=ctx.scope if ctx.scope != unit else None)
@@ -417,7 +423,7 @@ def _contents_units(doc: Document, ctx: Context, units: _Units) -> None:
     not a document part ("Budget Summary", "Calendar", "Our Vision").
     """
     for start, block in enumerate(doc.blocks):
-        if block.kind == "table" or not _CONTENTS.search(block.text):
+        if block.kind == "table" or not ("ontents" in block.text or "ONTENTS" in block.text) or not _CONTENTS.search(block.text):
             continue
         entries, group = [], None
         first = block.text[_CONTENTS.search(block.text).end():]
