@@ -118,6 +118,7 @@ def strip_unit_suffix(name: str) -> str:
     return name.strip(" *-–:")
 
 
+@short_text_cache()
 def unit_from_heading(text: str) -> Optional[str]:
     """The unit a section heading names, with plan words and years taken off (``None`` if generic)."""
     name = clean(text)
@@ -195,6 +196,7 @@ class Lead(NamedTuple):
     person: Optional[str] = None
 
 
+@short_text_cache()
 def read_lead(text: str) -> Optional[Lead]:
     """``Director, Corporate and Customer Services``, ``Head of Finance``, ``Jo Bloggs, Head of Housing``.
 
@@ -233,6 +235,7 @@ def read_lead_line(text: str) -> Optional[Lead]:
     return lead_from_clean(clean(text))
 
 
+@short_text_cache()
 def lead_from_clean(text: str) -> Optional[Lead]:
     """``read_lead_line`` of a text already cleaned (a block's ``clean``, kept with the block)."""
     if len(text.split()) > 14:

@@ -80,6 +80,7 @@ def _verbish(word: str, nxt: str) -> bool:
     return False
 
 
+@short_text_cache()
 def opens_commitment(text: str) -> bool:
     """Does the text open like a commitment: an imperative ("Improve …"), "To <verb> …" or "We will <verb> …"?"""
     pledge = _WE_WILL.match(text)

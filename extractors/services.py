@@ -25,6 +25,7 @@ from extractors import register
 from extractors.context import GENERIC_HEADING, Context, provenance, lead_from_clean, read_lead, strip_unit_suffix, unit_from_heading
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.councils import AmbiguousCouncil, register as council_register
+from pipeline.normalise.memo import short_text_cache
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
 from pipeline.normalise.text import clean, may_hold, may_hold_any, normalise_for_match
@@ -57,12 +58,14 @@ _COUNCIL_PREFIX = re.compile(
     r"^(?:[A-Z][\w'’\-]*\s+){1,4}?(?:Metropolitan\s+)?(?:Borough|District|County|City)\s+Council(?:['’]s)?\s+(?=[A-Z])")
 
 
+@short_text_cache()
 def without_council(name: str) -> str:
     """"Adur District Council Environmental Services" → "Environmental Services": the council is not part of the unit's name."""
     stripped = _COUNCIL_PREFIX.sub("", name)
     return stripped if stripped != name and unit_like(stripped) else name
 
 
+@short_text_cache()
 def unit_like(name: str) -> bool:
     """Could this name a unit rather than a plan, a document part or an accounting line?
 
@@ -115,6 +118,7 @@ class _Units:
         return service
 
 
+@short_text_cache()
 def _loose(name: str) -> str:
     return re.sub(r"\s+(?:services?|directorate|department)$", "", strip_unit_suffix(name), flags=re.I)
 
@@ -621,6 +625,7 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
                 units.add(unit, doc.piece(start, start + len(unit)), parent=ctx.scope, confidence=0.6)
 
 
+@short_text_cache()
 def _implausible_mention(name: str) -> bool:
     """Run-on table text throws up "Person Reporting HS1 Service"; governing bodies are not units."""
     return bool(re.search(r"\d", name) or _MONTH.search(name) or _BODY.search(name) or _EXTERNAL.match(name))
