@@ -171,6 +171,7 @@ class _ListState:
         self.service: Optional[str] = None
         self.theme: Optional[str] = None
         self.committed: set[int] = set()  # indexes of lead-ins whose lists were commitments
+        self.cues: dict[int, tuple[bool, bool, bool]] = {}  # _lead_in_cues of each lead-in read, by its index
 
 
 def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
@@ -349,7 +350,10 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     if intro is None:
         return False
     text = intro.clean
-    not_commitment, examples, cue = _lead_in_cues(text)
+    cues = state.cues.get(intro.index)
+    if cues is None:  # every item of a list asks of the same lead-in, too long for _lead_in_cues' own memory
+        cues = state.cues[intro.index] = _lead_in_cues(text)
+    not_commitment, examples, cue = cues
     if not_commitment:
         return False
     if intro.kind != "heading" and re.search(r":-?\s*$", intro.text.strip()):
