@@ -8,7 +8,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance
 from pipeline.document import Block, Document
-from pipeline.nlp import made, may_hold_target_phrase, spans
+from pipeline.nlp import Annotations, made, may_hold_target_phrase, spans
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
@@ -142,7 +142,7 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             continue
         if not (may_hold_target_phrase(block.text) or made(doc.nlp, block.index)):
             continue  # its Doc would hold no target span: not tokenised for nothing
-        for span in spans(doc.nlp.get(block.index), "target"):
+        for span in spans(_targets_doc(doc, block), "target"):
             sentence = span.sent.text if span.doc.has_annotation("SENT_START") else block.text
             if not (_target_context(context) or re.search(r"\btargets?\b", sentence, re.I)):
                 continue
@@ -150,6 +150,15 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             if target is not None:
                 out.append(target)
     return out
+
+
+def _targets_doc(doc: Document, block: Block):
+    """The block's Doc with its target spans and sentences: the whole annotation if made, else only those
+    components (``Annotations.partial``: no other extractor reads this block's Doc after this one)."""
+    annotations = doc.nlp
+    if isinstance(annotations, Annotations):
+        return annotations.partial(block.index, ("cp_target_phrases",))
+    return annotations.get(block.index)
 
 
 _DIGIT = re.compile(r"\d")

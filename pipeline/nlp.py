@@ -70,6 +70,9 @@ def _text(doc: Doc) -> str:
     return text if text is not None else doc.text
 
 
+text_of = _text  # for extractors: the text a Doc was made from, without rebuilding it
+
+
 def _make_doc(nlp: Language, text: str, plan_year: str | None) -> Doc:
     """A tokenised Doc carrying what the components read besides its tokens: its text and the plan year."""
     doc = nlp.make_doc(text)
@@ -236,6 +239,20 @@ class Annotations(MutableMapping):
             doc = self._docs[index] = annotate_one(self._texts[index], self.plan_year)
         return doc
 
+    def partial(self, index: int, components: tuple[str, ...] = ()) -> Doc | None:
+        """The block's ``Doc`` if it is made, else its text tokenised and run through ``components`` only
+        (``annotate_partly``); ``None`` for a block that is not annotated.
+
+        For a caller that reads a few span groups, or only tokens and sentences: the other
+        components cost more than the tokeniser, and what these write is the same (each
+        component reads only the text and the tokens, and adds spans).  The partial Doc is not kept.
+        """
+        doc = self._docs.get(index)
+        if doc is not None:
+            return doc
+        text = self._texts.get(index)
+        return annotate_partly(text, components, self.plan_year) if text is not None else None
+
     def made(self, index: int) -> bool:
         """Whether the block's ``Doc`` is already made (asking for it again costs nothing)."""
         return index in self._docs
@@ -253,6 +270,18 @@ class Annotations(MutableMapping):
 
     def __len__(self) -> int:
         return len(self._texts)
+
+
+def annotate_partly(text: str, components: tuple[str, ...] = (), plan_year: str | None = None) -> Doc:
+    """``text`` through the tokeniser, the named components (in pipeline order) and the sentencizer only:
+    their spans and sentences are what the whole pipeline gives, the other components' spans are missing."""
+    nlp = build_nlp()
+    doc = _make_doc(nlp, text, plan_year)
+    wanted = set(components) | {"sentencizer"}
+    for name, component in nlp.pipeline:
+        if name in wanted:
+            doc = component(doc)
+    return doc
 
 
 def annotate_one(text: str, plan_year: str | None = None) -> Doc:
