@@ -486,7 +486,8 @@ def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int 
 
 def _run_on(block: Block) -> bool:
     """A paragraph that is really a flattened table or page (sixty words or more on one line)."""
-    return block.kind == "paragraph" and len(block.text.split()) >= 60
+    # sixty words take at least 119 characters: a shorter text is not split to count them
+    return block.kind == "paragraph" and len(block.text) >= 119 and len(block.text.split()) >= 60
 
 
 _INLINE_NUMBER = re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)")

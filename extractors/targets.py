@@ -124,13 +124,18 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
     waste per household`` names its indicator after the figure.
     """
     out: list[Target] = []
+    contexts: dict[int, str] = {}  # the headings' context by nearest heading (-1: none): the blocks under one share it
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item", "heading"):
             continue
         if not _DIGIT.search(block.text) and not _ITEM_REF.match(block.text):
             continue  # neither a gap target (it needs a reference) nor a phrase target (a figure): no context needed
-        headings = (h.clean for h in doc.headings_before(block.index) if not _ITEM_REF.match(h.text))
-        context = " / ".join(islice(headings, 3))
+        nearest = next(doc.headings_before(block.index), None)
+        key = nearest.index if nearest is not None else -1
+        context = contexts.get(key)
+        if context is None:
+            headings = (h.clean for h in doc.headings_before(block.index) if not _ITEM_REF.match(h.text))
+            context = contexts[key] = " / ".join(islice(headings, 3))
         intro = lead_in(doc, block) if block.kind == "list_item" else None
         if intro is not None:
             context += " / " + intro.clean
