@@ -547,20 +547,24 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
     Elsewhere: a heading of that name, or two more mentions of it (a staffing
     row, a budget line); a one-off label ("Key facts:") is not a unit.
     """
-    headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
+    headings: Optional[set[str]] = None  # made when a label first needs them
     mentions: dict[str, int] = {}  # a label repeated through a long plan is counted in its text once
     for block in doc.blocks:
+        if block.kind != "paragraph":
+            continue  # before its clean text: a table's whole text is not cleaned for this
         text = block.clean
-        if block.kind != "paragraph" or not text.endswith(":") or len(text.split()) > 5:
+        if not text.endswith(":") or len(text.split()) > 5:
             continue
         name = text.rstrip(":").strip()
         following = doc.blocks[block.index + 1: block.index + 3]
         introduces_list = any(b.kind == "list_item" for b in following)
         if not introduces_list or not unit_like(name) or GENERIC_HEADING.search(name):
             continue
-        if name not in mentions:
-            mentions[name] = len(re.findall(rf"\b{re.escape(name)}\b", doc.text))
+        if name not in mentions:  # a name the text does not hold as written is not searched for
+            mentions[name] = len(re.findall(rf"\b{re.escape(name)}\b", doc.text)) if name in doc.text else 0
         elsewhere = mentions[name] - 1
+        if headings is None:
+            headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
         if normalise_for_match(name) in headings or elsewhere >= 2:
             units.add(name, block, parent=ctx.scope)
 
