@@ -37,12 +37,15 @@ _UNIT_COLUMN_LABEL = re.compile(rf"\b(?:{'|'.join(_UNIT_COLUMN)})")  # a word of
 _PARENT_COLUMN = ("head of", "directorate", "division", "department", "portfolio", "area")
 _UNITS_LEAD_IN = re.compile(r"\b(units?|services|teams|sections|divisions)\b[^.]*\b(as follows|are|include|below)\s*:?-?\s*$", re.I)
 _ENUMERATION = re.compile(r"\b(?:teams?|services|units|sections|divisions|functions)\b[^:.]*:\s*(?P<list>[^:]+?)(?:\.\s|\.$|$)")
+_ENUMERATION_WORDS = ("team", "services", "units", "sections", "divisions", "functions")  # one is in every _ENUMERATION match
 _VOCAB = "unit_words"
 _SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
     rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
 _MENTION_SUFFIX = re.compile(rf"(?:{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b")  # what ends every _MENTION
+# a _MENTION_SUFFIX word is in the text as written: substring checks before the pattern (a multi-word entry by its first word)
+_MENTION_WORDS = tuple({w.split()[0] for w in words(_VOCAB, "mention_suffix")} | {"service", "team", "unit", "division"})
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
 _EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
@@ -260,8 +263,8 @@ def _items_after(doc: Document, heading: Block) -> list[Block]:
 def _enumerations(doc: Document, ctx: Context, units: _Units) -> None:
     """'… the teams that provide these services: A, B, including C, and D.'"""
     for block in doc.blocks:
-        if block.kind != "paragraph":
-            continue
+        if block.kind != "paragraph" or ":" not in block.text or not any(w in block.text for w in _ENUMERATION_WORDS):
+            continue  # every enumeration has a colon and one of these words
         for m in _ENUMERATION.finditer(block.text):
             names = _split_enumeration(m.group("list"))
             if len(names) < 3:
@@ -497,13 +500,16 @@ def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
 _HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")
 
 
+_S_FOR = re.compile(r"(?:s|Service)\s+for\s")  # what precedes "for" in _HEADS_FOR; a literal start, scanned quickly
+
+
 def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
     """"the Heads of Service for Finance, Housing and Environmental Enhancement": one unit per name."""
     for block in doc.blocks:
         if block.kind == "table":
             continue
-        if "for" not in block.text:
-            continue
+        if "for" not in block.text or not _S_FOR.search(block.text):
+            continue  # every _HEADS_FOR match has a plural post or "Heads of Service" right before "for"
         for m in _HEADS_FOR.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
             role = re.sub(r"^Heads\b", "Head", re.sub(r"s$", "", m.group("role")) if not m.group("role").startswith("Head") else m.group("role"))
@@ -597,7 +603,7 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
         # a heading of seven words or more is a line of text the reader took for a heading
         if block.kind == "table" or block.kind == "heading" and len(block.clean.split()) < 7:
             continue
-        if not _MENTION_SUFFIX.search(block.text):
+        if not any(w in block.text for w in _MENTION_WORDS) or not _MENTION_SUFFIX.search(block.text):
             continue  # no unit word: no mention (the name part is tried at every capital otherwise)
         for m in _MENTION.finditer(block.text):
             suffix = m.group("suffix")

@@ -36,6 +36,18 @@ _LEADER = re.compile(r"\s*(?:\.\s?){4,}$|\s*…+$")  # dot leaders a label runs 
 _LEADING_STAR = re.compile(r"^\*\s*")
 
 
+def _strip_leader(text: str) -> str:
+    """``_LEADER.sub("", text)`` run over the text's trailing dots, ellipses and whitespace only.
+
+    Every leader is made of those characters and ends the text, so nothing before them
+    can be part of one; the pattern is not tried at every character of a long paragraph.
+    """
+    k = len(text)
+    while k and (text[k - 1] in ".…" or text[k - 1].isspace()):  # isspace is what \s matches
+        k -= 1
+    return text[:k] + _LEADER.sub("", text[k:])
+
+
 @short_text_cache()
 def clean(text: str) -> str:
     """Markup and leading list markers removed, whitespace collapsed; wording untouched.
@@ -50,7 +62,7 @@ def clean(text: str) -> str:
     if text.startswith("*"):
         text = _LEADING_STAR.sub("", text)
     if text.rstrip()[-1:] in (".", "…"):  # where every leader ends (each pass is a whole-text scan)
-        text = _LEADER.sub("", text)
+        text = _strip_leader(text)
     return collapse(text.strip(" |"))
 
 

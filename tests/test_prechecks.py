@@ -1,0 +1,51 @@
+"""Cheap checks and narrowed scans that stand before a pattern must never change what the pattern finds.
+
+Each speed-up here answers exactly as the plain pattern does; these snippets go red if a
+check rules out a text the pattern would match, or a narrowed scan finds something else.
+"""
+import re
+
+import pytest
+
+TEXTS = [
+    "Budget 2012/13 to 2014-15", "FY 12/13 and FY2019-20", "in 2024 to 2025", "12/05/2019", "the 2019 plan", "20 / 21",
+    "Revenue 2018 TO 2019....", "Savings of £1.2m in 2023–24.", "x2012/13", "2012/13/14", "no years here", "",
+    "Contents ....... 4", "A leader … …", "Ends with dots. . . . .\n", "text...  \t", "Just a sentence.",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_financial_years_found_as_the_pattern_finds_them(text):
+    from pipeline.normalise.years import FY_PATTERN, _fy_matches
+
+    assert [m.span() for m in _fy_matches(text)] == [m.span() for m in FY_PATTERN.finditer(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_leader_is_stripped_as_the_pattern_strips_it(text):
+    from pipeline.normalise.text import _LEADER, _strip_leader
+
+    assert _strip_leader(text) == _LEADER.sub("", text)
+
+
+@pytest.mark.parametrize("text", [
+    "the Heads of Service for Finance, Housing and Leisure", "Directors for Adults and Children", "Service for all",
+    "Heads of Service  for  Finance and Housing", "heads for X",
+])
+def test_heads_for_precheck_keeps_every_match(text):
+    from extractors.services import _HEADS_FOR, _S_FOR
+
+    assert bool(_HEADS_FOR.search(text)) <= bool(_S_FOR.search(text))
+
+
+@pytest.mark.parametrize("text", [
+    "The teams that provide these services: Housing, Planning, including Building Control, and Parks.",
+    "Our functions: A, B, C.", "Sections: a, b", "The team: Jo, Al, Mo",
+])
+def test_enumeration_and_mention_prechecks_keep_every_match(text):
+    from extractors.services import _ENUMERATION, _ENUMERATION_WORDS, _MENTION, _MENTION_WORDS
+
+    if _ENUMERATION.search(text):
+        assert ":" in text and any(w in text for w in _ENUMERATION_WORDS)
+    if _MENTION.search(text):
+        assert any(w in text for w in _MENTION_WORDS)
