@@ -500,16 +500,13 @@ def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
 _HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")
 
 
-_S_FOR = re.compile(r"(?:s|Service)\s+for\s")  # what precedes "for" in _HEADS_FOR; a literal start, scanned quickly
-
-
 def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
     """"the Heads of Service for Finance, Housing and Environmental Enhancement": one unit per name."""
     for block in doc.blocks:
         if block.kind == "table":
             continue
-        if "for" not in block.text or not _S_FOR.search(block.text):
-            continue  # every _HEADS_FOR match has a plural post or "Heads of Service" right before "for"
+        if "for" not in block.text:
+            continue
         for m in _HEADS_FOR.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
             role = re.sub(r"^Heads\b", "Head", re.sub(r"s$", "", m.group("role")) if not m.group("role").startswith("Head") else m.group("role"))
