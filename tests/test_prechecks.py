@@ -53,3 +53,10 @@ def test_provenance_built_without_validation_equals_the_validated_one():
     assert made == checked and made.model_dump_json() == checked.model_dump_json() and made.model_fields_set == checked.model_fields_set
     odd = provenance(Piece("ab", 0, 2, page=None), True, 2)  # not an int: validated (and coerced) as before
     assert odd.char_start == 1 and type(odd.char_start) is int
+
+
+@pytest.mark.parametrize("text", ["  a  b ", "a\xa0\xa0b\n\nc", "x\x1c\x1dy\u2003z", "tab\tsep\r\n", "", "   ", "one"])
+def test_collapse_joins_words_as_the_whitespace_pattern_does(text):
+    from pipeline.normalise.text import _SPACE, collapse
+
+    assert collapse(text) == _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
