@@ -281,6 +281,22 @@ _CLAUSE_START = re.compile(r"(?:^|[,;:(]|\b(?:that|which|where|whereas|while|but
 _CONNECTOR = re.compile(r"\s*(?:of|at|totalling|amounting to|is|are|was|were|will be|of around|of about|:|–|-|=)?\s*$", re.I)
 _AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:funded by|from|for|towards|on|to fund|to support|in respect of)\s+(?P<np>(?:the\s+)?[A-Z][\w'’&/-]*(?:\s+(?:and|&|of|for|the)?\s*[A-Z][\w'’&/-]*)*)")
 _OF_SOURCE = re.compile(r"^\s*of\s+(?P<np>[A-Za-z][\w'’&\- ]{2,80}?)(?=\s+(?:as|and|to|for|by|which|that|in|on)\b|[,.;:(]|$)")
+_CONNECTOR_LONGEST = 12  # characters in the longest connector ("amounting to")
+
+
+def _strip_connector(text: str) -> str:
+    """``_CONNECTOR.sub("", text)`` tried only over the text's end, where every match lies.
+
+    A match is whitespace, at most one connector and whitespace, ending the text: nothing
+    before the last ``_CONNECTOR_LONGEST`` characters of its words (and the whitespace
+    before them) can be in one, and the pattern (all optional) is not tried at every character.
+    """
+    w = max(0, len(text.rstrip()) - _CONNECTOR_LONGEST)
+    while w and text[w - 1].isspace():
+        w -= 1
+    return text[:w] + _CONNECTOR.sub("", text[w:])
+
+
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
 _YEAR_PHRASE = re.compile(r"\s*\b(?:for|in|during|of)\s+(?:the\s+)?(?:financial\s+year\s+)?(?:FY\s?)?(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\b", re.I)
 _GENERIC_SUBJECT = re.compile(
@@ -308,7 +324,7 @@ def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Co
     """
     money = amounts[k]
     start = amounts[k - 1].end if k else 0
-    before = _CONNECTOR.sub("", _YEAR_PHRASE.sub("", sentence[start: money.start]))
+    before = _strip_connector(_YEAR_PHRASE.sub("", sentence[start: money.start]))
     clause = list(_CLAUSE_START.finditer(before))
     np = _VERBISH.sub("", (before[clause[-1].end():] if clause else before).strip(" ."))
     for candidate in _candidates(np):

@@ -60,3 +60,13 @@ def test_collapse_joins_words_as_the_whitespace_pattern_does(text):
     from pipeline.normalise.text import _SPACE, collapse
 
     assert collapse(text) == _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+@pytest.mark.parametrize("text", ["the budget of ", "savings amounting to  ", "a total:", "it is", "cost  = ", "", "  ",
+                                  "the revenue budget for 2023/24 of around", "x" * 30 + " of about \n", "was"])
+def test_a_connector_is_stripped_as_the_pattern_strips_it(text):
+    from extractors.budgets import _CONNECTOR, _CONNECTOR_LONGEST, _strip_connector
+
+    assert _strip_connector(text) == _CONNECTOR.sub("", text)
+    words = re.findall(r"\(\?:(.*?)\)\?", _CONNECTOR.pattern)[0].split("|")
+    assert max(map(len, words)) == _CONNECTOR_LONGEST
