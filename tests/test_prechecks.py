@@ -70,3 +70,15 @@ def test_a_connector_is_stripped_as_the_pattern_strips_it(text):
     assert _strip_connector(text) == _CONNECTOR.sub("", text)
     words = re.findall(r"\(\?:(.*?)\)\?", _CONNECTOR.pattern)[0].split("|")
     assert max(map(len, words)) == _CONNECTOR_LONGEST
+
+
+@pytest.mark.parametrize("text", ["We employ 1,234 staff and 56.5 FTEs", "£100 staff", "12.5 full-time equivalents", "3,45 posts",
+                                  "1234,567 employees", "7 volunteers; x9 staff", "50% staff", "0 people employed", "v2 staff"])
+def test_the_workforce_count_pattern_finds_what_the_look_behind_first_form_found(text):
+    from extractors.workforce import _COUNT
+
+    plain = re.compile(
+        r"(?<![\d.£%])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s+(?:\w+\s+)?(?P<basis>employees|members of staff|staff|FTEs?|"
+        r"full[- ]time equivalents?|volunteers|sessional(?: staff| workers)?|posts|people employed)\b", re.I)
+    assert [(m.span(), m.group("n"), m.group("basis")) for m in _COUNT.finditer(text)] == \
+           [(m.span(), m.group("n"), m.group("basis")) for m in plain.finditer(text)]
