@@ -82,3 +82,20 @@ def test_the_workforce_count_pattern_finds_what_the_look_behind_first_form_found
         r"full[- ]time equivalents?|volunteers|sessional(?: staff| workers)?|posts|people employed)\b", re.I)
     assert [(m.span(), m.group("n"), m.group("basis")) for m in _COUNT.finditer(text)] == \
            [(m.span(), m.group("n"), m.group("basis")) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("title", [
+    "Housing Services Business Plan 2012/13", "SERVICE PLAN 2019/2020", "Plan for the Annual Service Delivery Action Plans for",
+    "Service Plan Summary of Corporate Improvement Plan for the Unit and Action Plan 2012-13 to 2014-15 for",
+    "Part 1 (Open to the public) ITEM NO. REPORT OF THE LEADER OF THE COUNCIL TO THE CABINET ON Tuesday, 11th October, 2005 "
+    "TITLE : CPA. CORPORATE IMPROVEMENT PLAN MONITORING plan", "Libraries Museums Parks Leisure Culture Tourism Sport plan",
+    "Libraries Museums Parks Leisure Culture Tourism plan", "ſervice ſervice ſervice ſervice ſervice ſervice ſervice plan 2019/20",
+])
+def test_a_title_with_too_many_words_for_a_scope_reads_as_the_patterns_read_it(title, monkeypatch):
+    from extractors import metadata
+    from pipeline.document import Document
+
+    doc = Document(source="x.txt", text=title + "\n\nBody text.")
+    quick = metadata._scope_from_title(title, doc)
+    monkeypatch.setattr(metadata, "_too_many_words", lambda _title: False)
+    assert quick == metadata._scope_from_title(title, doc)
