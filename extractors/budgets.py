@@ -285,16 +285,22 @@ _CONNECTOR_LONGEST = 12  # characters in the longest connector ("amounting to")
 
 
 def _strip_connector(text: str) -> str:
-    """``_CONNECTOR.sub("", text)`` tried only over the text's end, where every match lies.
+    """``_CONNECTOR.sub("", text)`` tried only over the text's end, where every match lies (``_tail_start``)."""
+    w = _tail_start(text, _CONNECTOR_LONGEST)
+    return text[:w] + _CONNECTOR.sub("", text[w:])
 
-    A match is whitespace, at most one connector and whitespace, ending the text: nothing
-    before the last ``_CONNECTOR_LONGEST`` characters of its words (and the whitespace
-    before them) can be in one, and the pattern (all optional) is not tried at every character.
+
+def _tail_start(text: str, longest: int, before: int = 0) -> int:
+    """Where a match of a pattern anchored at the text's end can start at the earliest.
+
+    The pattern's shape: up to ``before`` characters of anything, whitespace, one word
+    of at most ``longest`` characters (or none), whitespace, the end, with no look-behind
+    or ``\\b``.  Such a pattern (optional parts only) is otherwise tried at every character.
     """
-    w = max(0, len(text.rstrip()) - _CONNECTOR_LONGEST)
+    w = max(0, len(text.rstrip()) - longest)
     while w and text[w - 1].isspace():
         w -= 1
-    return text[:w] + _CONNECTOR.sub("", text[w:])
+    return max(0, w - before)
 
 
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
@@ -363,11 +369,19 @@ def _names_unit(candidate: str, ctx: Optional[Context]) -> bool:
 def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:
     if list_item:
         text = sentence[: money.start] + sentence[money.end:]
-        text = re.sub(r"\s*(?:of|will save|will achieve|totals?|at|:|–|-)?\s*$", "", clean(text))
+        text = clean(text)
+        w = _tail_start(text, _ITEM_TAIL_LONGEST)
+        text = text[:w] + _ITEM_TAIL.sub("", text[w:])
         return text or None
     before = sentence[: money.start]
-    m = re.search(r"([a-z][\w\s-]{0,40}?)\s+(?:of|is|are|totals?|includes?)\s*$", before)
+    m = _DESCRIBED.search(before, _tail_start(before, _DESCRIBED_LONGEST, _DESCRIBED_BEFORE))
     return clean(m.group(1)) if m else None
+
+
+_ITEM_TAIL = re.compile(r"\s*(?:of|will save|will achieve|totals?|at|:|–|-)?\s*$")
+_ITEM_TAIL_LONGEST = 12  # "will achieve"
+_DESCRIBED = re.compile(r"([a-z][\w\s-]{0,40}?)\s+(?:of|is|are|totals?|includes?)\s*$")
+_DESCRIBED_LONGEST, _DESCRIBED_BEFORE = 8, 41  # "includes"; the described words before it
 
 
 @register("budgets", requires=("metadata", "services"), version="2")

@@ -99,3 +99,15 @@ def test_a_title_with_too_many_words_for_a_scope_reads_as_the_patterns_read_it(t
     quick = metadata._scope_from_title(title, doc)
     monkeypatch.setattr(metadata, "_too_many_words", lambda _title: False)
     assert quick == metadata._scope_from_title(title, doc)
+
+
+@pytest.mark.parametrize("before", ["the total net budget of ", "x" * 60 + " savings totals  ", "a budget is", "Is ", "",
+                                    "the gross expenditure\n  includes\t", "spend-to-save   of", "ABC of ", "the cost of\n"])
+def test_budget_descriptions_read_over_the_tail_as_over_the_whole(before):
+    from extractors.budgets import _DESCRIBED, _DESCRIBED_BEFORE, _DESCRIBED_LONGEST, _ITEM_TAIL, _ITEM_TAIL_LONGEST, _tail_start
+
+    whole = _DESCRIBED.search(before)
+    tail = _DESCRIBED.search(before, _tail_start(before, _DESCRIBED_LONGEST, _DESCRIBED_BEFORE))
+    assert (whole and (whole.span(), whole.group(1))) == (tail and (tail.span(), tail.group(1)))
+    w = _tail_start(before, _ITEM_TAIL_LONGEST)
+    assert before[:w] + _ITEM_TAIL.sub("", before[w:]) == _ITEM_TAIL.sub("", before)
