@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline.normalise.memo import SHORT_TEXT
 from pipeline.normalise.text import may_hold_any
 
 MONTHS = {
@@ -76,6 +77,27 @@ def search_date(text: str) -> Optional[re.Match]:
 
 
 def parse_date(text: str, plan_year: Optional[str] = None) -> Optional[str]:
-    """The first date in ``text`` (``None`` where none is given)."""
-    found = find_dates(text or "", plan_year, bare_years=True)
+    """The first date in ``text`` (``None`` where none is given).
+
+    Remembered for short texts (a due-date cell, an objective), with the plan year they were read under.
+    """
+    text = text or ""
+    if len(text) > SHORT_TEXT:
+        return _first_date(text, plan_year)
+    key = (text, plan_year)
+    value = _PARSED.get(key, _MISSING)
+    if value is _MISSING:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        value = _PARSED[key] = _first_date(text, plan_year)
+    return value
+
+
+_PARSED: dict[tuple[str, Optional[str]], Optional[str]] = {}
+_PARSED_MAX = 1 << 15
+_MISSING = object()
+
+
+def _first_date(text: str, plan_year: Optional[str]) -> Optional[str]:
+    found = find_dates(text, plan_year, bare_years=True)
     return found[0].value if found else None
