@@ -538,6 +538,8 @@ def _objective_columns(header: list[str], view: Optional[TableView] = None) -> l
 
 def _cell_items(cell: Piece) -> list[Piece]:
     """A cell's items, keeping text that sits between ``<p>`` paragraphs (an ``<ol>`` run beside notes)."""
+    if "<p" not in cell.text:
+        return cell.items()  # no paragraph markup: what the checks below come to
     paras = list(re.finditer(r"<p[^>]*>.*?</p>", cell.text, re.S))
     outside = re.sub(r"<[^>]+>", " ", re.sub(r"<p[^>]*>.*?</p>", " ", cell.text, flags=re.S))
     if not paras or not clean(outside):
