@@ -170,9 +170,29 @@ def _scope_leads(doc: Document, ctx: Context, units: _Units) -> None:
         m = _first_match_at(pattern, text, starts)
         if m:
             units.add(scope, doc.piece(m.start(), m.end()), lead=m.group("person"), role=clean(m.group("role")))
-    m = re.search(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:Director|Head|Manager))\s*\(?{re.escape(scope)}\)?", text) if scope in text else None
+    pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?{re.escape(scope)}\)?")
+    m = _first_match_at(pattern, text, _post_starts(text)) if scope in text else None
     if m:
         units.add(scope, doc.piece(m.start(), m.end()), role=m.group("role"))
+
+
+_SCOPE_POSTS = ("Director", "Head", "Manager")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _post_starts(text: str) -> list[int]:
+    """Where a "[Word ]Director|Head|Manager …" match can start, ascending: at each post word, and at the
+    start of the word and space right before it (found with ``str.find``, not a pattern tried at every character)."""
+    starts = set()
+    for post in _SCOPE_POSTS:
+        for k in _occurrences(text, post):
+            starts.add(k)
+            if k >= 2 and text[k - 1] == " ":
+                j = k - 1
+                while j and _WORD_CHAR.match(text[j - 1]):
+                    j -= 1
+                starts.add(j)
+    return sorted(starts)
 
 
 def _first_match_at(pattern: re.Pattern, text: str, starts: Iterator[int]) -> Optional[re.Match]:

@@ -111,3 +111,16 @@ def test_budget_descriptions_read_over_the_tail_as_over_the_whole(before):
     assert (whole and (whole.span(), whole.group(1))) == (tail and (tail.span(), tail.group(1)))
     w = _tail_start(before, _ITEM_TAIL_LONGEST)
     assert before[:w] + _ITEM_TAIL.sub("", before[w:]) == _ITEM_TAIL.sub("", before)
+
+
+@pytest.mark.parametrize("text", [
+    "The Strategic Director (Housing Services) leads.", "Head Housing Services", "Assistant Director Housing Services and "
+    "Director Housing Services", "x_Director Housing Services", "Our Service Manager  (Housing Services)", "Managers Housing Services",
+    "SubDirector Housing Services", "A Director Housing Services", "no post here Housing Services",
+])
+def test_the_scope_post_is_found_from_the_post_words_as_by_a_whole_text_search(text):
+    from extractors.services import _SCOPE_POSTS, _first_match_at, _post_starts
+
+    pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?Housing Services\)?")
+    quick, whole = _first_match_at(pattern, text, iter(_post_starts(text))), pattern.search(text)
+    assert (quick and (quick.span(), quick.group("role"))) == (whole and (whole.span(), whole.group("role")))
