@@ -249,7 +249,7 @@ def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
 def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
     led = []
     for block in doc.blocks:
-        m = PERSON_ROLE_PATTERNS[0].search(block.text) if " by" in block.text else None  # "Led by", "Run by"...
+        m = _first_match_at(PERSON_ROLE_PATTERNS[0], block.text, _led_by_starts(block.text)) if " by" in block.text else None
         if m and block.kind != "table":
             heading = next(doc.headings_before(block.index), None)
             if heading is not None:
@@ -268,6 +268,14 @@ def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
         units.add(name, heading, parent=ctx.scope, lead=m and m.group("person"), role=m and clean(m.group("role")))
         for item in items:
             units.add(item.clean, item, parent=name)
+
+
+_LED_WORDS = ("Led", "Headed", "Managed", "Run")  # what PERSON_ROLE_PATTERNS[0] opens with, before " by"
+
+
+def _led_by_starts(text: str) -> list[int]:
+    """Where a "Led by NAME - ROLE" match can start, ascending: a lead word right before each " by"."""
+    return sorted({k - len(w) for k in _occurrences(text, " by") for w in _LED_WORDS if text.startswith(w, k - len(w)) and k >= len(w)})
 
 
 def _items_after(doc: Document, heading: Block) -> list[Block]:

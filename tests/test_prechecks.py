@@ -124,3 +124,14 @@ def test_the_scope_post_is_found_from_the_post_words_as_by_a_whole_text_search(t
     pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?Housing Services\)?")
     quick, whole = _first_match_at(pattern, text, iter(_post_starts(text))), pattern.search(text)
     assert (quick and (quick.span(), quick.group("role"))) == (whole and (whole.span(), whole.group("role")))
+
+
+@pytest.mark.parametrize("text", ["Led by Abby Thomas - Assistant Director", "The team is Run by Jo Bloggs, Head of Service",
+                                  "Misled by Abby Thomas - Director", "led by Abby Thomas - Director", "Headed by  Ann Lee: Chief Executive",
+                                  "Managed by nobody", "Run by Al Smith - Manager and Led by Bo Jones - Director"])
+def test_led_by_is_found_from_the_lead_words_as_by_a_whole_text_search(text):
+    from extractors.services import _first_match_at, _led_by_starts
+    from pipeline.nlp import PERSON_ROLE_PATTERNS
+
+    quick, whole = _first_match_at(PERSON_ROLE_PATTERNS[0], text, iter(_led_by_starts(text))), PERSON_ROLE_PATTERNS[0].search(text)
+    assert (quick and quick.span()) == (whole and whole.span())
