@@ -97,11 +97,7 @@ def provenance(piece: Piece, start: Optional[int] = None, end: Optional[int] = N
     if start is None:
         start, end = piece.start, piece.end
     text = doc.text[start:end] if doc is not None else piece.text[start - piece.start: end - piece.start]
-    page = piece.page
-    if type(start) is int and type(end) is int and (page is None or type(page) is int) and type(text) is str:
-        # values of exactly the declared types: validating them (thousands a document) would change nothing
-        return Provenance.model_construct(page=page, char_start=start, char_end=end, text=text)
-    return Provenance(page=page, char_start=start, char_end=end, text=text)
+    return Provenance(page=piece.page, char_start=start, char_end=end, text=text)
 
 
 _REVIEWED_BY = re.compile(r"\s*\*?\s*Also reviewed by.*$", re.I)

@@ -41,20 +41,6 @@ def test_enumeration_and_mention_prechecks_keep_every_match(text):
         assert any(w in text for w in _MENTION_WORDS)
 
 
-def test_provenance_built_without_validation_equals_the_validated_one():
-    """``context.provenance`` skips pydantic's checks for values of the declared types: the model must be the same."""
-    from extractors.context import provenance
-    from pipeline.document import Piece
-    from schemas import Provenance
-
-    piece = Piece("Savings of £1.2m", 10, 26, page=3)
-    made = provenance(piece)
-    checked = Provenance(page=3, char_start=10, char_end=26, text="Savings of £1.2m")
-    assert made == checked and made.model_dump_json() == checked.model_dump_json() and made.model_fields_set == checked.model_fields_set
-    odd = provenance(Piece("ab", 0, 2, page=None), True, 2)  # not an int: validated (and coerced) as before
-    assert odd.char_start == 1 and type(odd.char_start) is int
-
-
 @pytest.mark.parametrize("text", ["  a  b ", "a\xa0\xa0b\n\nc", "x\x1c\x1dy\u2003z", "tab\tsep\r\n", "", "   ", "one"])
 def test_collapse_joins_words_as_the_whitespace_pattern_does(text):
     from pipeline.normalise.text import _SPACE, collapse
