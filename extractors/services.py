@@ -43,9 +43,10 @@ _SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
     rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
-_MENTION_SUFFIX = re.compile(rf"(?:{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b")  # what ends every _MENTION
-# a _MENTION_SUFFIX word is in the text as written: substring checks before the pattern (a multi-word entry by its first word)
-_MENTION_WORDS = tuple({w.split()[0] for w in words(_VOCAB, "mention_suffix")} | {"service", "team", "unit", "division"})
+# what ends every _MENTION: the unit words in one flat alternation, so the pattern opens with a set of first
+# letters and is scanned in C (a nested group first is tried at every character)
+_MENTION_SUFFIX = re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
+    words(_VOCAB, "mention_suffix"), key=len, reverse=True)) + r"|service|team|unit|division)\b")
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
 _EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
@@ -628,7 +629,7 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
         # a heading of seven words or more is a line of text the reader took for a heading
         if block.kind == "table" or block.kind == "heading" and len(block.clean.split()) < 7:
             continue
-        if not any(w in block.text for w in _MENTION_WORDS) or not _MENTION_SUFFIX.search(block.text):
+        if not _MENTION_SUFFIX.search(block.text):
             continue  # no unit word: no mention (the name part is tried at every capital otherwise)
         for m in _MENTION.finditer(block.text):
             suffix = m.group("suffix")

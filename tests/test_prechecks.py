@@ -33,12 +33,15 @@ def test_a_leader_is_stripped_as_the_pattern_strips_it(text):
     "Our functions: A, B, C.", "Sections: a, b", "The team: Jo, Al, Mo",
 ])
 def test_enumeration_and_mention_prechecks_keep_every_match(text):
-    from extractors.services import _ENUMERATION, _ENUMERATION_WORDS, _MENTION, _MENTION_WORDS
+    from extractors.services import _ENUMERATION, _ENUMERATION_WORDS, _MENTION, _MENTION_SUFFIX
+    from extractors.vocabulary import alternation
 
     if _ENUMERATION.search(text):
         assert ":" in text and any(w in text for w in _ENUMERATION_WORDS)
     if _MENTION.search(text):
-        assert any(w in text for w in _MENTION_WORDS)
+        assert _MENTION_SUFFIX.search(text)
+    nested = re.compile(rf"(?:{alternation('unit_words', 'mention_suffix')}|service|team|unit|division)\b")
+    assert bool(nested.search(text)) == bool(_MENTION_SUFFIX.search(text))
 
 
 @pytest.mark.parametrize("text", ["  a  b ", "a\xa0\xa0b\n\nc", "x\x1c\x1dy\u2003z", "tab\tsep\r\n", "", "   ", "one"])
