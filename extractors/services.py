@@ -401,11 +401,36 @@ def _summary_headings(doc: Document, ctx: Context, units: _Units) -> None:
                 units.add(unit, block, parent=ctx.scope if ctx.scope != unit else None)
 
 
+_OFFICER_WORDS = ("Contact", "Lead", "Responsible")  # what PERSON_ROLE_PATTERNS[2] opens with, before " Officer"
+
+
+def _officer_starts(text: str) -> list[int]:
+    """Where a "Contact Officer: NAME, ROLE" match can start, ascending: an officer word before each " [Oo]fficer"."""
+    out = set()
+    for k in _occurrences(text, "fficer"):
+        if k >= 2 and text[k - 1] in "Oo" and text[k - 2] == " ":
+            out.update(k - 2 - len(w) for w in _OFFICER_WORDS if k - 2 >= len(w) and text.startswith(w, k - 2 - len(w)))
+    return sorted(out)
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (ascending): the pattern is
+    tried only there, each search going on after the last match as ``finditer`` does."""
+    end = 0
+    for k in starts:
+        if k < end:
+            continue
+        m = pattern.match(text, k)
+        if m:
+            yield m
+            end = max(m.end(), k + 1)
+
+
 def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
     """'Contact Officer: NAME, Director of X' — the person leads unit X."""
     if "fficer" not in doc.text:  # "Contact Officer:", "Lead officer:": the pattern's one fixed stretch
         return
-    for m in PERSON_ROLE_PATTERNS[2].finditer(doc.text):
+    for m in _matches_at(PERSON_ROLE_PATTERNS[2], doc.text, _officer_starts(doc.text)):
         role = clean(m.group("role"))
         unit = _HEAD_ROLE.match(role)
         if unit:

@@ -124,3 +124,16 @@ def test_led_by_is_found_from_the_lead_words_as_by_a_whole_text_search(text):
 
     quick, whole = _first_match_at(PERSON_ROLE_PATTERNS[0], text, iter(_led_by_starts(text))), PERSON_ROLE_PATTERNS[0].search(text)
     assert (quick and quick.span()) == (whole and whole.span())
+
+
+@pytest.mark.parametrize("text", [
+    "Contact Officer: Judy Edwards, Director of Policy & Resources. Lead officer: Al Smith, Head of Housing",
+    "Responsible Officer :  Ann Lee, Chief Executive", "NonContact Officer: Bo Jones, Director of X", "Contact  Officer: X Y, Head",
+    "Lead Officer: Jo Bloggs, Head of Finance and Lead Officer: Jo Bloggs, Head of Finance",
+])
+def test_contact_officers_are_found_from_the_officer_words_as_by_a_whole_text_scan(text):
+    from extractors.services import _matches_at, _officer_starts
+    from pipeline.nlp import PERSON_ROLE_PATTERNS
+
+    pattern = PERSON_ROLE_PATTERNS[2]
+    assert [m.span() for m in _matches_at(pattern, text, _officer_starts(text))] == [m.span() for m in pattern.finditer(text)]
