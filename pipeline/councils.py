@@ -123,7 +123,7 @@ _BOUNDARY = re.compile(r"\b")
 
 
 def _is_word_char(c: str) -> bool:
-    """What ``\w`` matches in a str pattern: a Unicode letter, digit or numeral, or the underscore."""
+    """What ``\\w`` matches in a str pattern: a Unicode letter, digit or numeral, or the underscore."""
     return c.isalnum() or c == "_"
 
 
