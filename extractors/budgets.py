@@ -14,7 +14,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance, section_unit, unit_from_heading
 from pipeline.document import Block, Document
-from pipeline.nlp import spans
+from pipeline.nlp import Annotations, spans, text_of
 from pipeline.normalise.money import Money, find_money
 from pipeline.normalise.text import clean
 from pipeline.normalise.years import find_years
@@ -225,11 +225,27 @@ def _subject_unit(text: str, ctx: Context) -> Optional[str]:
     return ctx.known_unit(unit) or (unit if _UNIT_WORD.search(unit) else None)
 
 
+def _money_and_sentences(doc: Document, block: Block) -> tuple[object, list[Money]]:
+    """The block's spaCy Doc (for its sentences) and its amounts, as the money component finds them.
+
+    A block annotated already gives its Doc and money spans; any other is only tokenised
+    and split into sentences (``Annotations.partial``), and its amounts are those the
+    money component would keep: each ``find_money`` amount its tokens can cover.
+    """
+    annotations = doc.nlp
+    if not isinstance(annotations, Annotations) or annotations.made(block.index):
+        nlp_doc = annotations.get(block.index)
+        return nlp_doc, ([s._.value for s in spans(nlp_doc, "money")] if nlp_doc is not None else find_money(block.text))
+    nlp_doc = annotations.partial(block.index)
+    if nlp_doc is None:
+        return None, find_money(block.text)
+    return nlp_doc, [m for m in find_money(text_of(nlp_doc)) if nlp_doc.char_span(m.start, m.end, alignment_mode="expand") is not None]
+
+
 def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
     if not find_money(block.text):  # the money component finds the same amounts: no spaCy for a block without one
         return []
-    nlp_doc = doc.nlp.get(block.index)
-    found = [s._.value for s in spans(nlp_doc, "money")] if nlp_doc is not None else find_money(block.text)
+    nlp_doc, found = _money_and_sentences(doc, block)
     if not found:
         return []
     context_text = heading_words(doc, block.index, 2)
@@ -265,6 +281,28 @@ _CLAUSE_START = re.compile(r"(?:^|[,;:(]|\b(?:that|which|where|whereas|while|but
 _CONNECTOR = re.compile(r"\s*(?:of|at|totalling|amounting to|is|are|was|were|will be|of around|of about|:|–|-|=)?\s*$", re.I)
 _AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:funded by|from|for|towards|on|to fund|to support|in respect of)\s+(?P<np>(?:the\s+)?[A-Z][\w'’&/-]*(?:\s+(?:and|&|of|for|the)?\s*[A-Z][\w'’&/-]*)*)")
 _OF_SOURCE = re.compile(r"^\s*of\s+(?P<np>[A-Za-z][\w'’&\- ]{2,80}?)(?=\s+(?:as|and|to|for|by|which|that|in|on)\b|[,.;:(]|$)")
+_CONNECTOR_LONGEST = 12  # characters in the longest connector ("amounting to")
+
+
+def _strip_connector(text: str) -> str:
+    """``_CONNECTOR.sub("", text)`` tried only over the text's end, where every match lies (``_tail_start``)."""
+    w = _tail_start(text, _CONNECTOR_LONGEST)
+    return text[:w] + _CONNECTOR.sub("", text[w:])
+
+
+def _tail_start(text: str, longest: int, before: int = 0) -> int:
+    """Where a match of a pattern anchored at the text's end can start at the earliest.
+
+    The pattern's shape: up to ``before`` characters of anything, whitespace, one word
+    of at most ``longest`` characters (or none), whitespace, the end, with no look-behind
+    or ``\\b``.  Such a pattern (optional parts only) is otherwise tried at every character.
+    """
+    w = max(0, len(text.rstrip()) - longest)
+    while w and text[w - 1].isspace():
+        w -= 1
+    return max(0, w - before)
+
+
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
 _YEAR_PHRASE = re.compile(r"\s*\b(?:for|in|during|of)\s+(?:the\s+)?(?:financial\s+year\s+)?(?:FY\s?)?(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\b", re.I)
 _GENERIC_SUBJECT = re.compile(
@@ -292,7 +330,7 @@ def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Co
     """
     money = amounts[k]
     start = amounts[k - 1].end if k else 0
-    before = _CONNECTOR.sub("", _YEAR_PHRASE.sub("", sentence[start: money.start]))
+    before = _strip_connector(_YEAR_PHRASE.sub("", sentence[start: money.start]))
     clause = list(_CLAUSE_START.finditer(before))
     np = _VERBISH.sub("", (before[clause[-1].end():] if clause else before).strip(" ."))
     for candidate in _candidates(np):
@@ -331,11 +369,19 @@ def _names_unit(candidate: str, ctx: Optional[Context]) -> bool:
 def _description(sentence: str, money: Money, list_item: bool) -> Optional[str]:
     if list_item:
         text = sentence[: money.start] + sentence[money.end:]
-        text = re.sub(r"\s*(?:of|will save|will achieve|totals?|at|:|–|-)?\s*$", "", clean(text))
+        text = clean(text)
+        w = _tail_start(text, _ITEM_TAIL_LONGEST)
+        text = text[:w] + _ITEM_TAIL.sub("", text[w:])
         return text or None
     before = sentence[: money.start]
-    m = re.search(r"([a-z][\w\s-]{0,40}?)\s+(?:of|is|are|totals?|includes?)\s*$", before)
+    m = _DESCRIBED.search(before, _tail_start(before, _DESCRIBED_LONGEST, _DESCRIBED_BEFORE))
     return clean(m.group(1)) if m else None
+
+
+_ITEM_TAIL = re.compile(r"\s*(?:of|will save|will achieve|totals?|at|:|–|-)?\s*$")
+_ITEM_TAIL_LONGEST = 12  # "will achieve"
+_DESCRIBED = re.compile(r"([a-z][\w\s-]{0,40}?)\s+(?:of|is|are|totals?|includes?)\s*$")
+_DESCRIBED_LONGEST, _DESCRIBED_BEFORE = 8, 41  # "includes"; the described words before it
 
 
 @register("budgets", requires=("metadata", "services"), version="2")

@@ -39,6 +39,9 @@ class Context:
     # the plan's own unit as the services extractor read it ("" when it names none): the scope when
     # that names a unit, else the unit its title headings name
     own_unit: Optional[str] = None
+    # known_unit's index: matching key -> the first unit name with that key, over the services indexed so far
+    _unit_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _indexed: tuple = field(default=(None, 0), init=False, repr=False, compare=False)  # (the list indexed, how many)
 
     @property
     def plan_year(self) -> Optional[str]:
@@ -61,10 +64,26 @@ class Context:
         key = _unit_keys(text)[1]
         if not key:
             return None
-        for name in self.unit_names():
-            if key in _unit_keys(name):
-                return name
-        return None
+        return self._units_by_key().get(key)
+
+    def _units_by_key(self) -> dict[str, str]:
+        """Each unit's exact and suffix-free keys -> the first unit (in ``services`` order) that has it.
+
+        The same answer as trying every unit in turn, in one lookup: extractors ask
+        thousands of times a document.  Services are only ever appended (and keep
+        their names), so the index grows with the list; a list replaced or cut is indexed anew.
+        """
+        services = self.services
+        listed, count = self._indexed
+        if listed is not services or count > len(services):
+            self._unit_index, count = {}, 0
+        if count < len(services):
+            index = self._unit_index
+            for service in services[count:]:
+                for key in _unit_keys(service.name):
+                    index.setdefault(key, service.name)
+            self._indexed = (services, len(services))
+        return self._unit_index
 
 
 @lru_cache(maxsize=16384)
@@ -99,6 +118,7 @@ def strip_unit_suffix(name: str) -> str:
     return name.strip(" *-–:")
 
 
+@short_text_cache()
 def unit_from_heading(text: str) -> Optional[str]:
     """The unit a section heading names, with plan words and years taken off (``None`` if generic)."""
     name = clean(text)
@@ -137,6 +157,8 @@ def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
 
 def heading_words(doc: Document, index: int, depth: int = 3) -> str:
     """The text of the nearest few headings, for cue words."""
+    if depth == 1:  # the nearest heading alone (asked of every block)
+        return next((heading.clean for heading in doc.headings_before(index)), "")
     out = []
     for heading in doc.headings_before(index):
         out.append(heading.clean)
@@ -174,6 +196,7 @@ class Lead(NamedTuple):
     person: Optional[str] = None
 
 
+@short_text_cache()
 def read_lead(text: str) -> Optional[Lead]:
     """``Director, Corporate and Customer Services``, ``Head of Finance``, ``Jo Bloggs, Head of Housing``.
 
@@ -212,6 +235,7 @@ def read_lead_line(text: str) -> Optional[Lead]:
     return lead_from_clean(clean(text))
 
 
+@short_text_cache()
 def lead_from_clean(text: str) -> Optional[Lead]:
     """``read_lead_line`` of a text already cleaned (a block's ``clean``, kept with the block)."""
     if len(text.split()) > 14:

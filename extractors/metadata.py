@@ -30,7 +30,33 @@ def _title_blocks(doc: Document) -> list:
     return blocks
 
 
+_SCOPE_WORDS = 6  # a scope is at most this many words
+# every word the steps below can take out of a title: plan words, year words, the small words at its ends
+_REMOVABLE = frozenset("service business operating annual unit departmental corporate improvement delivery action plan plans "
+                       "summary of continued budget position introduction to for the and fy".split())
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _too_many_words(title: str) -> bool:
+    """More than ``_SCOPE_WORDS`` words of the title must survive the steps of ``_scope_from_title``.
+
+    A word with a run of ASCII letters that no step removes (each removes whole words
+    from ``_REMOVABLE``, digits and punctuation, and replaces what it takes with a space)
+    keeps a word of its own; a title with more such words than a scope has is not read
+    with the patterns (a plan flattened into one paragraph, read as its title).
+    """
+    durable = 0
+    for token in title.split():
+        if token.isascii() and any(run.lower() not in _REMOVABLE for run in _LETTERS.findall(token)):
+            durable += 1
+            if durable > _SCOPE_WORDS:
+                return True
+    return False
+
+
 def _scope_from_title(title: str, doc: Document) -> Optional[str]:
+    if _too_many_words(title):
+        return None  # what the checks below come to, without their whole-title scans
     if not (PLAN_WORDS.search(title) or FY_PATTERN.search(title)):
         return None  # not a plan title, so it names no scope
     rest = FY_PATTERN.sub(" ", title)
@@ -38,7 +64,7 @@ def _scope_from_title(title: str, doc: Document) -> Optional[str]:
     rest = PLAN_WORDS.sub(" ", rest)
     rest = re.sub(r"\b(?:for|of|to|the|and)\b\s*$|^\s*(?:for|of|to|the)\b", " ", rest.strip(" :-–"), flags=re.I)
     rest = re.sub(r"\s+", " ", rest).strip(" :-–,")
-    if not rest or len(rest.split()) > 6 or re.fullmatch(r"(?i)(services?|council|select committee)", rest):
+    if not rest or len(rest.split()) > _SCOPE_WORDS or re.fullmatch(r"(?i)(services?|council|select committee)", rest):
         return None
     if rest.isupper():  # find the same words as the text writes them elsewhere
         found = _as_written(rest, doc.text[len(title):])

@@ -30,7 +30,7 @@ from pipeline.document import Block, Document, Piece, split_items
 from pipeline.normalise.dates import parse_date, search_date
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import find_money
-from pipeline.normalise.text import clean, may_hold
+from pipeline.normalise.text import clean, may_hold, may_hold_any
 from pipeline.normalise.years import find_years
 from pipeline.tables.view import TableView
 from schemas import Objective, Record
@@ -80,6 +80,7 @@ def _verbish(word: str, nxt: str) -> bool:
     return False
 
 
+@short_text_cache()
 def opens_commitment(text: str) -> bool:
     """Does the text open like a commitment: an imperative ("Improve …"), "To <verb> …" or "We will <verb> …"?"""
     pledge = _WE_WILL.match(text)
@@ -140,7 +141,9 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
     text = text.strip()
     if "-" in text or "–" in text or "—" in text:  # an attribution follows a dash
         text = _ATTRIBUTION.sub("", text)
-    text = _TRAILING_JOINER.sub("", text).strip()
+    if text.rstrip().endswith((";", "and", "or")):  # where every trailing joiner ends
+        text = _TRAILING_JOINER.sub("", text)
+    text = text.strip()
     if len(text.split()) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
         return None
     fields.setdefault("service", ctx.plan_unit)
@@ -170,6 +173,9 @@ class _ListState:
         self.service: Optional[str] = None
         self.theme: Optional[str] = None
         self.committed: set[int] = set()  # indexes of lead-ins whose lists were commitments
+        self.cues: dict[int, tuple[bool, bool, bool]] = {}  # _lead_in_cues of each lead-in read, by its index
+        self.standards: dict[int, bool] = {}  # _under_standards by nearest heading index (-1: none)
+        self.council_wide: dict[int, bool] = {}  # _council_wide by lead-in index
 
 
 def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
@@ -244,6 +250,8 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     A lead-in that says how the items stand ("Those areas behind target
     are:") gives their status.
     """
+    if ":" not in block.text:
+        return []  # every run follows a lead-in's colon
     found = list(_REF_CANDIDATE.finditer(block.text))
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(block.text)]  # once: splitting each colon's prefix was quadratic
     out: list[Objective] = []
@@ -321,7 +329,7 @@ def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
     if labelled:  # "• Well-being Objective 1 - We will …": the label's number is the ref, the statement the text
         return labelled
     intro = lead_in(doc, block)
-    if _STANDARDS.search(heading_words(doc, block.index, 3)):
+    if _under_standards(doc, block, state):
         return []  # a list of service standards is a list of targets (read by the targets extractor), not objectives
     pledged = bool(_WE_WILL.match(block.clean))  # "We will …" bullets commit whatever introduces them
     if not (pledged or _is_commitment_list(doc, block, intro, state)) or find_money(block.text):
@@ -329,9 +337,30 @@ def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
     service = state.service
     if intro is not None and intro.kind != "heading":
         service = _unit_named_in(ctx, intro.clean) or service
-    if intro is not None and _COUNCIL_WIDE.search(intro.clean):
+    if intro is not None and _council_wide(intro, state):
         return _one(_objective(doc, ctx, block, ref=_numbered(block), service=None, theme=state.theme))
     return _one(_objective(doc, ctx, block, ref=_numbered(block), service=service or ctx.plan_unit, theme=state.theme))
+
+
+def _under_standards(doc: Document, block: Block, state: "_ListState") -> bool:
+    """Whether the nearest headings name service standards: asked once per heading, not per list item under it."""
+    heading = next(doc.headings_before(block.index), None)
+    key = heading.index if heading is not None else -1
+    found = state.standards.get(key)
+    if found is None:
+        words_ = heading_words(doc, block.index, 3)
+        found = state.standards[key] = may_hold(words_, "standard") and bool(_STANDARDS.search(words_))
+    return found
+
+
+def _council_wide(intro: Block, state: "_ListState") -> bool:
+    """Whether a lead-in introduces the council's own objectives: asked once per lead-in, not per list item."""
+    found = state.council_wide.get(intro.index)
+    if found is None:
+        text = intro.clean
+        found = state.council_wide[intro.index] = (may_hold_any(text, ("corporate", "council", "authority"))
+                                                   and bool(_COUNCIL_WIDE.search(text)))
+    return found
 
 
 def _numbered(block: Block) -> Optional[str]:
@@ -346,7 +375,10 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     if intro is None:
         return False
     text = intro.clean
-    not_commitment, examples, cue = _lead_in_cues(text)
+    cues = state.cues.get(intro.index)
+    if cues is None:  # every item of a list asks of the same lead-in, too long for _lead_in_cues' own memory
+        cues = state.cues[intro.index] = _lead_in_cues(text)
+    not_commitment, examples, cue = cues
     if not_commitment:
         return False
     if intro.kind != "heading" and re.search(r":-?\s*$", intro.text.strip()):
@@ -454,7 +486,8 @@ def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int 
 
 def _run_on(block: Block) -> bool:
     """A paragraph that is really a flattened table or page (sixty words or more on one line)."""
-    return block.kind == "paragraph" and len(block.text.split()) >= 60
+    # sixty words take at least 119 characters: a shorter text is not split to count them
+    return block.kind == "paragraph" and len(block.text) >= 119 and len(block.text.split()) >= 60
 
 
 _INLINE_NUMBER = re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)")
@@ -505,6 +538,8 @@ def _objective_columns(header: list[str], view: Optional[TableView] = None) -> l
 
 def _cell_items(cell: Piece) -> list[Piece]:
     """A cell's items, keeping text that sits between ``<p>`` paragraphs (an ``<ol>`` run beside notes)."""
+    if "<p" not in cell.text:
+        return cell.items()  # no paragraph markup: what the checks below come to
     paras = list(re.finditer(r"<p[^>]*>.*?</p>", cell.text, re.S))
     outside = re.sub(r"<[^>]+>", " ", re.sub(r"<p[^>]*>.*?</p>", " ", cell.text, flags=re.S))
     if not paras or not clean(outside):

@@ -18,12 +18,16 @@ _CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w
 @register("risks", requires=("metadata", "services"))
 def extract_risks(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
+    about_risks: dict[str, bool] = {}  # by heading text: the blocks under one heading share it
     for block in doc.blocks:
-        context = heading_words(doc, block.index, 1)
         if block.kind == "table":
             out.extend(_table_risks(doc, ctx, block))
             continue
-        if not _RISK_WORD.search(context) or _NO_RISK.search(block.text):
+        context = heading_words(doc, block.index, 1)
+        risky = about_risks.get(context)
+        if risky is None:
+            risky = about_risks[context] = bool(_RISK_WORD.search(context))
+        if not risky or _NO_RISK.search(block.text):
             continue
         if block.kind == "list_item":
             nxt = doc.blocks[block.index + 1] if block.index + 1 < len(doc.blocks) else None

@@ -25,22 +25,28 @@ from extractors import register
 from extractors.context import GENERIC_HEADING, Context, provenance, lead_from_clean, read_lead, strip_unit_suffix, unit_from_heading
 from extractors.vocabulary import alternation, regex_alternation, words
 from pipeline.councils import AmbiguousCouncil, register as council_register
+from pipeline.normalise.memo import short_text_cache
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
-from pipeline.normalise.text import clean, may_hold_any, normalise_for_match
+from pipeline.normalise.text import clean, may_hold, may_hold_any, normalise_for_match
 from schemas import Record, Service
 
 _HEAD_ROLE = re.compile(r"^(?P<role>(?:Assistant |Deputy |Executive |Strategic )?(?:Head|Director|Manager|Lead) of (?P<unit>.+))$")
 _UNIT_COLUMN = ("service", "team", "unit", "section")
+_UNIT_COLUMN_LABEL = re.compile(rf"\b(?:{'|'.join(_UNIT_COLUMN)})")  # a word of _UNIT_COLUMN starts in the label
 _PARENT_COLUMN = ("head of", "directorate", "division", "department", "portfolio", "area")
 _UNITS_LEAD_IN = re.compile(r"\b(units?|services|teams|sections|divisions)\b[^.]*\b(as follows|are|include|below)\s*:?-?\s*$", re.I)
 _ENUMERATION = re.compile(r"\b(?:teams?|services|units|sections|divisions|functions)\b[^:.]*:\s*(?P<list>[^:]+?)(?:\.\s|\.$|$)")
+_ENUMERATION_WORDS = ("team", "services", "units", "sections", "divisions", "functions")  # one is in every _ENUMERATION match
 _VOCAB = "unit_words"
 _SUFFIX = alternation(_VOCAB, "suffix")
 _MENTION = re.compile(
     rf"(?P<name>[A-Z][\w'’&\-]*(?:(?:,\s|\s(?:and|&)\s|\s)[A-Z][\w'’&\-]*)*)\s+(?P<suffix>{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b(?!\s+[A-Z])"
 )
-_MENTION_SUFFIX = re.compile(rf"(?:{alternation(_VOCAB, 'mention_suffix')}|service|team|unit|division)\b")  # what ends every _MENTION
+# what ends every _MENTION: the unit words in one flat alternation, so the pattern opens with a set of first
+# letters and is scanned in C (a nested group first is tried at every character)
+_MENTION_SUFFIX = re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
+    words(_VOCAB, "mention_suffix"), key=len, reverse=True)) + r"|service|team|unit|division)\b")
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
 _EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
@@ -56,12 +62,14 @@ _COUNCIL_PREFIX = re.compile(
     r"^(?:[A-Z][\w'’\-]*\s+){1,4}?(?:Metropolitan\s+)?(?:Borough|District|County|City)\s+Council(?:['’]s)?\s+(?=[A-Z])")
 
 
+@short_text_cache()
 def without_council(name: str) -> str:
     """"Adur District Council Environmental Services" → "Environmental Services": the council is not part of the unit's name."""
     stripped = _COUNCIL_PREFIX.sub("", name)
     return stripped if stripped != name and unit_like(stripped) else name
 
 
+@short_text_cache()
 def unit_like(name: str) -> bool:
     """Could this name a unit rather than a plan, a document part or an accounting line?
 
@@ -114,6 +122,7 @@ class _Units:
         return service
 
 
+@short_text_cache()
 def _loose(name: str) -> str:
     return re.sub(r"\s+(?:services?|directorate|department)$", "", strip_unit_suffix(name), flags=re.I)
 
@@ -162,9 +171,29 @@ def _scope_leads(doc: Document, ctx: Context, units: _Units) -> None:
         m = _first_match_at(pattern, text, starts)
         if m:
             units.add(scope, doc.piece(m.start(), m.end()), lead=m.group("person"), role=clean(m.group("role")))
-    m = re.search(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:Director|Head|Manager))\s*\(?{re.escape(scope)}\)?", text) if scope in text else None
+    pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?{re.escape(scope)}\)?")
+    m = _first_match_at(pattern, text, _post_starts(text)) if scope in text else None
     if m:
         units.add(scope, doc.piece(m.start(), m.end()), role=m.group("role"))
+
+
+_SCOPE_POSTS = ("Director", "Head", "Manager")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _post_starts(text: str) -> list[int]:
+    """Where a "[Word ]Director|Head|Manager …" match can start, ascending: at each post word, and at the
+    start of the word and space right before it (found with ``str.find``, not a pattern tried at every character)."""
+    starts = set()
+    for post in _SCOPE_POSTS:
+        for k in _occurrences(text, post):
+            starts.add(k)
+            if k >= 2 and text[k - 1] == " ":
+                j = k - 1
+                while j and _WORD_CHAR.match(text[j - 1]):
+                    j -= 1
+                starts.add(j)
+    return sorted(starts)
 
 
 def _first_match_at(pattern: re.Pattern, text: str, starts: Iterator[int]) -> Optional[re.Match]:
@@ -203,9 +232,11 @@ def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
                     units.add(item.clean, item, parent=parent, role=role)
             continue
         parent_col = table.column(*_PARENT_COLUMN)
+        if parent_col is None:
+            continue  # no parent column: no unit column is looked for
         child = next((i for i, label in enumerate(table.header) if i != parent_col
-                      and any(re.search(rf"\b{w}", label.lower()) for w in _UNIT_COLUMN)), None)
-        if child is None or parent_col is None:
+                      and _UNIT_COLUMN_LABEL.search(label.lower())), None)
+        if child is None:
             continue
         current = None
         for row in rows:
@@ -219,7 +250,7 @@ def _structure_tables(doc: Document, ctx: Context, units: _Units) -> None:
 def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
     led = []
     for block in doc.blocks:
-        m = PERSON_ROLE_PATTERNS[0].search(block.text) if " by" in block.text else None  # "Led by", "Run by"...
+        m = _first_match_at(PERSON_ROLE_PATTERNS[0], block.text, _led_by_starts(block.text)) if " by" in block.text else None
         if m and block.kind != "table":
             heading = next(doc.headings_before(block.index), None)
             if heading is not None:
@@ -240,6 +271,14 @@ def _led_by_sections(doc: Document, ctx: Context, units: _Units) -> None:
             units.add(item.clean, item, parent=name)
 
 
+_LED_WORDS = ("Led", "Headed", "Managed", "Run")  # what PERSON_ROLE_PATTERNS[0] opens with, before " by"
+
+
+def _led_by_starts(text: str) -> list[int]:
+    """Where a "Led by NAME - ROLE" match can start, ascending: a lead word right before each " by"."""
+    return sorted({k - len(w) for k in _occurrences(text, " by") for w in _LED_WORDS if text.startswith(w, k - len(w)) and k >= len(w)})
+
+
 def _items_after(doc: Document, heading: Block) -> list[Block]:
     items = []
     for block in doc.blocks_after(heading.index):
@@ -253,8 +292,8 @@ def _items_after(doc: Document, heading: Block) -> list[Block]:
 def _enumerations(doc: Document, ctx: Context, units: _Units) -> None:
     """'… the teams that provide these services: A, B, including C, and D.'"""
     for block in doc.blocks:
-        if block.kind != "paragraph":
-            continue
+        if block.kind != "paragraph" or ":" not in block.text or not any(w in block.text for w in _ENUMERATION_WORDS):
+            continue  # every enumeration has a colon and one of these words
         for m in _ENUMERATION.finditer(block.text):
             names = _split_enumeration(m.group("list"))
             if len(names) < 3:
@@ -350,20 +389,48 @@ def _a_name(text: str) -> bool:
             and all(t[:1].isupper() or t.lower() in ("and", "&", "of", "for", "the") for t in tokens))
 
 
+_PLAN = re.compile(r"\bplan\b", re.I)
+
+
 def _summary_headings(doc: Document, ctx: Context, units: _Units) -> None:
     """'Housing and Communications Service Plan Summary 2012/13' names a unit."""
     for block in doc.blocks:
-        if block.kind == "heading" and re.search(r"\bplan\b", block.text, re.I) and block.index > 2:
+        if block.kind == "heading" and block.index > 2 and may_hold(block.text, "plan") and _PLAN.search(block.text):
             unit = unit_from_heading(block.text)
             if unit:
                 units.add(unit, block, parent=ctx.scope if ctx.scope != unit else None)
+
+
+_OFFICER_WORDS = ("Contact", "Lead", "Responsible")  # what PERSON_ROLE_PATTERNS[2] opens with, before " Officer"
+
+
+def _officer_starts(text: str) -> list[int]:
+    """Where a "Contact Officer: NAME, ROLE" match can start, ascending: an officer word before each " [Oo]fficer"."""
+    out = set()
+    for k in _occurrences(text, "fficer"):
+        if k >= 2 and text[k - 1] in "Oo" and text[k - 2] == " ":
+            out.update(k - 2 - len(w) for w in _OFFICER_WORDS if k - 2 >= len(w) and text.startswith(w, k - 2 - len(w)))
+    return sorted(out)
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (ascending): the pattern is
+    tried only there, each search going on after the last match as ``finditer`` does."""
+    end = 0
+    for k in starts:
+        if k < end:
+            continue
+        m = pattern.match(text, k)
+        if m:
+            yield m
+            end = max(m.end(), k + 1)
 
 
 def _contact_officers(doc: Document, ctx: Context, units: _Units) -> None:
     """'Contact Officer: NAME, Director of X' — the person leads unit X."""
     if "fficer" not in doc.text:  # "Contact Officer:", "Lead officer:": the pattern's one fixed stretch
         return
-    for m in PERSON_ROLE_PATTERNS[2].finditer(doc.text):
+    for m in _matches_at(PERSON_ROLE_PATTERNS[2], doc.text, _officer_starts(doc.text)):
         role = clean(m.group("role"))
         unit = _HEAD_ROLE.match(role)
         if unit:
@@ -417,7 +484,7 @@ def _contents_units(doc: Document, ctx: Context, units: _Units) -> None:
     not a document part ("Budget Summary", "Calendar", "Our Vision").
     """
     for start, block in enumerate(doc.blocks):
-        if block.kind == "table" or not _CONTENTS.search(block.text):
+        if block.kind == "table" or not ("ontents" in block.text or "ONTENTS" in block.text) or not _CONTENTS.search(block.text):
             continue
         entries, group = [], None
         first = block.text[_CONTENTS.search(block.text).end():]
@@ -537,20 +604,24 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
     Elsewhere: a heading of that name, or two more mentions of it (a staffing
     row, a budget line); a one-off label ("Key facts:") is not a unit.
     """
-    headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
+    headings: Optional[set[str]] = None  # made when a label first needs them
     mentions: dict[str, int] = {}  # a label repeated through a long plan is counted in its text once
     for block in doc.blocks:
+        if block.kind != "paragraph":
+            continue  # before its clean text: a table's whole text is not cleaned for this
         text = block.clean
-        if block.kind != "paragraph" or not text.endswith(":") or len(text.split()) > 5:
+        if not text.endswith(":") or len(text.split()) > 5:
             continue
         name = text.rstrip(":").strip()
         following = doc.blocks[block.index + 1: block.index + 3]
         introduces_list = any(b.kind == "list_item" for b in following)
         if not introduces_list or not unit_like(name) or GENERIC_HEADING.search(name):
             continue
-        if name not in mentions:
-            mentions[name] = len(re.findall(rf"\b{re.escape(name)}\b", doc.text))
+        if name not in mentions:  # a name the text does not hold as written is not searched for
+            mentions[name] = len(re.findall(rf"\b{re.escape(name)}\b", doc.text)) if name in doc.text else 0
         elsewhere = mentions[name] - 1
+        if headings is None:
+            headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
         if normalise_for_match(name) in headings or elsewhere >= 2:
             units.add(name, block, parent=ctx.scope)
 
@@ -615,6 +686,7 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
                 units.add(unit, doc.piece(start, start + len(unit)), parent=ctx.scope, confidence=0.6)
 
 
+@short_text_cache()
 def _implausible_mention(name: str) -> bool:
     """Run-on table text throws up "Person Reporting HS1 Service"; governing bodies are not units."""
     return bool(re.search(r"\d", name) or _MONTH.search(name) or _BODY.search(name) or _EXTERNAL.match(name))

@@ -8,7 +8,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance
 from pipeline.document import Block, Document
-from pipeline.nlp import spans
+from pipeline.nlp import Annotations, made, may_hold_target_phrase, spans
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
@@ -124,13 +124,18 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
     waste per household`` names its indicator after the figure.
     """
     out: list[Target] = []
+    contexts: dict[int, str] = {}  # the headings' context by nearest heading (-1: none): the blocks under one share it
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item", "heading"):
             continue
         if not _DIGIT.search(block.text) and not _ITEM_REF.match(block.text):
             continue  # neither a gap target (it needs a reference) nor a phrase target (a figure): no context needed
-        headings = (h.clean for h in doc.headings_before(block.index) if not _ITEM_REF.match(h.text))
-        context = " / ".join(islice(headings, 3))
+        nearest = next(doc.headings_before(block.index), None)
+        key = nearest.index if nearest is not None else -1
+        context = contexts.get(key)
+        if context is None:
+            headings = (h.clean for h in doc.headings_before(block.index) if not _ITEM_REF.match(h.text))
+            context = contexts[key] = " / ".join(islice(headings, 3))
         intro = lead_in(doc, block) if block.kind == "list_item" else None
         if intro is not None:
             context += " / " + intro.clean
@@ -140,7 +145,9 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             continue
         if not _may_state_target(block.text, context):
             continue
-        for span in spans(doc.nlp.get(block.index), "target"):
+        if not (may_hold_target_phrase(block.text) or made(doc.nlp, block.index)):
+            continue  # its Doc would hold no target span: not tokenised for nothing
+        for span in spans(_targets_doc(doc, block), "target"):
             sentence = span.sent.text if span.doc.has_annotation("SENT_START") else block.text
             if not (_target_context(context) or re.search(r"\btargets?\b", sentence, re.I)):
                 continue
@@ -148,6 +155,15 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             if target is not None:
                 out.append(target)
     return out
+
+
+def _targets_doc(doc: Document, block: Block):
+    """The block's Doc with its target spans and sentences: the whole annotation if made, else only those
+    components (``Annotations.partial``: no other extractor reads this block's Doc after this one)."""
+    annotations = doc.nlp
+    if isinstance(annotations, Annotations):
+        return annotations.partial(block.index, ("cp_target_phrases",))
+    return annotations.get(block.index)
 
 
 _DIGIT = re.compile(r"\d")

@@ -16,8 +16,10 @@ from schemas import Record, Workforce
 _DIGIT = re.compile(r"\d")
 # what each basis in _COUNT holds ("members of staff" holds "staff", "FTEs" "fte"...)
 _BASIS_WORDS = ("employees", "staff", "fte", "full", "volunteers", "sessional", "posts", "people employed")
+# the count opens with a digit (the character before it checked by a look-behind over both), so the
+# pattern starts with a character set and is scanned from digit to digit in C, not tried at every character
 _COUNT = re.compile(
-    r"(?<![\d.£%])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s+(?:\w+\s+)?(?P<basis>employees|members of staff|staff|FTEs?|full[- ]time equivalents?|volunteers|sessional(?: staff| workers)?|posts|people employed)\b",
+    r"(?P<n>\d(?<![\d.£%]\d)(?:\d{0,2}(?:,\d{3})+|\d*(?:\.\d+)?))\s+(?:\w+\s+)?(?P<basis>employees|members of staff|staff|FTEs?|full[- ]time equivalents?|volunteers|sessional(?: staff| workers)?|posts|people employed)\b",
     re.I,
 )
 

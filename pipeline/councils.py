@@ -120,6 +120,13 @@ def _name_pattern(spellings: tuple[str, ...]) -> re.Pattern:
 
 
 _BOUNDARY = re.compile(r"\b")
+
+
+def _is_word_char(c: str) -> bool:
+    """What ``\\w`` matches in a str pattern: a Unicode letter, digit or numeral, or the underscore."""
+    return c.isalnum() or c == "_"
+
+
 _PREFIX = 4  # every scanned spelling is longer than this
 
 
@@ -135,7 +142,9 @@ class NameIndex:
     """
 
     by_prefix: dict[str, tuple[str, ...]]  # first characters -> spellings, longest first
-    starts: re.Pattern  # a word boundary before a first letter of some spelling
+    # a first letter of some spelling; the word boundary before it is checked after the prefix (a pattern
+    # opening with \b is tried at every character, one opening with a character set skips ahead in C)
+    starts: re.Pattern
 
     @classmethod
     def of(cls, names: list[str]) -> "NameIndex":
@@ -143,7 +152,8 @@ class NameIndex:
         for name in names:  # already longest first, so each list is too
             by_prefix[name[:_PREFIX]].append(name)
         firsts = "".join(sorted({n[0] for n in names}))
-        return cls({k: tuple(v) for k, v in by_prefix.items()}, re.compile(rf"\b[{re.escape(firsts)}]"))
+        assert all(_is_word_char(c) for c in firsts), "a spelling starts with a word character, so \\b before it is a non-word before"
+        return cls({k: tuple(v) for k, v in by_prefix.items()}, re.compile(f"[{re.escape(firsts)}]"))
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, spelling) of each mention, as ``name_pattern.finditer`` would find them.
@@ -152,11 +162,15 @@ class NameIndex:
         boundary, and the scan resumes after it (mentions never overlap).
         """
         resume = 0
+        get = self.by_prefix.get
         for m in self.starts.finditer(text):
             start = m.start()
             if start < resume:
                 continue
-            for name in self.by_prefix.get(text[start:start + _PREFIX], ()):
+            names = get(text[start:start + _PREFIX])
+            if not names or start and _is_word_char(text[start - 1]):
+                continue  # no spelling starts so, or not at a word boundary (\b before a word character)
+            for name in names:
                 end = start + len(name)
                 if text.startswith(name, start) and _BOUNDARY.match(text, end):
                     yield start, end, name

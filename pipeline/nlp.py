@@ -70,6 +70,9 @@ def _text(doc: Doc) -> str:
     return text if text is not None else doc.text
 
 
+text_of = _text  # for extractors: the text a Doc was made from, without rebuilding it
+
+
 def _make_doc(nlp: Language, text: str, plan_year: str | None) -> Doc:
     """A tokenised Doc carrying what the components read besides its tokens: its text and the plan year."""
     doc = nlp.make_doc(text)
@@ -169,6 +172,10 @@ class _WordBeforeFigure:
         return False
 
 
+may_hold_target_phrase = _WordBeforeFigure(TARGET_PATTERNS)
+"""False only when ``cp_target_phrases`` finds no span in a text: asked before a block is annotated just for its targets."""
+
+
 @Language.factory("cp_target_phrases")
 def target_phrases_component(nlp: Language, name: str):
     """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
@@ -177,7 +184,7 @@ def target_phrases_component(nlp: Language, name: str):
     matcher = Matcher(nlp.vocab)
     for kind, patterns in TARGET_PATTERNS.items():
         matcher.add(kind, patterns)
-    may_match = _WordBeforeFigure(TARGET_PATTERNS)
+    may_match = may_hold_target_phrase
 
     def component(doc: Doc) -> Doc:
         if not may_match(_text(doc)):
@@ -232,6 +239,24 @@ class Annotations(MutableMapping):
             doc = self._docs[index] = annotate_one(self._texts[index], self.plan_year)
         return doc
 
+    def partial(self, index: int, components: tuple[str, ...] = ()) -> Doc | None:
+        """The block's ``Doc`` if it is made, else its text tokenised and run through ``components`` only
+        (``annotate_partly``); ``None`` for a block that is not annotated.
+
+        For a caller that reads a few span groups, or only tokens and sentences: the other
+        components cost more than the tokeniser, and what these write is the same (each
+        component reads only the text and the tokens, and adds spans).  The partial Doc is not kept.
+        """
+        doc = self._docs.get(index)
+        if doc is not None:
+            return doc
+        text = self._texts.get(index)
+        return annotate_partly(text, components, self.plan_year) if text is not None else None
+
+    def made(self, index: int) -> bool:
+        """Whether the block's ``Doc`` is already made (asking for it again costs nothing)."""
+        return index in self._docs
+
     def __setitem__(self, index: int, doc: Doc) -> None:
         self._docs[index] = doc
         self._texts.setdefault(index, doc.text)
@@ -247,6 +272,18 @@ class Annotations(MutableMapping):
         return len(self._texts)
 
 
+def annotate_partly(text: str, components: tuple[str, ...] = (), plan_year: str | None = None) -> Doc:
+    """``text`` through the tokeniser, the named components (in pipeline order) and the sentencizer only:
+    their spans and sentences are what the whole pipeline gives, the other components' spans are missing."""
+    nlp = build_nlp()
+    doc = _make_doc(nlp, text, plan_year)
+    wanted = set(components) | {"sentencizer"}
+    for name, component in nlp.pipeline:
+        if name in wanted:
+            doc = component(doc)
+    return doc
+
+
 def annotate_one(text: str, plan_year: str | None = None) -> Doc:
     """One text through the whole pipeline, with the plan year the date component needs."""
     nlp = build_nlp()
@@ -260,6 +297,11 @@ def annotate(texts: Iterable[str], plan_year: str | None = None, batch_size: int
         docs.append(_make_doc(nlp, text, plan_year))
     # nlp.pipe over pre-made Docs keeps user_data (the plan year Qn dates need)
     return list(nlp.pipe(docs, batch_size=batch_size))
+
+
+def made(annotations: MutableMapping[int, Doc], index: int) -> bool:
+    """Whether ``annotations`` already holds block ``index``'s ``Doc`` (a plain mapping holds what it holds)."""
+    return annotations.made(index) if isinstance(annotations, Annotations) else index in annotations
 
 
 def spans(doc: Doc, key: str) -> list[Span]:

@@ -247,10 +247,13 @@ class Store:
             if _run(conn, _DOCUMENT_EXISTS, {"sha": result.sha256}):
                 _delete_document(conn, result.sha256)
             _insert(conn, documents, [row])
+            by_kind: dict[str, list[Record]] = {}
+            for record in result.records:  # one pass, not one per record type
+                by_kind.setdefault(record.type, []).append(record)
             for kind, table in RECORD_TABLES.items():
-                rows = [_record_row(result.sha256, k, r) for k, r in enumerate(x for x in result.records if x.type == kind)]
-                if rows:
-                    _insert(conn, table, rows)
+                kept = by_kind.get(kind)
+                if kept:
+                    _insert(conn, table, [_record_row(result.sha256, k, r) for k, r in enumerate(kept)])
             if claim_names:
                 _claim_names(conn, result.sha256, all_names)
 
@@ -411,8 +414,16 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     processed = [(j, p) for j, p in enumerate(processors) if p is not None]
     params = []
     for row in rows:
-        # numbers and None answered inline (a save converts every column of every row), the rest as _clean leaves it
-        cells = [v if type(v) in _SCALARS or _plain(v) else _clean(v) for v in values(row)]
+        cells = list(values(row))
+        # numbers, None and ASCII text without NUL answered inline (a save converts every column of every
+        # row, and a call per value cost more than the check), the rest as _clean leaves it
+        for j, v in enumerate(cells):
+            t = type(v)
+            if t is str:
+                if not v.isascii() or "\x00" in v:
+                    cells[j] = _clean_text(v)
+            elif t not in _SCALARS:
+                cells[j] = _clean(v)
         for j, process in processed:
             cells[j] = process(cells[j])
         params.append(cells)
@@ -608,15 +619,29 @@ def _provenance_from(row: Any) -> Optional[Provenance]:
 
 
 def _record_row(sha256: str, ordinal: int, record: Record) -> dict:
-    cls = type(record)
+    prov = record.provenance
+    extra = record.__pydantic_extra__
     row = {
         "id": f"{sha256[:16]}-{record.type}-{ordinal}", "document_sha256": sha256, "source": record.source,
-        "ordinal": ordinal, "extra": dict(record.model_extra or {}) or None, "confidence": record.confidence,
-        **_provenance_columns(record),
+        "ordinal": ordinal, "extra": dict(extra) if extra else None, "confidence": record.confidence,
+        "page": prov.page if prov else None, "char_start": prov.char_start if prov else None,
+        "char_end": prov.char_end if prov else None, "snippet": prov.text if prov else None,
     }
-    for name in cls.field_names():
-        row[name] = getattr(record, name)
+    fields = record.__dict__  # a pydantic model's declared fields, as getattr reads them
+    for name in _fields_of(type(record)):
+        row[name] = fields[name]
     return row
+
+
+_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[str, ...]:
+    """``cls.field_names()`` as a tuple kept per class (that method hands out a fresh list each call)."""
+    names = _FIELDS_OF.get(cls)
+    if names is None:
+        names = _FIELDS_OF[cls] = tuple(cls.field_names())
+    return names
 
 
 def record_from_row(kind: str, row: Any) -> Record:

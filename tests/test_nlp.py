@@ -44,3 +44,53 @@ def test_a_block_past_spacys_million_characters_is_annotated():
     text = "The target is to reach 95% by March 2026. " * 25_000  # 1.05 million characters
     doc = annotate_one(text, "2025/26")
     assert len(doc.spans["target"]) == 25_000
+
+
+def test_a_partial_annotation_has_the_named_spans_and_the_sentences_of_the_whole():
+    """Extractors that read a few span groups run only those components: the spans and sentences must be the whole pipeline's."""
+    from pipeline.nlp import annotate_one, annotate_partly
+
+    text = ("Respond to 95% of calls within 5 working days. Savings of £1.2m in 2023/24 (no more than 3%). "
+            "Led by Abby Thomas - Assistant Director. e.g. £30,000 by March 2025!")
+    whole, part = annotate_one(text, "2025/26"), annotate_partly(text, ("cp_target_phrases",), "2025/26")
+    assert [(s.start, s.end, s.label_) for s in part.spans["target"]] == [(s.start, s.end, s.label_) for s in whole.spans["target"]]
+    assert [(s.start_char, s.end_char) for s in part.sents] == [(s.start_char, s.end_char) for s in whole.sents]
+    assert "money" not in part.spans and "money" in whole.spans
+
+
+def test_annotations_hand_out_a_made_doc_and_keep_no_partial_one():
+    from pipeline.nlp import Annotations
+
+    ann = Annotations({0: "We save money. More text.", 1: "Within 5 days."}, None)
+    part = ann.partial(0)
+    assert [s.text for s in part.sents] == ["We save money.", "More text."] and not ann.made(0)
+    whole = ann[1]
+    assert ann.made(1) and ann.partial(1, ("cp_target_phrases",)) is whole
+    assert ann.partial(7) is None  # a block that is not annotated
+
+
+def test_a_text_without_a_pattern_word_before_a_figure_has_no_target_spans():
+    """The targets extractor skips tokenising such a block: the Matcher could not find a span in it."""
+    from pipeline.nlp import annotate_one, may_hold_target_phrase
+
+    for text in ("Calls answered: 95%", "95% of calls in five days", "Budget 2023/24: £1.2m"):
+        assert not may_hold_target_phrase(text)
+        assert spans(annotate_one(text), "target") == []
+    assert may_hold_target_phrase("within 5 working days") and spans(annotate_one("within 5 working days"), "target")
+
+
+def test_budgets_read_the_amounts_the_money_component_keeps_from_a_partial_doc():
+    """``_money_and_sentences`` on a block nobody annotated gives the whole annotation's amounts and sentences."""
+    from extractors.budgets import _money_and_sentences
+    from pipeline.document import Block, Document
+    from pipeline.nlp import Annotations
+
+    text = "We will save £1.2m in 2023/24. A further (£30,000) and half a million pounds follow! Net spend £5k."
+    doc = Document(source="x.txt", text=text, blocks=[Block(text, 0, len(text))])
+    doc.nlp = Annotations({0: text}, None)
+    part_doc, part_money = _money_and_sentences(doc, doc.blocks[0])
+    assert not doc.nlp.made(0)
+    whole_doc = doc.nlp[0]
+    _, whole_money = _money_and_sentences(doc, doc.blocks[0])
+    assert part_money == whole_money and len(whole_money) == 4
+    assert [(s.start_char, s.end_char) for s in part_doc.sents] == [(s.start_char, s.end_char) for s in whole_doc.sents]

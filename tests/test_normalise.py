@@ -192,3 +192,16 @@ def test_whole_text_searches_tried_only_where_a_match_can_start():
     assert _first_match_at(said, text, _occurrences(text, "The ")).span() == said.search(text).span()
     assert _first_match_at(signed, text, _line_starts(text)).span() == signed.search(text).span()
     assert search_date("by the end of March") is None and search_date("by March 2025").group() == "March 2025"
+
+
+def test_the_date_precheck_never_hides_a_date_the_pattern_finds():
+    """``may_hold_date`` rules a text out before ``DATE_PATTERN`` is tried at every word: it must never rule out a match."""
+    from pipeline.normalise.dates import DATE_PATTERN, may_hold_date, search_date
+
+    texts = ["by 31st May 2019", "Sept. 2020", "in Q3", "q4 returns", "on 12/05/19", "DECEMBER 2024", "ſep 2020",
+             "in 2024 and 2025", "5 working days", "quality 2023"]
+    for text in texts:
+        m, expected = search_date(text), DATE_PATTERN.search(text)
+        assert (m and m.span()) == (expected and expected.span()), text
+        assert may_hold_date(text) or expected is None
+    assert not may_hold_date("in 2024 and 2025") and not may_hold_date("quality 2023")

@@ -91,3 +91,20 @@ def test_a_document_named_but_not_coded_gets_its_gss_code_from_the_register():
     assert (facts["register_code"], facts["council_code"], facts["authority_type"]) == ("NYE", "E06000065", "Unitary authority")
     before = _register_facts(DocumentMeta(source="x.txt", council="North Yorkshire", financial_year="2020-21"))
     assert (before["register_code"], before["council_code"]) == ("NYK", "E10000023")
+
+
+def test_the_name_scan_finds_what_the_name_pattern_finds():
+    """``NameIndex.find`` checks the word boundary itself (after a character-set scan): it must agree with \\b."""
+    import re
+
+    from pipeline.councils import register
+
+    reg = register()
+    index = reg.name_index
+    names = sorted({n for names in index.by_prefix.values() for n in names}, key=len, reverse=True)[:200]
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    sample = names[:40]
+    text = " ".join(f"{k}{n}" if k % 3 == 0 else f"x{n} _{n} é{n} ({n}) {n}s {n}" for k, n in enumerate(sample))
+    found = [(s, e, n) for s, e, n in index.find(text) if n in set(names)]
+    expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+    assert found == expected and found

@@ -5,6 +5,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline.normalise.memo import SHORT_TEXT
+from pipeline.normalise.text import may_hold_any
+
 MONTHS = {
     m: i for i, names in enumerate(
         [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -20,6 +23,8 @@ DATE_PATTERN = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
+# what every DATE_PATTERN match holds, lower case: a month's first three letters, "q1".."q4" or a slash
+_DATE_STEMS = (*sorted({m[:3] for m in MONTHS}), "q1", "q2", "q3", "q4", "/")
 _BARE_YEAR = re.compile(r"\b(?:in|by|during|until|from)\s+(?P<year>(?:19|20)\d{2})\b(?![/\-–]\d)", re.I)
 
 
@@ -35,7 +40,7 @@ def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = Fa
     out = []
     if not _DIGIT.search(text):
         return out  # every date here, a bare year too, is written with digits: the patterns need not try every word
-    for m in DATE_PATTERN.finditer(text):
+    for m in (DATE_PATTERN.finditer(text) if may_hold_date(text) else ()):
         if m.group("month"):
             month = MONTHS[m.group("month").lower().rstrip(".")[:3] if m.group("month").lower()[:4] != "sept" else "sep"]
             value = f"{m.group('year')}-{month:02d}"
@@ -61,12 +66,38 @@ def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = Fa
     return out
 
 
+def may_hold_date(text: str) -> bool:
+    """False only when ``DATE_PATTERN`` cannot match: a few substring checks before a pattern tried at every word."""
+    return may_hold_any(text, _DATE_STEMS)
+
+
 def search_date(text: str) -> Optional[re.Match]:
-    """``DATE_PATTERN.search``, without trying it on a text with no digit (every date has one)."""
-    return DATE_PATTERN.search(text) if _DIGIT.search(text) else None
+    """``DATE_PATTERN.search``, without trying it on a text with no digit, or no month, quarter or slash (every date has both)."""
+    return DATE_PATTERN.search(text) if _DIGIT.search(text) and may_hold_date(text) else None
 
 
 def parse_date(text: str, plan_year: Optional[str] = None) -> Optional[str]:
-    """The first date in ``text`` (``None`` where none is given)."""
-    found = find_dates(text or "", plan_year, bare_years=True)
+    """The first date in ``text`` (``None`` where none is given).
+
+    Remembered for short texts (a due-date cell, an objective), with the plan year they were read under.
+    """
+    text = text or ""
+    if len(text) > SHORT_TEXT:
+        return _first_date(text, plan_year)
+    key = (text, plan_year)
+    value = _PARSED.get(key, _MISSING)
+    if value is _MISSING:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        value = _PARSED[key] = _first_date(text, plan_year)
+    return value
+
+
+_PARSED: dict[tuple[str, Optional[str]], Optional[str]] = {}
+_PARSED_MAX = 1 << 15
+_MISSING = object()
+
+
+def _first_date(text: str, plan_year: Optional[str]) -> Optional[str]:
+    found = find_dates(text, plan_year, bare_years=True)
     return found[0].value if found else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.normalise.dates import DATE_PATTERN
+from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.years import FY_PATTERN
 
 _COMPARATORS = [
@@ -65,12 +66,21 @@ def _comparator_after(text: str, pos: int) -> Optional[str]:
 
 
 def find_targets(text: str) -> list[TargetValue]:
-    """Every numeric target in a target statement: the first one, then any with its own comparator."""
-    info = bool(_INFO.search(text or ""))
-    blocked = _blocked_spans(text or "")
+    """Every numeric target in a target statement: the first one, then any with its own comparator.
+
+    Remembered for short texts: a target cell is read by ``find_targets`` and
+    ``parse_target`` both, and KPI tables repeat their cells.
+    """
+    return list(_targets_in(text or ""))
+
+
+@short_text_cache()
+def _targets_in(text: str) -> tuple[TargetValue, ...]:
+    info = bool(_INFO.search(text))
+    blocked = _blocked_spans(text)
     out: list[TargetValue] = []
     floor = 0
-    for m in _NUMBER.finditer(text or ""):
+    for m in _NUMBER.finditer(text):
         if any(s <= m.start() < e for s, e in blocked):
             continue
         if m.group("word"):
@@ -88,7 +98,7 @@ def find_targets(text: str) -> list[TargetValue]:
             continue
         out.append(TargetValue(comparator or "=", value, unit, info, m.start(), m.end()))
         floor = m.end()
-    return out
+    return tuple(out)
 
 
 def parse_target(text: str) -> TargetValue:

@@ -28,12 +28,26 @@ def collapse(text: str) -> str:
     """Collapse all whitespace (including no-break spaces) to single spaces."""
     if "  " not in text and text.isprintable():  # whitespace is C* or Z*, so only single ASCII spaces here
         return text.strip()
-    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    # str.split() cuts at runs of what str.isspace() calls whitespace, exactly what \s matches (no-break spaces
+    # too): the same as _SPACE.sub(" ", text).strip(), without the pattern's per-character scan
+    return " ".join(text.split())
 
 
 _INLINE_BULLET = re.compile(r"\s*[•·▪]\s*")
 _LEADER = re.compile(r"\s*(?:\.\s?){4,}$|\s*…+$")  # dot leaders a label runs into its figures with (contents, budget lines)
 _LEADING_STAR = re.compile(r"^\*\s*")
+
+
+def _strip_leader(text: str) -> str:
+    """``_LEADER.sub("", text)`` run over the text's trailing dots, ellipses and whitespace only.
+
+    Every leader is made of those characters and ends the text, so nothing before them
+    can be part of one; the pattern is not tried at every character of a long paragraph.
+    """
+    k = len(text)
+    while k and (text[k - 1] in ".…" or text[k - 1].isspace()):  # isspace is what \s matches
+        k -= 1
+    return text[:k] + _LEADER.sub("", text[k:])
 
 
 @short_text_cache()
@@ -50,7 +64,7 @@ def clean(text: str) -> str:
     if text.startswith("*"):
         text = _LEADING_STAR.sub("", text)
     if text.rstrip()[-1:] in (".", "…"):  # where every leader ends (each pass is a whole-text scan)
-        text = _LEADER.sub("", text)
+        text = _strip_leader(text)
     return collapse(text.strip(" |"))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 _FULL = r"(?:19|20)\d{2}"
 _DIGIT = re.compile(r"\d")
@@ -42,6 +42,31 @@ def _from_match(m: re.Match) -> Optional[str]:
     return _format(first, first + 1)
 
 
+# what every FY_PATTERN match holds within five characters of its start: two digits, then a separator
+# ("2012/13": "12/"; "FY 12-13": "12-"); a character-set pattern, scanned in C, finds it first
+_YEARISH = re.compile(r"\d\d\s*(?:[/\-–]|to)", re.I)
+_YEARISH_REACH = 5  # "FY " and two digits of the year before it
+
+
+def _fy_matches(text: str) -> Iterator[re.Match]:
+    """``FY_PATTERN.finditer(text)``, each search started where a year can begin at the earliest.
+
+    A match holds a ``_YEARISH`` stretch at most ``_YEARISH_REACH`` characters after its
+    start, so none starts before the first such stretch minus that reach; the pattern
+    (which opens with ``\\b`` and is tried at every character) skips the prose between years.
+    """
+    pos = 0
+    while True:
+        near = _YEARISH.search(text, pos)
+        if near is None:
+            return
+        m = FY_PATTERN.search(text, max(pos, near.start() - _YEARISH_REACH))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 _SPAN_JOIN = re.compile(r"\s*(?:to|[-–—]|until|through)\s*$", re.I)
 
 
@@ -50,7 +75,7 @@ def find_years(text: str) -> list[FinancialYear]:
     out: list[FinancialYear] = []
     if not _DIGIT.search(text):
         return out  # every year is written with digits
-    for m in FY_PATTERN.finditer(text):
+    for m in _fy_matches(text):
         if _looks_like_date(text, m):
             continue
         value = _from_match(m)

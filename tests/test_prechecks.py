@@ -1,0 +1,139 @@
+"""Cheap checks and narrowed scans that stand before a pattern must never change what the pattern finds.
+
+Each speed-up here answers exactly as the plain pattern does; these snippets go red if a
+check rules out a text the pattern would match, or a narrowed scan finds something else.
+"""
+import re
+
+import pytest
+
+TEXTS = [
+    "Budget 2012/13 to 2014-15", "FY 12/13 and FY2019-20", "in 2024 to 2025", "12/05/2019", "the 2019 plan", "20 / 21",
+    "Revenue 2018 TO 2019....", "Savings of £1.2m in 2023–24.", "x2012/13", "2012/13/14", "no years here", "",
+    "Contents ....... 4", "A leader … …", "Ends with dots. . . . .\n", "text...  \t", "Just a sentence.",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_financial_years_found_as_the_pattern_finds_them(text):
+    from pipeline.normalise.years import FY_PATTERN, _fy_matches
+
+    assert [m.span() for m in _fy_matches(text)] == [m.span() for m in FY_PATTERN.finditer(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_leader_is_stripped_as_the_pattern_strips_it(text):
+    from pipeline.normalise.text import _LEADER, _strip_leader
+
+    assert _strip_leader(text) == _LEADER.sub("", text)
+
+
+@pytest.mark.parametrize("text", [
+    "The teams that provide these services: Housing, Planning, including Building Control, and Parks.",
+    "Our functions: A, B, C.", "Sections: a, b", "The team: Jo, Al, Mo",
+])
+def test_enumeration_and_mention_prechecks_keep_every_match(text):
+    from extractors.services import _ENUMERATION, _ENUMERATION_WORDS, _MENTION, _MENTION_SUFFIX
+    from extractors.vocabulary import alternation
+
+    if _ENUMERATION.search(text):
+        assert ":" in text and any(w in text for w in _ENUMERATION_WORDS)
+    if _MENTION.search(text):
+        assert _MENTION_SUFFIX.search(text)
+    nested = re.compile(rf"(?:{alternation('unit_words', 'mention_suffix')}|service|team|unit|division)\b")
+    assert bool(nested.search(text)) == bool(_MENTION_SUFFIX.search(text))
+
+
+@pytest.mark.parametrize("text", ["  a  b ", "a\xa0\xa0b\n\nc", "x\x1c\x1dy\u2003z", "tab\tsep\r\n", "", "   ", "one"])
+def test_collapse_joins_words_as_the_whitespace_pattern_does(text):
+    from pipeline.normalise.text import _SPACE, collapse
+
+    assert collapse(text) == _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+@pytest.mark.parametrize("text", ["the budget of ", "savings amounting to  ", "a total:", "it is", "cost  = ", "", "  ",
+                                  "the revenue budget for 2023/24 of around", "x" * 30 + " of about \n", "was"])
+def test_a_connector_is_stripped_as_the_pattern_strips_it(text):
+    from extractors.budgets import _CONNECTOR, _CONNECTOR_LONGEST, _strip_connector
+
+    assert _strip_connector(text) == _CONNECTOR.sub("", text)
+    words = re.findall(r"\(\?:(.*?)\)\?", _CONNECTOR.pattern)[0].split("|")
+    assert max(map(len, words)) == _CONNECTOR_LONGEST
+
+
+@pytest.mark.parametrize("text", ["We employ 1,234 staff and 56.5 FTEs", "£100 staff", "12.5 full-time equivalents", "3,45 posts",
+                                  "1234,567 employees", "7 volunteers; x9 staff", "50% staff", "0 people employed", "v2 staff"])
+def test_the_workforce_count_pattern_finds_what_the_look_behind_first_form_found(text):
+    from extractors.workforce import _COUNT
+
+    plain = re.compile(
+        r"(?<![\d.£%])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s+(?:\w+\s+)?(?P<basis>employees|members of staff|staff|FTEs?|"
+        r"full[- ]time equivalents?|volunteers|sessional(?: staff| workers)?|posts|people employed)\b", re.I)
+    assert [(m.span(), m.group("n"), m.group("basis")) for m in _COUNT.finditer(text)] == \
+           [(m.span(), m.group("n"), m.group("basis")) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("title", [
+    "Housing Services Business Plan 2012/13", "SERVICE PLAN 2019/2020", "Plan for the Annual Service Delivery Action Plans for",
+    "Service Plan Summary of Corporate Improvement Plan for the Unit and Action Plan 2012-13 to 2014-15 for",
+    "Part 1 (Open to the public) ITEM NO. REPORT OF THE LEADER OF THE COUNCIL TO THE CABINET ON Tuesday, 11th October, 2005 "
+    "TITLE : CPA. CORPORATE IMPROVEMENT PLAN MONITORING plan", "Libraries Museums Parks Leisure Culture Tourism Sport plan",
+    "Libraries Museums Parks Leisure Culture Tourism plan", "ſervice ſervice ſervice ſervice ſervice ſervice ſervice plan 2019/20",
+])
+def test_a_title_with_too_many_words_for_a_scope_reads_as_the_patterns_read_it(title, monkeypatch):
+    from extractors import metadata
+    from pipeline.document import Document
+
+    doc = Document(source="x.txt", text=title + "\n\nBody text.")
+    quick = metadata._scope_from_title(title, doc)
+    monkeypatch.setattr(metadata, "_too_many_words", lambda _title: False)
+    assert quick == metadata._scope_from_title(title, doc)
+
+
+@pytest.mark.parametrize("before", ["the total net budget of ", "x" * 60 + " savings totals  ", "a budget is", "Is ", "",
+                                    "the gross expenditure\n  includes\t", "spend-to-save   of", "ABC of ", "the cost of\n"])
+def test_budget_descriptions_read_over_the_tail_as_over_the_whole(before):
+    from extractors.budgets import _DESCRIBED, _DESCRIBED_BEFORE, _DESCRIBED_LONGEST, _ITEM_TAIL, _ITEM_TAIL_LONGEST, _tail_start
+
+    whole = _DESCRIBED.search(before)
+    tail = _DESCRIBED.search(before, _tail_start(before, _DESCRIBED_LONGEST, _DESCRIBED_BEFORE))
+    assert (whole and (whole.span(), whole.group(1))) == (tail and (tail.span(), tail.group(1)))
+    w = _tail_start(before, _ITEM_TAIL_LONGEST)
+    assert before[:w] + _ITEM_TAIL.sub("", before[w:]) == _ITEM_TAIL.sub("", before)
+
+
+@pytest.mark.parametrize("text", [
+    "The Strategic Director (Housing Services) leads.", "Head Housing Services", "Assistant Director Housing Services and "
+    "Director Housing Services", "x_Director Housing Services", "Our Service Manager  (Housing Services)", "Managers Housing Services",
+    "SubDirector Housing Services", "A Director Housing Services", "no post here Housing Services",
+])
+def test_the_scope_post_is_found_from_the_post_words_as_by_a_whole_text_search(text):
+    from extractors.services import _SCOPE_POSTS, _first_match_at, _post_starts
+
+    pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?Housing Services\)?")
+    quick, whole = _first_match_at(pattern, text, iter(_post_starts(text))), pattern.search(text)
+    assert (quick and (quick.span(), quick.group("role"))) == (whole and (whole.span(), whole.group("role")))
+
+
+@pytest.mark.parametrize("text", ["Led by Abby Thomas - Assistant Director", "The team is Run by Jo Bloggs, Head of Service",
+                                  "Misled by Abby Thomas - Director", "led by Abby Thomas - Director", "Headed by  Ann Lee: Chief Executive",
+                                  "Managed by nobody", "Run by Al Smith - Manager and Led by Bo Jones - Director"])
+def test_led_by_is_found_from_the_lead_words_as_by_a_whole_text_search(text):
+    from extractors.services import _first_match_at, _led_by_starts
+    from pipeline.nlp import PERSON_ROLE_PATTERNS
+
+    quick, whole = _first_match_at(PERSON_ROLE_PATTERNS[0], text, iter(_led_by_starts(text))), PERSON_ROLE_PATTERNS[0].search(text)
+    assert (quick and quick.span()) == (whole and whole.span())
+
+
+@pytest.mark.parametrize("text", [
+    "Contact Officer: Judy Edwards, Director of Policy & Resources. Lead officer: Al Smith, Head of Housing",
+    "Responsible Officer :  Ann Lee, Chief Executive", "NonContact Officer: Bo Jones, Director of X", "Contact  Officer: X Y, Head",
+    "Lead Officer: Jo Bloggs, Head of Finance and Lead Officer: Jo Bloggs, Head of Finance",
+])
+def test_contact_officers_are_found_from_the_officer_words_as_by_a_whole_text_scan(text):
+    from extractors.services import _matches_at, _officer_starts
+    from pipeline.nlp import PERSON_ROLE_PATTERNS
+
+    pattern = PERSON_ROLE_PATTERNS[2]
+    assert [m.span() for m in _matches_at(pattern, text, _officer_starts(text))] == [m.span() for m in pattern.finditer(text)]
