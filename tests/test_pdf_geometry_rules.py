@@ -286,9 +286,10 @@ def test_hyphen_hanging_into_the_gutter_does_not_join_the_columns():
 
 # ---------------------------------------------------------------- rows set as close as wrapped lines (LaTeX's tabular)
 
-def _unspaced(rows: list[tuple[str, ...]], row_space: float = 0.0) -> list[list[str]]:
-    """A rule-free table of indicators whose labels wrap; every line 12 pt under the last (rows no further apart
-    than wrapped lines) unless ``row_space`` sets rows apart.  A row is (label line, [value, target], more lines)."""
+def _indicator_words(rows: list[tuple[str, ...]], row_space: float = 0.0) -> tuple[list, float]:
+    """The words of a table of indicators whose labels wrap, and the y under its last line; every line 12 pt
+    under the last (rows no further apart than wrapped lines) unless ``row_space`` sets rows apart.
+    A row is (label line, [value, target], more lines)."""
     words = words_at(60, 100, "Indicator", bold=True) + words_at(205, 100, "Actual", bold=True) + words_at(260, 100, "Target", bold=True)
     y = 118.0
     for label, *rest in rows:
@@ -300,6 +301,12 @@ def _unspaced(rows: list[tuple[str, ...]], row_space: float = 0.0) -> list[list[
             y += 12
             words += words_at(60, y, more)
         y += 12 + row_space
+    return words, y
+
+
+def _unspaced(rows: list[tuple[str, ...]], row_space: float = 0.0) -> list[list[str]]:
+    """``_indicator_words`` as a rule-free table."""
+    words, _ = _indicator_words(rows, row_space)
     return [[c.text for c in row] for row in find_unruled(words, page_width=595)[0].rows]
 
 
@@ -380,17 +387,7 @@ def test_next_rows_at_a_page_head_stay_apart():
 
 def _booktabs_unspaced(rows: list[tuple[str, ...]]) -> list[list[str]]:
     """``_unspaced``'s rows under a booktabs header rule (rules at top, under the header and at the foot)."""
-    words = words_at(60, 100, "Indicator", bold=True) + words_at(205, 100, "Actual", bold=True) + words_at(260, 100, "Target", bold=True)
-    y = 118.0
-    for label, *rest in rows:
-        words += words_at(60, y, label)
-        figures = [r for r in rest if r[:1].isdigit()]
-        for x, figure in zip((205, 260), figures):
-            words += words_at(x, y, figure)
-        for more in rest[len(figures):]:
-            y += 12
-            words += words_at(60, y, more)
-        y += 12
+    words, y = _indicator_words(rows)
     table = grid_table([97.0, 114.0, y + 2], [58.0, 200.0, 255.0, 300.0], words, split_body=True)
     return [[c.text for c in row] for row in table.rows]
 
