@@ -171,13 +171,36 @@ def _scope_leads(doc: Document, ctx: Context, units: _Units) -> None:
         m = _first_match_at(pattern, text, starts)
         if m:
             units.add(scope, doc.piece(m.start(), m.end()), lead=m.group("person"), role=clean(m.group("role")))
-    pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?{re.escape(scope)}\)?")
-    m = _first_match_at(pattern, text, _post_starts(text)) if scope in text else None
-    if m:
-        units.add(scope, doc.piece(m.start(), m.end()), role=m.group("role"))
+    found = _scope_post(text, scope) if scope in text else None
+    if found:
+        start, end, role = found
+        units.add(scope, doc.piece(start, end), role=role)
 
 
 _SCOPE_POSTS = ("Director", "Head", "Manager")
+# "[Word ]Director|Head|Manager" and the space and "(" before the scope, one pattern with the prefix word, one without
+_POST_HEADS = tuple(re.compile(rf"\b(?P<role>{prefix}(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?") for prefix in (r"[A-Z]\w+ ", ""))
+
+
+def _scope_post(text: str, scope: str) -> Optional[tuple[int, int, str]]:
+    """Where "[Word ]Director|Head|Manager (SCOPE)" first stands: start, end and the role.
+
+    The same as the pattern with the scope written into it, without compiling a
+    pattern for every plan's own scope (a plan's scope is its own title, so
+    ``re``'s cache never holds it on a real corpus).  A scope opening with space
+    or "(" could match inside the gap, so it still gets its own pattern.
+    """
+    if scope[:1] == "(" or re.match(r"\s", scope):
+        tail = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?{re.escape(scope)}\)?")
+        m = _first_match_at(tail, text, _post_starts(text))
+        return (m.start(), m.end(), m.group("role")) if m else None
+    for k in _post_starts(text):
+        for head in _POST_HEADS:
+            m = head.match(text, k)
+            if m and text.startswith(scope, m.end()):
+                end = m.end() + len(scope)
+                return k, end + text.startswith(")", end), m.group("role")
+    return None
 _WORD_CHAR = re.compile(r"\w")
 
 

@@ -106,13 +106,17 @@ def test_budget_descriptions_read_over_the_tail_as_over_the_whole(before):
     "The Strategic Director (Housing Services) leads.", "Head Housing Services", "Assistant Director Housing Services and "
     "Director Housing Services", "x_Director Housing Services", "Our Service Manager  (Housing Services)", "Managers Housing Services",
     "SubDirector Housing Services", "A Director Housing Services", "no post here Housing Services",
+    "Head (Housing) and Director ((Housing Services)", "Head HousingServices)", "Director\n  (Housing Services)) more",
+    "Head ( Housing Services", "Manager Housing",
 ])
-def test_the_scope_post_is_found_from_the_post_words_as_by_a_whole_text_search(text):
-    from extractors.services import _SCOPE_POSTS, _first_match_at, _post_starts
+@pytest.mark.parametrize("scope", ["Housing Services", "(Housing Services", " Housing Services", "Housing"])
+def test_the_scope_post_is_found_from_the_post_words_as_by_a_whole_text_search(text, scope):
+    """Found at the post words only, and without a pattern compiled for the scope: as the whole-text pattern finds it."""
+    from extractors.services import _SCOPE_POSTS, _scope_post
 
-    pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?Housing Services\)?")
-    quick, whole = _first_match_at(pattern, text, iter(_post_starts(text))), pattern.search(text)
-    assert (quick and (quick.span(), quick.group("role"))) == (whole and (whole.span(), whole.group("role")))
+    pattern = re.compile(rf"\b(?P<role>(?:[A-Z]\w+ )?(?:{'|'.join(_SCOPE_POSTS)}))\s*\(?{re.escape(scope)}\)?")
+    whole = pattern.search(text)
+    assert _scope_post(text, scope) == (whole and (whole.start(), whole.end(), whole.group("role")))
 
 
 @pytest.mark.parametrize("text", ["Led by Abby Thomas - Assistant Director", "The team is Run by Jo Bloggs, Head of Service",
