@@ -116,3 +116,35 @@ def test_tab_cells_trimmed_as_cell_trims_them():
         expected.append(text_reader._cell(text, pos, pos + len(part)))
         pos += len(part) + 1
     assert text_reader._split_tabs(line, text) == expected
+
+
+def _role_patterns_under_seed(seed: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    code = ("from pipeline.tables import vocabulary as v\n"
+            "print('\\n'.join(v._role_pattern(r)[0].pattern + repr(v._role_pattern(r)[1]) for r in v.ROLES))")
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent).stdout
+
+
+def test_role_pattern_does_not_depend_on_the_hash_seed():
+    """The letter groups go in letter order: the same regex (and timings) in every run."""
+    assert _role_patterns_under_seed("1") == _role_patterns_under_seed("2")
+
+
+def test_role_pattern_finds_what_one_plain_alternation_finds():
+    """Grouping the alternatives by first letter finds the same terms as trying all of them, longest first."""
+    from pipeline.tables import vocabulary as v
+
+    for role in v.ROLES:
+        atoms = [(alt, t.value) for t in v.terms() if t.role == role
+                 for alt in v._alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
+        atoms.sort(key=lambda a: -len(a[0]))
+        plain = re.compile(r"(?<![\w£])(?:" + "|".join(f"({a})" for a, _ in atoms) + r")(?![\w])", re.I)
+        for path in sorted(CORPUS.glob("*.txt")):
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                long_way = [(atoms[m.lastindex - 1][1], m.start(), m.end()) for m in plain.finditer(line)]
+                assert [(h.value, h.start, h.end) for h in v.hits(role, line)] == long_way, (role, line)
