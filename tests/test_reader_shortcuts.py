@@ -163,3 +163,47 @@ def test_total_checks_with_kept_row_figures_match_the_long_way(path):
         for candidates, total in arithmetic._groups(view):
             afresh = [arithmetic._sums_to(view, lines, total, columns) for lines in candidates]
             assert [arithmetic._sums_to(view, lines, total, columns, known) for lines in candidates] == afresh
+
+
+def _numbered_run_long_way(text):
+    """The run-on markers' longest run as first written: every start tried against every later marker."""
+    from pipeline.readers import runon
+
+    found = list(runon._MARKER.finditer(text))
+    best = []
+    for i, first in enumerate(found):
+        if first.group("num") != "1" and first.group("sub") != "1":
+            continue
+        run = [first]
+        for m in found[i + 1:]:
+            if runon._follows(run[-1], m):
+                run.append(m)
+        if len(run) > len(best):
+            best = run
+    return [(m.group("m"), m.start(), m.end()) for m in best] if len(best) >= runon.S.runon_min_rows else []
+
+
+def _random_markers(seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    parts = []
+    for _ in range(rng.randint(1, 40)):
+        prefix = rng.choice(["", "", "A", "B"])
+        num = str(rng.choice([0, 1, 1, 2, 2, 3, 4, 5]))
+        sub = rng.choice(["", "", f".{rng.choice([0, 1, 1, 2, 3])}"])
+        dot = rng.choice(["", ".", ")"])
+        parts.append(f"{prefix}{num}{sub}{dot} {rng.choice(['Item', 'Plan', '£5', '(a)'])} words")
+    return " ".join(parts)
+
+
+def test_numbered_run_in_one_pass_finds_the_long_way_run():
+    """Growing every run together in one pass picks the run trying each start in turn picks."""
+    from pipeline.readers import runon
+
+    texts = [_random_markers(seed) for seed in range(3000)]
+    for path in sorted(CORPUS.glob("*.txt")):
+        texts += [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if len(line) > 80]
+    assert sum(1 for t in texts if _numbered_run_long_way(t)) > 100  # the comparison covers runs found
+    for t in texts:
+        assert [(m.ref, m.start, m.text_start) for m in runon.numbered_run(t)] == _numbered_run_long_way(t), t
