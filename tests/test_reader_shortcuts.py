@@ -150,21 +150,6 @@ def test_role_pattern_finds_what_one_plain_alternation_finds():
                 assert [(h.value, h.start, h.end) for h in v.hits(role, line)] == long_way, (role, line)
 
 
-@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.name[:40])
-def test_total_checks_with_kept_row_figures_match_the_long_way(path):
-    """Each row's figures kept by ``check_totals`` give the verdicts figures worked out afresh give."""
-    from pipeline.tables import arithmetic
-    from pipeline.tables.view import read_tables
-
-    doc = read_text(path.name, path.read_bytes())
-    for view in read_tables(doc):
-        columns = arithmetic._figure_columns(view)
-        known: dict = {}
-        for candidates, total in arithmetic._groups(view):
-            afresh = [arithmetic._sums_to(view, lines, total, columns) for lines in candidates]
-            assert [arithmetic._sums_to(view, lines, total, columns, known) for lines in candidates] == afresh
-
-
 def _numbered_run_long_way(text):
     """The run-on markers' longest run as first written: every start tried against every later marker."""
     from pipeline.readers import runon

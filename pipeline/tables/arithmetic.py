@@ -40,17 +40,6 @@ def _values(view: "TableView", row: "Row", columns) -> dict[int, tuple[float, in
     return out
 
 
-def _known_values(view: "TableView", row: "Row", columns,
-                  known: Optional[dict[int, dict[int, tuple[float, int]]]]) -> dict[int, tuple[float, int]]:
-    """``_values`` of the row, looked up in ``known`` first (and kept there)."""
-    if known is None:
-        return _values(view, row, columns)
-    found = known.get(id(row))
-    if found is None:
-        found = known[id(row)] = _values(view, row, columns)
-    return found
-
-
 def _groups(view: "TableView") -> Iterator[tuple[list[list["Row"]], "Row"]]:
     """For every total or sub-total row: the ways its lines may run (since the last section; since the last total)."""
     in_section: list[Row] = []
@@ -66,19 +55,13 @@ def _groups(view: "TableView") -> Iterator[tuple[list[list["Row"]], "Row"]]:
             since_total.append(row)
 
 
-def _sums_to(view: "TableView", lines: list["Row"], total: "Row", columns,
-             known: Optional[dict[int, dict[int, tuple[float, int]]]] = None) -> Optional[bool]:
-    """True when the lines add up to the total in every column both have; None when nothing to compare.
-
-    ``known`` keeps each row's figures by ``id(row)``: ``check_totals`` asks of
-    a total's lines since the last section and again since the last total,
-    mostly the same rows.
-    """
+def _sums_to(view: "TableView", lines: list["Row"], total: "Row", columns) -> Optional[bool]:
+    """True when the lines add up to the total in every column both have; None when nothing to compare."""
     target = _values(view, total, columns)
     if not target or len(lines) < MIN_LINES:
         return None
     compared = False
-    line_values = [_known_values(view, r, columns, known) for r in lines]  # once, not once per column
+    line_values = [_values(view, r, columns) for r in lines]  # once, not once per column
     for index, (value, decimals) in target.items():
         present = [v[index] for v in line_values if index in v]
         if len(present) < MIN_LINES:
@@ -145,9 +128,8 @@ def check_totals(view: "TableView") -> list[tuple[str, str]]:
     """Issues for stated totals their lines do not reach; those rows' confidence drops."""
     issues = []
     columns = _figure_columns(view)
-    known: dict[int, dict[int, tuple[float, int]]] = {}  # the rows live in the view throughout: their ids stay theirs
     for candidates, total in _groups(view):
-        verdicts = [_sums_to(view, lines, total, columns, known) for lines in candidates]
+        verdicts = [_sums_to(view, lines, total, columns) for lines in candidates]
         lines = candidates[-1]
         if False in verdicts and True not in verdicts:
             total.confidence = 0.6
