@@ -116,3 +116,79 @@ def test_tab_cells_trimmed_as_cell_trims_them():
         expected.append(text_reader._cell(text, pos, pos + len(part)))
         pos += len(part) + 1
     assert text_reader._split_tabs(line, text) == expected
+
+
+def _role_patterns_under_seed(seed: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    code = ("from pipeline.tables import vocabulary as v\n"
+            "print('\\n'.join(v._role_pattern(r)[0].pattern + repr(v._role_pattern(r)[1]) for r in v.ROLES))")
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent).stdout
+
+
+def test_role_pattern_does_not_depend_on_the_hash_seed():
+    """The letter groups go in letter order: the same regex (and timings) in every run."""
+    assert _role_patterns_under_seed("1") == _role_patterns_under_seed("2")
+
+
+def test_role_pattern_finds_what_one_plain_alternation_finds():
+    """Grouping the alternatives by first letter finds the same terms as trying all of them, longest first."""
+    from pipeline.tables import vocabulary as v
+
+    for role in v.ROLES:
+        atoms = [(alt, t.value) for t in v.terms() if t.role == role
+                 for alt in v._alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
+        atoms.sort(key=lambda a: -len(a[0]))
+        plain = re.compile(r"(?<![\w£])(?:" + "|".join(f"({a})" for a, _ in atoms) + r")(?![\w])", re.I)
+        for path in sorted(CORPUS.glob("*.txt")):
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                long_way = [(atoms[m.lastindex - 1][1], m.start(), m.end()) for m in plain.finditer(line)]
+                assert [(h.value, h.start, h.end) for h in v.hits(role, line)] == long_way, (role, line)
+
+
+def _numbered_run_long_way(text):
+    """The run-on markers' longest run as first written: every start tried against every later marker."""
+    from pipeline.readers import runon
+
+    found = list(runon._MARKER.finditer(text))
+    best = []
+    for i, first in enumerate(found):
+        if first.group("num") != "1" and first.group("sub") != "1":
+            continue
+        run = [first]
+        for m in found[i + 1:]:
+            if runon._follows(run[-1], m):
+                run.append(m)
+        if len(run) > len(best):
+            best = run
+    return [(m.group("m"), m.start(), m.end()) for m in best] if len(best) >= runon.S.runon_min_rows else []
+
+
+def _random_markers(seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    parts = []
+    for _ in range(rng.randint(1, 40)):
+        prefix = rng.choice(["", "", "A", "B"])
+        num = str(rng.choice([0, 1, 1, 2, 2, 3, 4, 5]))
+        sub = rng.choice(["", "", f".{rng.choice([0, 1, 1, 2, 3])}"])
+        dot = rng.choice(["", ".", ")"])
+        parts.append(f"{prefix}{num}{sub}{dot} {rng.choice(['Item', 'Plan', '£5', '(a)'])} words")
+    return " ".join(parts)
+
+
+def test_numbered_run_in_one_pass_finds_the_long_way_run():
+    """Growing every run together in one pass picks the run trying each start in turn picks."""
+    from pipeline.readers import runon
+
+    texts = [_random_markers(seed) for seed in range(3000)]
+    for path in sorted(CORPUS.glob("*.txt")):
+        texts += [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if len(line) > 80]
+    assert sum(1 for t in texts if _numbered_run_long_way(t)) > 100  # the comparison covers runs found
+    for t in texts:
+        assert [(m.ref, m.start, m.text_start) for m in runon.numbered_run(t)] == _numbered_run_long_way(t), t

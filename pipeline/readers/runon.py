@@ -41,19 +41,56 @@ class Marker:
 
 
 def numbered_run(text: str) -> list[Marker]:
-    """The longest run of consecutively numbered markers in ``text`` (at least ``runon_min_rows``)."""
-    found = [m for m in _MARKER.finditer(text)]
-    best: list[Marker] = []
-    for i, first in enumerate(found):
-        if first.group("num") not in ("1",) and not (first.group("sub") == "1"):
-            continue
-        run = [first]
-        for m in found[i + 1:]:
-            if _follows(run[-1], m):
-                run.append(m)
-        if len(run) > len(best):
-            best = [Marker(m.group("m"), m.start(), m.end()) for m in run]
-    return best if len(best) >= S.runon_min_rows else []
+    """The longest run of consecutively numbered markers in ``text`` (at least ``runon_min_rows``).
+
+    A run starts at each ``1`` (or ``x.1``) and takes, in order, every later
+    marker that follows its last one (``_follows``); the longest wins, the
+    earliest of equals.  Trying every start against every later marker made
+    a long line quadratic, so the runs grow together in one pass: each waits
+    for the keys that can follow its last marker (``_next_keys``).  Runs a
+    marker extends together go on identically from there, so only the one
+    that is longest (earliest of equals) then can win; the others are dropped.
+    """
+    waiting: dict[tuple, dict[int, list[re.Match]]] = {}  # key -> {run start index: run}
+    runs: dict[int, list[re.Match]] = {}  # run start index -> run (the runs still in the race)
+    for i, m in enumerate(_MARKER.finditer(text)):
+        extended = waiting.pop(_key(m), None)
+        if extended:
+            keep = min(extended, key=lambda start: (-len(extended[start]), start))
+            for start, run in extended.items():
+                for key in _next_keys(run[-1]):
+                    waiting.get(key, {}).pop(start, None)
+                if start != keep:
+                    del runs[start]
+            run = runs[keep]
+            run.append(m)
+            _wait(waiting, keep, run)
+        if m.group("num") == "1" or m.group("sub") == "1":
+            runs[i] = [m]
+            _wait(waiting, i, runs[i])
+    best = min(runs.items(), key=lambda item: (-len(item[1]), item[0]))[1] if runs else []
+    if len(best) < S.runon_min_rows:
+        return []
+    return [Marker(m.group("m"), m.start(), m.end()) for m in best]
+
+
+def _key(m: re.Match) -> tuple:
+    """What ``_follows`` compares of a marker: prefix, whether dotted, number, sub-number."""
+    sub = m.group("sub")
+    return m.group("prefix") or "", bool(m.group("dot")), int(m.group("num")), None if sub is None else int(sub)
+
+
+def _next_keys(m: re.Match) -> list[tuple]:
+    """The keys of the markers ``_follows`` accepts after ``m``."""
+    prefix, dot, num, sub = _key(m)
+    if sub is None:
+        return [(prefix, dot, num + 1, None)] if prefix or dot else []
+    return [(prefix, dot, num, sub + 1), (prefix, dot, num + 1, 1)]
+
+
+def _wait(waiting: dict[tuple, dict[int, list[re.Match]]], start: int, run: list[re.Match]) -> None:
+    for key in _next_keys(run[-1]):
+        waiting.setdefault(key, {})[start] = run
 
 
 def _follows(prev: re.Match, m: re.Match) -> bool:

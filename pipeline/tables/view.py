@@ -372,7 +372,7 @@ def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
         row = Row(index=index, cells=cells, label=label, ref=ref)
         if ref_col is not None and ref_col < len(cells):
             row.ref = cells[ref_col].clean.rstrip(".") or None
-        others = [c for i, c in enumerate(cells) if i not in (label_col, ref_col) and c.text.strip()]
+        others = [c for i, c in enumerate(cells) if i != label_col and i != ref_col and c.text.strip()]
         if header and len(cells) == len(header) and all(c.clean.lower() == h for c, h in zip(cells, header)):
             row.role = "header"
         elif len(others) >= 2 and all(classify(c.text).kind == "unit" for c in others):

@@ -71,6 +71,8 @@ def _role_pattern(role: str) -> tuple[re.Pattern, tuple[str, ...]]:
     behind a look-ahead for it: the regex engine otherwise tries all eighty
     column words at every word of every line.  At any place only the group of
     its letter can match, in the same order, so the first match is the same.
+    The groups go in letter order, so the pattern (and its timing) does not
+    depend on the hash seed that orders each alternative's set of letters.
     """
     atoms = [(alt, t.value) for t in terms() if t.role == role for alt in _alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
     atoms.sort(key=lambda a: -len(a[0]))
@@ -82,8 +84,9 @@ def _role_pattern(role: str) -> tuple[re.Pattern, tuple[str, ...]]:
             return re.compile(rf"(?<![\w£])(?:{body})(?![\w])", re.I), tuple(v for _, v in atoms)
         for letter in letters:
             by_letter.setdefault(letter, []).append((alt, value))
-    groups = [f"(?=[{re.escape(letter)}])(?:{'|'.join(f'({a})' for a, _ in part)})" for letter, part in by_letter.items()]
-    values = tuple(v for part in by_letter.values() for _, v in part)
+    ordered = sorted(by_letter.items())  # letter order, not the set's: the same regex whatever the hash seed
+    groups = [f"(?=[{re.escape(letter)}])(?:{'|'.join(f'({a})' for a, _ in part)})" for letter, part in ordered]
+    values = tuple(v for _, part in ordered for _, v in part)
     return re.compile(rf"(?<![\w£])(?:{'|'.join(groups)})(?![\w])", re.I), values
 
 
