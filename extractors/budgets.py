@@ -14,7 +14,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance, section_unit, unit_from_heading
 from pipeline.document import Block, Document
-from pipeline.nlp import Annotations, spans, text_of
+from pipeline.nlp import money_of, partial
 from pipeline.normalise.money import Money, find_money
 from pipeline.normalise.text import clean
 from pipeline.normalise.years import find_years
@@ -232,14 +232,8 @@ def _money_and_sentences(doc: Document, block: Block) -> tuple[object, list[Mone
     and split into sentences (``Annotations.partial``), and its amounts are those the
     money component would keep: each ``find_money`` amount its tokens can cover.
     """
-    annotations = doc.nlp
-    if not isinstance(annotations, Annotations) or annotations.made(block.index):
-        nlp_doc = annotations.get(block.index)
-        return nlp_doc, ([s._.value for s in spans(nlp_doc, "money")] if nlp_doc is not None else find_money(block.text))
-    nlp_doc = annotations.partial(block.index)
-    if nlp_doc is None:
-        return None, find_money(block.text)
-    return nlp_doc, [m for m in find_money(text_of(nlp_doc)) if nlp_doc.char_span(m.start, m.end, alignment_mode="expand") is not None]
+    nlp_doc = partial(doc.nlp, block.index)
+    return nlp_doc, (money_of(nlp_doc) if nlp_doc is not None else find_money(block.text))
 
 
 def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:

@@ -201,6 +201,8 @@ def _scope_post(text: str, scope: str) -> Optional[tuple[int, int, str]]:
                 end = m.end() + len(scope)
                 return k, end + text.startswith(")", end), m.group("role")
     return None
+
+
 _WORD_CHAR = re.compile(r"\w")
 
 

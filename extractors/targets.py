@@ -8,7 +8,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance
 from pipeline.document import Block, Document
-from pipeline.nlp import Annotations, made, may_hold_target_phrase, spans
+from pipeline.nlp import made, may_hold_target_phrase, partial, spans
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
@@ -160,10 +160,7 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
 def _targets_doc(doc: Document, block: Block):
     """The block's Doc with its target spans and sentences: the whole annotation if made, else only those
     components (``Annotations.partial``: no other extractor reads this block's Doc after this one)."""
-    annotations = doc.nlp
-    if isinstance(annotations, Annotations):
-        return annotations.partial(block.index, ("cp_target_phrases",))
-    return annotations.get(block.index)
+    return partial(doc.nlp, block.index, ("cp_target_phrases",))
 
 
 _DIGIT = re.compile(r"\d")

@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Iterator, Literal, Optional
 
 from pipeline.normalise.text import clean
@@ -89,15 +90,10 @@ class Table:
         return None
 
 
-_WORD_STARTS: dict[str, re.Pattern] = {}
-
-
+@cache
 def _word_start(word: str) -> re.Pattern:
     """``\\b`` + ``word``, compiled once (``Table.column`` asks for the same few words of every header label)."""
-    pattern = _WORD_STARTS.get(word)
-    if pattern is None:
-        pattern = _WORD_STARTS[word] = re.compile(rf"\b{word}")
-    return pattern
+    return re.compile(rf"\b{word}")
 
 
 @dataclass

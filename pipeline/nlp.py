@@ -70,9 +70,6 @@ def _text(doc: Doc) -> str:
     return text if text is not None else doc.text
 
 
-text_of = _text  # for extractors: the text a Doc was made from, without rebuilding it
-
-
 def _make_doc(nlp: Language, text: str, plan_year: str | None) -> Doc:
     """A tokenised Doc carrying what the components read besides its tokens: its text and the plan year."""
     doc = nlp.make_doc(text)
@@ -85,6 +82,14 @@ def _make_doc(nlp: Language, text: str, plan_year: str | None) -> Doc:
 def money_component(doc: Doc) -> Doc:
     _add_all(doc, "money", ((m.start, m.end, "MONEY", m) for m in find_money(_text(doc))))
     return doc
+
+
+def money_of(doc: Doc) -> list:
+    """The amounts ``cp_money`` gives this Doc: its spans where it ran, else the ``find_money`` amounts it
+    would keep (those the tokens can cover, as ``_add_all`` keeps them) — without making the spans."""
+    if "money" in doc.spans:
+        return [s._.value for s in doc.spans["money"]]
+    return [m for m in find_money(_text(doc)) if doc.char_span(m.start, m.end, alignment_mode="expand") is not None]
 
 
 @Language.component("cp_financial_years")
@@ -302,6 +307,13 @@ def annotate(texts: Iterable[str], plan_year: str | None = None, batch_size: int
 def made(annotations: MutableMapping[int, Doc], index: int) -> bool:
     """Whether ``annotations`` already holds block ``index``'s ``Doc`` (a plain mapping holds what it holds)."""
     return annotations.made(index) if isinstance(annotations, Annotations) else index in annotations
+
+
+def partial(annotations: MutableMapping[int, Doc], index: int, components: tuple[str, ...] = ()) -> Doc | None:
+    """``Annotations.partial`` of block ``index``; a plain mapping gives the Doc it holds, if any."""
+    if isinstance(annotations, Annotations):
+        return annotations.partial(index, components)
+    return annotations.get(index)
 
 
 def spans(doc: Doc, key: str) -> list[Span]:

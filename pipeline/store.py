@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
@@ -619,13 +620,11 @@ def _provenance_from(row: Any) -> Optional[Provenance]:
 
 
 def _record_row(sha256: str, ordinal: int, record: Record) -> dict:
-    prov = record.provenance
     extra = record.__pydantic_extra__
     row = {
         "id": f"{sha256[:16]}-{record.type}-{ordinal}", "document_sha256": sha256, "source": record.source,
         "ordinal": ordinal, "extra": dict(extra) if extra else None, "confidence": record.confidence,
-        "page": prov.page if prov else None, "char_start": prov.char_start if prov else None,
-        "char_end": prov.char_end if prov else None, "snippet": prov.text if prov else None,
+        **_provenance_columns(record),
     }
     fields = record.__dict__  # a pydantic model's declared fields, as getattr reads them
     for name in _fields_of(type(record)):
@@ -633,15 +632,10 @@ def _record_row(sha256: str, ordinal: int, record: Record) -> dict:
     return row
 
 
-_FIELDS_OF: dict[type, tuple[str, ...]] = {}
-
-
+@cache
 def _fields_of(cls: type) -> tuple[str, ...]:
     """``cls.field_names()`` as a tuple kept per class (that method hands out a fresh list each call)."""
-    names = _FIELDS_OF.get(cls)
-    if names is None:
-        names = _FIELDS_OF[cls] = tuple(cls.field_names())
-    return names
+    return tuple(cls.field_names())
 
 
 def record_from_row(kind: str, row: Any) -> Record:

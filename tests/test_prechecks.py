@@ -90,6 +90,16 @@ def test_a_title_with_too_many_words_for_a_scope_reads_as_the_patterns_read_it(t
     assert quick == metadata._scope_from_title(title, doc)
 
 
+def test_every_word_the_plan_pattern_takes_out_of_a_title_is_removable_for_the_title_precheck():
+    """``_too_many_words`` restates what the title steps remove: a word added to ``PLAN_WORDS`` alone would
+    make the pre-check refuse titles the patterns read."""
+    from extractors.context import PLAN_WORDS
+    from extractors.metadata import _REMOVABLE
+
+    words = set(re.findall(r"[a-z]{2,}", re.sub(r"\\[a-zA-Z]", " ", PLAN_WORDS.pattern)))
+    assert words and words <= _REMOVABLE, words - _REMOVABLE
+
+
 @pytest.mark.parametrize("before", ["the total net budget of ", "x" * 60 + " savings totals  ", "a budget is", "Is ", "",
                                     "the gross expenditure\n  includes\t", "spend-to-save   of", "ABC of ", "the cost of\n"])
 def test_budget_descriptions_read_over_the_tail_as_over_the_whole(before):

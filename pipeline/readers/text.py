@@ -310,11 +310,12 @@ def _line_block(line: Line, text: str) -> Block:
 
 
 def _cell(text: str, start: int, end: int) -> Cell:
-    while start < end and text[start] in " \t\xa0":
-        start += 1
-    while end > start and text[end - 1] in " \t\xa0\n":
-        end -= 1
-    return Cell(text[start:end], start, end)
+    """The cell ``text[start:end]`` holds, its spaces trimmed (by ``str.strip``, not walked character by character)."""
+    part = text[start:end]
+    core = part.lstrip(" \t\xa0")
+    start += len(part) - len(core)
+    core = core.rstrip(" \t\xa0\n")
+    return Cell(core, start, start + len(core))
 
 
 def _table_block(rows: list[list[Cell]], text: str, header_rows: Optional[int] = None) -> Block:
@@ -371,13 +372,10 @@ def _read_cell_table(lines: list[Line], i: int, blocks: list[Block], text: str) 
 
 
 def _split_tabs(line: Line, text: str) -> list[Cell]:
-    """The line's cells between its tabs, trimmed as ``_cell`` trims them (a part holds no tab or line break,
-    so stripping the part trims the same characters, without walking them one by one)."""
+    """The line's cells between its tabs."""
     cells, pos = [], line.start
     for part in line.text.split("\t"):
-        core = part.strip(" \xa0")
-        start = pos + len(part) - len(part.lstrip(" \xa0"))
-        cells.append(Cell(core, start, start + len(core)))
+        cells.append(_cell(text, pos, pos + len(part)))
         pos += len(part) + 1
     return cells
 
