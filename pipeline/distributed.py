@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from pipeline.errors import CouncilplansError
 from pipeline.results import Job, Outcome, failed
-from pipeline.settings import BatchSettings
+from pipeline.settings import BatchSettings, SaveGroup
 
 
 class DaskUnavailable(CouncilplansError):
@@ -55,7 +55,7 @@ class DaskExecutor:
         futures = {}
 
         def submit(batch: list[Job]) -> Any:
-            future = self.client.submit(extract_all, batch, db_url, pure=False)
+            future = self.client.submit(extract_all, batch, db_url, self.settings.save_group, pure=False)
             futures[future] = batch
             return future
 
@@ -87,7 +87,7 @@ def _take(iterator: Iterator[Job], n: int) -> list[Job]:
     return out
 
 
-def extract_all(jobs: list[Job], db_url: Optional[str]) -> list[Any]:
+def extract_all(jobs: list[Job], db_url: Optional[str], group: Optional[SaveGroup] = None) -> list[Any]:
     """On a worker: read and extract each document; with ``db_url`` (a worker on this machine) save it too
     and send back only its ``Outcome``, else send (result, seconds) for the main process to save."""
     import time
@@ -99,16 +99,16 @@ def extract_all(jobs: list[Job], db_url: Optional[str]) -> list[Any]:
         started = time.perf_counter()
         result = process_source(job.source)
         seconds = time.perf_counter() - started
-        out.append(_saver(db_url)(job, result, seconds) if db_url else (result, seconds))
-    return out
+        out.extend(_saver(db_url, group).add(job, result, seconds) if db_url else [(result, seconds)])
+    return out + (_saver(db_url, group).flush() if db_url else [])  # the task's documents saved in one transaction
 
 
 @lru_cache(maxsize=4)
-def _saver(db_url: str) -> Any:
+def _saver(db_url: str, group: Optional[SaveGroup]) -> Any:
     from pipeline.saver import Saver
     from pipeline.store import Store
 
-    return Saver(Store(db_url, create=False))
+    return Saver(Store(db_url, create=False), group=group or SaveGroup())
 
 
 @lru_cache(maxsize=1)

@@ -105,7 +105,7 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
                 progress.start(len(jobs), summary.unchanged)
             if hasattr(executor, "grow"):
                 executor.grow(settings.worker_count(len(jobs)))
-            for outcome in executor.results(jobs, Saver(store, strict)):
+            for outcome in executor.results(jobs, Saver(store, strict, settings.save_group)):
                 _count(summary, outcome, settings, keep_results)
                 if progress:
                     progress.advance(outcome)
@@ -197,12 +197,21 @@ class _InProcess:
         return rules_version()
 
     def results(self, jobs: list[Job], save: Saver) -> Iterator[Outcome]:
+        """Each job extracted here, saved in groups (``settings.save_group``; one by one with ``strict``)."""
         from pipeline.extract import process_source
 
-        for job in jobs:
-            started = time.perf_counter()
-            result = process_source(job.source, strict=self.strict)
-            yield save(job, result, time.perf_counter() - started)
+        try:
+            for job in jobs:
+                started = time.perf_counter()
+                result = process_source(job.source, strict=self.strict)
+                if self.strict:
+                    yield save(job, result, time.perf_counter() - started)
+                else:
+                    yield from save.add(job, result, time.perf_counter() - started)
+            yield from save.flush()
+        finally:  # stopped early (Ctrl-C, an error downstream): what was extracted is still stored
+            if save.pending:
+                save.flush()
 
     def close(self) -> None:
         pass

@@ -14,6 +14,18 @@ MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
+class SaveGroup:
+    """When held-back results are saved: whichever limit is reached first."""
+
+    documents: int = 32
+    """Results per transaction (1 saves each document in its own)."""
+    records: int = 2000
+    """Records held back at most: a large document is saved with what is held, not kept in memory."""
+    seconds: float = 1.0
+    """Longest a result waits, so progress and a store read meanwhile stay close behind the extraction."""
+
+
+@dataclass(frozen=True)
 class BatchSettings:
     """How a batch runs: how many workers, what one document may cost, how often to report."""
 
@@ -61,6 +73,9 @@ class BatchSettings:
 
     start_timeout: float = 120.0
     """Seconds a new worker may take to load spaCy and the register before the batch gives up."""
+
+    save_group: SaveGroup = SaveGroup()
+    """How many extracted documents are saved per transaction (each in its own savepoint)."""
 
     poll_interval: float = 0.2
     """Seconds between checks of the workers' clocks and the batch's memory when no result arrives

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from pipeline.errors import CouncilplansError
 from pipeline.results import DocumentResult, Job, Outcome, failed
-from pipeline.settings import BatchSettings
+from pipeline.settings import BatchSettings, SaveGroup
 
 PRELOAD = ["pipeline.preload", "pipeline.saver"]
 STOP_GRACE_S = 2.0  # seconds a worker told to stop may take before it is killed
@@ -72,8 +72,14 @@ def user_extractor_modules() -> tuple[str, ...]:
                                if not ex.fn.__module__.startswith("extractors.") and ex.fn.__module__ != "__main__"))
 
 
-def _serve(conn: Connection, main_pid: int, db_url: str, preload: tuple[str, ...]) -> None:
-    """A worker's life: get ready, then extract and save one document per message until told to stop."""
+def _serve(conn: Connection, main_pid: int, db_url: str, preload: tuple[str, ...], group: SaveGroup) -> None:
+    """A worker's life: get ready, then extract one document per message and save them in groups until told to stop.
+
+    Each "done" message frees the worker for the next document and carries the
+    outcomes of whatever was saved meanwhile; results held back are saved when
+    their group is due, when no document arrives before it is, when the main
+    process asks ("flush": it has nothing left to send), and before leaving.
+    """
     _die_with_parent(main_pid)
     os.setpgid(0, 0)  # its own process group: a timeout kill takes Tesseract children with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
@@ -88,16 +94,23 @@ def _serve(conn: Connection, main_pid: int, db_url: str, preload: tuple[str, ...
         except ImportError:
             if not module.startswith("?"):
                 raise
-    save = Saver(Store(db_url, create=False))
+    save = Saver(Store(db_url, create=False), group=group)
     idle = _mapped_bytes()
     conn.send(("ready", os.getpid(), rules_version()))
     while True:
         try:
+            if save.pending and not conn.poll(save.wait()):
+                conn.send(("saved", save.flush()))  # nothing came before the group was due
+                continue
             message = conn.recv()
         except (EOFError, OSError):
-            return  # the main process has gone
-        if message is None:
+            save.flush()  # the main process has gone: what was extracted is still stored
             return
+        if message is None or message == "flush":
+            _send_quietly(conn, ("saved", save.flush()))
+            if message is None:
+                return
+            continue
         job, allowance = message  # what this document may add, as the batch's budget stands
         _limit_memory(allowance)  # from what is mapped now: earlier documents may have grown the heap
         started = time.perf_counter()
@@ -107,13 +120,22 @@ def _serve(conn: Connection, main_pid: int, db_url: str, preload: tuple[str, ...
             source = job.source
             result = failed(source.name, source.label, source.sha256, "worker_error", f"{type(exc).__name__}: {exc}")
         _limit_memory(0)  # the limit is the document's, not the store's: a failure to save must not be for want of it
-        outcome = save(job, result, time.perf_counter() - started)
-        del result  # the records are in the store; only the outcome goes back
-        bloated = allowance > 0 and _mapped_bytes() > idle + allowance // 2
-        retiring = bloated or any(i.code == "memory_limit" for i in outcome.issues)
-        conn.send(("done", outcome, retiring))  # say so with the result, so no document is sent to a worker that is leaving
+        starved = any(i.code == "memory_limit" for i in result.issues)
+        outcomes = save.add(job, result, time.perf_counter() - started)
+        del result  # held for the group's save at most; only outcomes go back
+        retiring = starved or (allowance > 0 and _mapped_bytes() > idle + allowance // 2)
+        if retiring:
+            outcomes += save.flush()
+        conn.send(("done", outcomes, retiring))  # say so with the result, so no document is sent to a worker that is leaving
         if retiring:
             return  # a heap that hit its limit, or kept half of it, is best replaced; a fresh worker is cheap
+
+
+def _send_quietly(conn: Connection, message: Any) -> None:
+    try:
+        conn.send(message)
+    except (OSError, ValueError):
+        pass  # the main process stopped listening: the results are stored all the same
 
 
 def _die_with_parent(main_pid: int) -> None:
@@ -173,6 +195,8 @@ class _Worker:
     ready: bool = False
     job: Optional[Job] = None
     since: float = 0.0  # when the current job was sent
+    unsaved: dict[int, Job] = field(default_factory=dict)  # extracted, not yet saved, by job index
+    flush_asked: bool = False
     done: int = 0
     idle: int = 0  # resident bytes when it became ready
 
@@ -199,6 +223,8 @@ class WorkerPool:
         self._start_failures = 0
         self._deaths_in_a_row = 0
         self._server_pid: Optional[int] = None
+        self._requeued: list[Job] = []  # extracted by a worker that died before saving them: extracted again
+        self._retried: set[int] = set()  # job indexes requeued once already (a second loss fails them)
 
     # -------------------------------------------------------- lifecycle
 
@@ -212,7 +238,7 @@ class WorkerPool:
         # a user's registered extractors are imported where they can be ("?": best effort)
         modules = tuple(dict.fromkeys(self.settings.preload_modules + tuple(f"?{m}" for m in user_extractor_modules())))
         process = self._ctx.Process(target=_serve, name="councilplans-worker", daemon=True,
-                                    args=(theirs, os.getpid(), self.db_url, modules))
+                                    args=(theirs, os.getpid(), self.db_url, modules, self.settings.save_group))
         process.start()
         theirs.close()
         return _Worker(process, ours)
@@ -253,7 +279,7 @@ class WorkerPool:
         knows (a worker died, a document hit its time or memory limit).
         """
         queue = deque(jobs)
-        while queue or any(w.job for w in self.workers):
+        while queue or any(w.job or w.unsaved for w in self.workers):
             for item in self._step(queue):
                 yield item if isinstance(item, Outcome) else save(*item)
 
@@ -270,11 +296,16 @@ class WorkerPool:
             if w in self.workers and w.process.sentinel in ready and not w.conn.poll():
                 self._bury(w, finished)
         self._enforce_limits(finished)
+        queue.extendleft(reversed(self._requeued))
+        self._requeued = []
         self._dispatch(queue)
         return finished
 
     def _dispatch(self, queue: deque) -> None:
         for w in self.workers:
+            if w.ready and w.job is None and w.unsaved and not queue and not w.flush_asked:
+                w.flush_asked = True  # nothing more to send it: no reason to wait for its group to fill
+                _send_quietly(w.conn, "flush")
             if w.ready and w.job is None and queue:
                 job = queue.popleft()
                 try:
@@ -309,15 +340,25 @@ class WorkerPool:
             self._start_failures = 0
             self.version = self.version or message[2]
             return
+        if message[0] == "saved":
+            self._saved(w, message[1], finished)
+            return
+        w.unsaved[w.job.index] = w.job
         w.job = None
         w.done += 1
         self._deaths_in_a_row = 0
-        finished.append(message[1])
-        if len(message) > 2 and message[2]:  # the worker is leaving (a heap grown too far): a fresh one takes its place
+        self._saved(w, message[1], finished)
+        if message[2]:  # the worker is leaving (a heap grown too far) and has saved all it held: a fresh one takes its place
             w.process.join(STOP_GRACE_S)
-            self._replace(w, polite=False)
+            self._replace(w, polite=False, finished=finished)
         elif w.done >= self.settings.recycle_after and queue:
-            self._replace(w, polite=True)
+            self._replace(w, polite=True, finished=finished)
+
+    def _saved(self, w: _Worker, outcomes: list[Outcome], finished: list) -> None:
+        for outcome in outcomes:
+            w.unsaved.pop(outcome.index, None)
+            finished.append(outcome)
+        w.flush_asked = False
 
     def _bury(self, w: _Worker, finished: list) -> None:
         """A worker that exited: fail the document it held, start another if there is work left."""
@@ -334,21 +375,44 @@ class WorkerPool:
             if self._start_failures >= MAX_START_FAILURES:
                 raise WorkerStartError(f"worker processes exit before they are ready ({_how(w.process.exitcode)}); "
                                        "try --workers 1, or check the installation with `councilplans extract --strict FILE`")
-        self._replace(w, polite=False)
+        self._replace(w, polite=False, finished=finished)
 
-    def _replace(self, w: _Worker, polite: bool) -> None:
-        """A fresh worker in ``w``'s place (idle ones cost a fork; ``close`` stops them all)."""
+    def _replace(self, w: _Worker, polite: bool, finished: list) -> None:
+        """A fresh worker in ``w``'s place (idle ones cost a fork; ``close`` stops them all).
+
+        Told politely, the worker saves what it holds and reports it before it
+        exits; documents it extracted but never saved are extracted again.
+        """
         index = self.workers.index(w)
         if polite:
-            try:
-                w.conn.send(None)
-            except (OSError, ValueError):
-                pass
+            _send_quietly(w.conn, None)
+            self._drain(w, finished)
             w.process.join(STOP_GRACE_S)
         if w.process.is_alive():
             _kill(w)
         w.conn.close()
+        self._requeue(w, finished)
         self.workers[index] = self._start()
+
+    def _drain(self, w: _Worker, finished: list) -> None:
+        """The outcomes a stopping worker still sends, until it closes its end."""
+        while w.conn.poll(STOP_GRACE_S):
+            try:
+                message = w.conn.recv()
+            except (EOFError, OSError):
+                return
+            if message[0] == "saved":
+                self._saved(w, message[1], finished)
+
+    def _requeue(self, w: _Worker, finished: list) -> None:
+        """Documents ``w`` extracted but did not save go back to the queue, once; lost twice, they fail."""
+        for job in w.unsaved.values():
+            if job.index in self._retried:
+                finished.append((job, _unsaved(job, w), 0.0))
+            else:
+                self._retried.add(job.index)
+                self._requeued.append(job)
+        w.unsaved = {}
 
     def _enforce_limits(self, finished: list) -> None:
         now = time.monotonic()
@@ -358,7 +422,7 @@ class WorkerPool:
                 _kill(w)
                 w.job = None
                 finished.append((job, _timed_out(job, self.settings.doc_timeout), now - w.since))
-                self._replace(w, polite=False)
+                self._replace(w, polite=False, finished=finished)
             elif not w.ready and now - w.started > self.settings.start_timeout:
                 _kill(w)
                 self._bury(w, finished)
@@ -379,7 +443,7 @@ class WorkerPool:
         _kill(victim)
         victim.job = None
         finished.append((job, _over_budget(job, total, budget, held), time.monotonic() - victim.since))
-        self._replace(victim, polite=False)
+        self._replace(victim, polite=False, finished=finished)
 
 
 def _kill(w: _Worker) -> None:
@@ -427,6 +491,13 @@ def _died(w: _Worker) -> DocumentResult:
     source = w.job.source
     return failed(source.name, source.label, source.sha256, "worker_died",
                   f"the worker reading this document died ({_how(w.process.exitcode)}); the next run retries it")
+
+
+def _unsaved(job: Job, w: _Worker) -> DocumentResult:
+    source = job.source
+    return failed(source.name, source.label, source.sha256, "worker_died",
+                  f"twice a worker extracted this document and died before saving it (last {_how(w.process.exitcode)}); "
+                  "the next run retries it")
 
 
 def _over_budget(job: Job, total: int, budget: int, held: int) -> DocumentResult:

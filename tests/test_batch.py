@@ -44,6 +44,7 @@ def test_a_killed_worker_fails_only_its_document_and_the_next_run_retries_it(tmp
     summary = run_batch([tmp_path / "in"], db=db, settings=MISBEHAVING)
     got = statuses(db)
     assert got["zz_dies.txt"][0] == "failed" and got["zz_dies.txt"][1] == ["worker_died"]
+    assert len(got) == 9  # what the dead worker had extracted but not yet saved was extracted again
     assert all(status in ("ok", "partial") for name, (status, _) in got.items() if name != "zz_dies.txt")
     assert summary.failed == 1 and summary.extracted == 9
     with Store(db) as store:
@@ -51,6 +52,24 @@ def test_a_killed_worker_fails_only_its_document_and_the_next_run_retries_it(tmp
     assert "SIGKILL" in message
     again = run_batch([tmp_path / "in"], db=db, settings=MISBEHAVING)
     assert again.extracted == 1 and again.unchanged == 8  # only the document the dead worker held
+
+
+def test_documents_a_dead_worker_held_unsaved_are_extracted_again_once(tmp_path):
+    from types import SimpleNamespace
+
+    from pipeline.ingest import Source
+    from pipeline.results import Job
+    from pipeline.workers import WorkerPool, _Worker
+
+    pool = WorkerPool(BatchSettings(), "sqlite:///unused.db")
+    jobs = [Job(k, Source(tmp_path / f"p{k}.txt")) for k in range(2)]
+    dead = _Worker(SimpleNamespace(pid=None, exitcode=-9), None, unsaved={j.index: j for j in jobs})
+    finished: list = []
+    pool._requeue(dead, finished)
+    assert pool._requeued == jobs and finished == [] and dead.unsaved == {}
+    dead.unsaved = {jobs[1].index: jobs[1]}
+    pool._requeue(dead, finished)  # lost a second time: it fails, so a document that kills every worker cannot loop
+    assert [job for job, _, _ in finished] == [jobs[1]] and finished[0][1].issues[0].code == "worker_died"
 
 
 def one_bad_among_good(tmp_path, good: int, name: str, body: str, **limits) -> tuple[str, dict, float]:

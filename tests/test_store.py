@@ -98,6 +98,74 @@ def test_a_failing_save_rolls_back_only_that_document(tmp_path, monkeypatch):
         assert [d["status"] for d in store.documents()] == ["ok"]
 
 
+def _plan_file(folder, name, millions):
+    path = folder / name
+    path.write_text(f"Service Plan 2023/24\n\nThe budget includes savings of £{millions} million.\n", encoding="utf-8")
+    return path
+
+
+def _results(paths):
+    from pipeline.extract import process_source
+    from pipeline.ingest import Source
+    from pipeline.results import Job
+
+    return [(Job(k, Source(p)), process_source(Source(p))) for k, p in enumerate(paths)]
+
+
+def test_a_save_group_is_one_commit_and_nothing_is_stored_before_it(tmp_path):
+    from pipeline.saver import Saver
+    from pipeline.settings import SaveGroup
+
+    paths = [_plan_file(tmp_path, f"p{k}.txt", k + 1) for k in range(5)]
+    with Store(str(tmp_path / "s.db")) as store:
+        saver = Saver(store, group=SaveGroup(documents=3, seconds=60))
+        items = _results(paths)
+        assert saver.add(*items[0], 0.1) == [] and saver.add(*items[1], 0.1) == []
+        assert store.documents() == []  # held back: a kill now loses them, and the next run extracts them again
+        third = saver.add(*items[2], 0.1)
+        assert [o.index for o in third] == [0, 1, 2] and all(o.status == "ok" for o in third)
+        assert len(store.documents()) == 3
+        assert saver.add(*items[3], 0.1) == []
+        assert [o.index for o in saver.flush()] == [3] and saver.flush() == []
+        assert len(store.documents()) == 4
+
+
+def test_held_back_results_are_saved_when_due_by_age_or_records(tmp_path):
+    from pipeline.saver import Saver
+    from pipeline.settings import SaveGroup
+
+    items = _results([_plan_file(tmp_path, f"p{k}.txt", k + 1) for k in range(2)])
+    with Store(str(tmp_path / "s.db")) as store:
+        assert len(Saver(store, group=SaveGroup(documents=99, seconds=0)).add(*items[0], 0.1)) == 1
+        by_records = Saver(store, group=SaveGroup(documents=99, seconds=60, records=len(items[1][1].records)))
+        assert len(by_records.add(*items[1], 0.1)) == 1
+
+
+def test_a_document_that_fails_in_a_save_group_fails_alone(tmp_path, monkeypatch):
+    import pipeline.store as store_module
+    from pipeline.saver import Saver
+    from pipeline.settings import SaveGroup
+
+    items = _results([_plan_file(tmp_path, f"p{k}.txt", k + 1) for k in range(3)])
+    bad = items[1][1].sha256
+    original = store_module._insert
+
+    def explode(conn, table, rows):
+        if table.name == "budgets" and rows[0]["document_sha256"] == bad:
+            raise RuntimeError("disk full")
+        return original(conn, table, rows)
+
+    monkeypatch.setattr(store_module, "_insert", explode)
+    with Store(str(tmp_path / "s.db")) as store:
+        saver = Saver(store, group=SaveGroup(documents=3, seconds=60))
+        outcomes = [o for job, result in items for o in saver.add(job, result, 0.1)]
+        assert [o.status for o in outcomes] == ["ok", "failed", "ok"]
+        assert outcomes[1].issues[-1].code == "store_failed"
+        stored = {d["sha256"]: d for d in store.documents()}
+        assert stored[bad]["status"] == "failed" and not list(store.rows("budget", bad))  # none of its rows half-saved
+        assert all(len(store.rows("budget", result.sha256)) == 1 for _, result in (items[0], items[2]))
+
+
 def test_parallel_extraction_stores_what_one_process_stores(tmp_path):
     from pipeline.run import run_batch
     from pipeline.store import Store
