@@ -87,8 +87,8 @@ def extract(paths: tuple[Path, ...], db: str | None, manifest: Path | None, forc
             scheduler: str | None) -> None:
     """Extract records from council plans (files or folders) into the store.
 
-    Each document is saved in its own transaction as soon as it is read, keyed
-    by content hash: re-running skips unchanged files (and resumes a run that
+    Each document is saved whole or not at all, a few dozen per transaction
+    (at most a second after it is read), keyed by content hash: re-running skips unchanged files (and resumes a run that
     was killed), re-extracts when the extraction rules changed, and replaces
     changed files. Byte-identical copies are one document that knows all its
     names. A bad file, a document over its time or memory limit, a FIFO or an

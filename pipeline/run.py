@@ -82,8 +82,8 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
     core; each under ``settings.doc_timeout`` and ``settings.doc_memory``; each
     worker saves what it extracts), on a Dask cluster at ``scheduler``, or in
     this process (``workers=0``: no limits; with ``strict`` it raises the first
-    error).  Each result is saved as it finishes, in its own transaction, and
-    dropped; the summary keeps its ``Outcome`` (``keep_results=False`` keeps not
+    error).  Results are saved as they finish, whole or not at all, a group
+    per transaction (``settings.save_group``), and dropped; the summary keeps its ``Outcome`` (``keep_results=False`` keeps not
     even that, for flat memory: read the records from the store).
     """
     settings = (settings or BatchSettings()).with_options(workers=workers)

@@ -1,6 +1,8 @@
 """The relational store: SQLite by default, any SQLAlchemy URL (PostgreSQL) by ``--db``.
 
-One transaction per document.  Documents are keyed by content hash and
+Each document is saved whole or not at all: in its own transaction
+(``save``), or in its own savepoint within a group's (``save_many``: a
+commit costs as much as a small plan's rows).  Documents are keyed by content hash and
 record ids are derived from it, so loading the same file twice changes
 nothing, and re-extracting a changed file replaces its old records.
 
