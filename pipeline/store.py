@@ -30,8 +30,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
 
-from sqlalchemy import (Column, String, Table, Text, bindparam, create_engine, delete, event, func, inspect, select, text,
-                        union, update)
+from sqlalchemy import (Boolean, Column, Float, Integer, String, Table, Text, bindparam, create_engine, delete, event,
+                        func, inspect, select, text, union, update)
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -415,20 +415,20 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
         conn.execute(table.insert(), _clean(rows))
         return
     keys = tuple(rows[0])
-    sql, processors = _driver_insert(conn.dialect, table, keys)
+    sql, processors, loose = _driver_insert(conn.dialect, table, keys)
     values = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
     processed = [(j, p) for j, p in enumerate(processors) if p is not None]
     params = []
     for row in rows:
         cells = list(values(row))
-        # numbers, None and ASCII text without NUL answered inline (a save converts every column of every
-        # row, and a call per value cost more than the check), the rest as _clean leaves it
-        for j, v in enumerate(cells):
-            t = type(v)
-            if t is str:
+        # only columns that can hold text or containers are looked at (numbers are stored as they are), and ASCII
+        # text without NUL is answered inline (a call per value cost more than the check); the rest as _clean leaves it
+        for j in loose:
+            v = cells[j]
+            if v.__class__ is str:
                 if not v.isascii() or "\x00" in v:
                     cells[j] = _clean_text(v)
-            elif t not in _SCALARS:
+            elif v is not None:
                 cells[j] = _clean(v)
         for j, process in processed:
             cells[j] = process(cells[j])
@@ -439,7 +439,8 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
 _SCALARS = frozenset({int, float, bool, type(None)})
 
 
-_DRIVER_INSERTS: dict[tuple, tuple[str, list]] = {}
+_DRIVER_INSERTS: dict[tuple, tuple[str, list, list[int]]] = {}
+_NUMBER_TYPES = (Integer, Float, Boolean)
 
 
 def _run(conn: Connection, statement: Any, params: dict[str, Any]) -> list[tuple]:
@@ -479,15 +480,18 @@ def _driver_sql(dialect: Any, statement: Any, sizes: tuple[tuple[str, int], ...]
     return made
 
 
-def _driver_insert(dialect: Any, table: Table, keys: tuple[str, ...]) -> tuple[str, list]:
-    """The driver's INSERT for these columns and each column's bind processor (None: the value as it is), made once."""
+def _driver_insert(dialect: Any, table: Table, keys: tuple[str, ...]) -> tuple[str, list, list[int]]:
+    """The driver's INSERT for these columns, each column's bind processor (None: the value as it is) and the
+    positions of the columns that are not numbers (what ``_clean`` may have to change), made once."""
     key = (dialect.name, table.name, keys)
     made = _DRIVER_INSERTS.get(key)
     if made is None:
         quote = dialect.identifier_preparer.quote
         sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
                f"VALUES ({', '.join('?' for _ in keys)})")
-        made = _DRIVER_INSERTS[key] = (sql, [_none_once(table.c[k].type._cached_bind_processor(dialect)) for k in keys])
+        processors = [_none_once(table.c[k].type._cached_bind_processor(dialect)) for k in keys]
+        loose = [j for j, k in enumerate(keys) if not isinstance(table.c[k].type, _NUMBER_TYPES)]
+        made = _DRIVER_INSERTS[key] = (sql, processors, loose)
     return made
 
 
