@@ -54,7 +54,8 @@ def extract_document(doc: Document, strict: bool = False) -> tuple[list[Record],
                 raise MemoryError from exc
             issues.append(Issue(f"extractor_failed:{name}", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     for record in records:
-        record.source = doc.source
+        if record.source != doc.source:  # extractors mostly set it: a pydantic assignment costs more than the test
+            record.source = doc.source
         if doc.page_starts and record.provenance is not None:
             # the page where the snippet starts, whichever block or cell the extractor read it from
             record.provenance.page = doc.page_at(record.provenance.char_start)
