@@ -40,6 +40,26 @@ def _values(view: "TableView", row: "Row", columns) -> dict[int, tuple[float, in
     return out
 
 
+class _Figures:
+    """Each row's figures in the table's figure columns, read once.
+
+    Finding sub-totals reads every data row, and checking each total reads
+    its lines again (twice where the lines since the section and since the
+    last total are the same rows); the figures do not change in between.
+    """
+
+    def __init__(self, view: "TableView") -> None:
+        self.view = view
+        self.columns = _figure_columns(view)
+        self._rows: dict[int, dict[int, tuple[float, int]]] = {}
+
+    def of(self, row: "Row") -> dict[int, tuple[float, int]]:
+        found = self._rows.get(row.index)
+        if found is None:
+            found = self._rows[row.index] = _values(self.view, row, self.columns)
+        return found
+
+
 def _groups(view: "TableView") -> Iterator[tuple[list[list["Row"]], "Row"]]:
     """For every total or sub-total row: the ways its lines may run (since the last section; since the last total)."""
     in_section: list[Row] = []
@@ -55,13 +75,13 @@ def _groups(view: "TableView") -> Iterator[tuple[list[list["Row"]], "Row"]]:
             since_total.append(row)
 
 
-def _sums_to(view: "TableView", lines: list["Row"], total: "Row", columns) -> Optional[bool]:
+def _sums_to(figures: _Figures, lines: list["Row"], total: "Row") -> Optional[bool]:
     """True when the lines add up to the total in every column both have; None when nothing to compare."""
-    target = _values(view, total, columns)
+    target = figures.of(total)
     if not target or len(lines) < MIN_LINES:
         return None
     compared = False
-    line_values = [_values(view, r, columns) for r in lines]  # once, not once per column
+    line_values = [figures.of(r) for r in lines]
     for index, (value, decimals) in target.items():
         present = [v[index] for v in line_values if index in v]
         if len(present) < MIN_LINES:
@@ -104,10 +124,10 @@ class _RunningSums:
         return compared or None
 
 
-def find_subtotals(view: "TableView") -> None:
+def find_subtotals(view: "TableView", figures: Optional[_Figures] = None) -> None:
     """Mark data rows that equal the sum of the data rows above them (since the last total or section)."""
-    columns = _figure_columns(view)
-    if not columns:
+    figures = figures or _Figures(view)
+    if not figures.columns:
         return
     lines = _RunningSums()
     for row in view.rows:
@@ -116,7 +136,7 @@ def find_subtotals(view: "TableView") -> None:
             continue
         if row.role != "data":
             continue
-        values = _values(view, row, columns)
+        values = figures.of(row)
         if lines.lines >= MIN_LINES and len(values) >= 1 and lines.reached_by(values):
             row.role = "subtotal"
             lines = _RunningSums()
@@ -124,12 +144,12 @@ def find_subtotals(view: "TableView") -> None:
         lines.add(values)
 
 
-def check_totals(view: "TableView") -> list[tuple[str, str]]:
+def check_totals(view: "TableView", figures: Optional[_Figures] = None) -> list[tuple[str, str]]:
     """Issues for stated totals their lines do not reach; those rows' confidence drops."""
     issues = []
-    columns = _figure_columns(view)
+    figures = figures or _Figures(view)
     for candidates, total in _groups(view):
-        verdicts = [_sums_to(view, lines, total, columns) for lines in candidates]
+        verdicts = [_sums_to(figures, lines, total) for lines in candidates]
         lines = candidates[-1]
         if False in verdicts and True not in verdicts:
             total.confidence = 0.6
@@ -260,4 +280,11 @@ def _combine(tokens, bracketed, options) -> Iterator[list[str]]:
     yield from walk(0, 0, [])
 
 
-__all__ = ["find_subtotals", "check_totals", "split_glued"]
+def check_arithmetic(view: "TableView") -> list[tuple[str, str]]:
+    """``find_subtotals`` then ``check_totals``, reading each row's figures once for both."""
+    figures = _Figures(view)
+    find_subtotals(view, figures)
+    return check_totals(view, figures)
+
+
+__all__ = ["find_subtotals", "check_totals", "check_arithmetic", "split_glued"]

@@ -29,7 +29,7 @@ from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import UNIT_PATTERN, might_name_unit, unit_scale
 from pipeline.normalise.years import find_years, year_of
 from pipeline.tables import vocabulary
-from pipeline.tables.arithmetic import check_totals, find_subtotals
+from pipeline.tables.arithmetic import check_arithmetic
 
 FIGURE_ROLES = ("figure", "target", "actual", "baseline", "comparison", "workforce")
 _MONEY_WORDS = re.compile(r"£|\bbudget|\bcost|\bspend|\bexpenditure|\bincome|\bsavings?\b|\bpressures?\b|\bgrowth\b|"
@@ -188,8 +188,7 @@ def read_table(doc: Document, block: Block) -> TableView:
     _column_kinds(view)
     _scale(view, doc, block)
     _kpi_rows_are_not_totals(view)
-    find_subtotals(view)
-    view.issues.extend(check_totals(view))
+    view.issues.extend(check_arithmetic(view))
     return view
 
 
