@@ -72,6 +72,22 @@ def test_documents_a_dead_worker_held_unsaved_are_extracted_again_once(tmp_path)
     assert [job for job, _, _ in finished] == [jobs[1]] and finished[0][1].issues[0].code == "worker_died"
 
 
+def test_workers_save_what_they_hold_when_the_queue_runs_dry(tmp_path):
+    """A group that can never fill, nor come due by age, is saved because the main process asks for it."""
+    import threading
+
+    from pipeline.settings import SaveGroup
+
+    plans(tmp_path / "in", 6)
+    db = str(tmp_path / "s.db")
+    never = BatchSettings(workers=2, save_group=SaveGroup(documents=10_000, records=10**9, seconds=3600))
+    done: list = []
+    run = threading.Thread(target=lambda: done.append(run_batch([tmp_path / "in"], db=db, settings=never)), daemon=True)
+    run.start()
+    run.join(120)  # without the request the run would wait an hour for its groups
+    assert done and done[0].extracted == 6 and len(statuses(db)) == 6
+
+
 def one_bad_among_good(tmp_path, good: int, name: str, body: str, **limits) -> tuple[str, dict, float]:
     """``good`` plans and one misbehaving document extracted under ``limits``: the store, statuses, seconds taken."""
     plans(tmp_path / "in", good)
