@@ -64,14 +64,22 @@ class DaskExecutor:
             if batch:
                 submit(batch)
         stream = as_completed(list(futures))
-        for future in stream:
-            batch = futures.pop(future)
-            for job, item in zip(batch, _outcomes(future, batch)):
-                yield item if isinstance(item, Outcome) else save(job, *item)
-            future.release()
-            nxt = _take(pending, size)
-            if nxt:
-                stream.add(submit(nxt))
+        try:
+            for future in stream:
+                batch = futures.pop(future)
+                for job, item in zip(batch, _outcomes(future, batch)):
+                    if isinstance(item, Outcome):
+                        yield item
+                    else:  # a remote worker's result (or its failure): saved here, in groups like a worker's
+                        yield from save.add(job, *item)
+                future.release()
+                nxt = _take(pending, size)
+                if nxt:
+                    stream.add(submit(nxt))
+            yield from save.flush()
+        finally:  # stopped early: what arrived is still stored
+            if save.pending:
+                save.flush()
 
     def close(self) -> None:
         if self._own:
