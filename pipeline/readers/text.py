@@ -203,38 +203,45 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             blocks.append(_line_block(line, text))
             i += 1
             continue
-        if _is_md(line):
+        # each shape below is asked only of a line holding what its reader cannot do without (a pipe, a tab,
+        # a slash, a gutter, a run-on length: see _plain_line), the test written here rather than in a call
+        text_of_line = line.text
+        tab = "\t" in text_of_line
+        if "|" in text_of_line and _is_md(line):
             i = _read_markdown(lines, i, blocks, text)
-        elif _is_cell_line(line) and _cell_table_ahead(lines, i):
+        elif tab and _is_cell_line(line) and _cell_table_ahead(lines, i):
             i = _read_cell_table(lines, i, blocks, text)
-        elif _is_tsv(line):
+        elif tab and _is_tsv(line):
             i = _read_tsv(lines, i, blocks, text)
-        elif (stop := delimited.region(lines, i)) > i and (slashed := delimited.read(lines, i, stop, text)) is not None:
+        elif _slash_near(lines, i) and (stop := delimited.region(lines, i)) > i and (
+                slashed := delimited.read(lines, i, stop, text)) is not None:
             grid = delimited.square(slashed.header, slashed.rows)
             blocks.append(_table_block(grid, text, len(slashed.header)))
             i = stop
-        elif (laid_out := aligned.read(lines, i)) is not None:
+        elif not tab and _GUTTER in text_of_line and (laid_out := aligned.read(lines, i)) is not None:
             blocks.append(_table_block([[_cell(text, a, b) for a, b in row] for row in laid_out.rows], text))
             i = laid_out.next_line
-        elif (found := rows.read(lines, i)) is not None and not aligned.within(lines, i + 1, found.next_line):
+        elif not rows.cannot_start(line) and (found := rows.read(lines, i)) is not None and not _aligned_within(
+                lines, i + 1, found.next_line, text):
             if found.before:  # header lines already read as headings: they belong to the table
                 first = lines[found.before[0]].start
                 while blocks and blocks[-1].start >= first:
                     blocks.pop()
             blocks.append(_table_block(found.header + found.rows, text, len(found.header)))
             i = found.next_line
-        elif _anchored_header(lines, i):
+        elif not tab and _anchored_header(lines, i):
             i = _read_anchored(lines, i, blocks, text)
-        elif _spaced_table_ahead(lines, i):
+        elif (tab or "  " in line.stripped) and _spaced_table_ahead(lines, i):
             i = _read_spaced(lines, i, blocks, text)
-        elif (flat := runon.read(line.text, line.start)) is not None:
-            blocks.extend(runon.blocks(flat, line.text, line.start))
+        elif len(text_of_line) >= TEXT_SETTINGS.runon_min_chars and (flat := runon.read(text_of_line, line.start)) is not None:
+            blocks.extend(runon.blocks(flat, text_of_line, line.start))
             i += 1
         elif i >= no_stream_before and streams.stream_line(line):
-            cells, end = streams.collect(lines, i)
+            end = streams.stream_end(lines, i)
             # an aligned table inside those lines is read when the scan reaches it, not swallowed as cells
-            held_back = aligned.within(lines, i + 1, end)
-            j = None if held_back else _read_stream(lines, blocks, text, cells, end)
+            held_back = _aligned_within(lines, i + 1, end, text)
+            j = None if held_back or not _digit_between(text, lines, i, end) else _read_stream(
+                lines, blocks, text, streams.cells_between(lines, i, end), end)
             if j is None:
                 no_stream_before = no_stream_before if held_back else end
                 blocks.append(_line_block(line, text))
@@ -273,6 +280,31 @@ def _plain_line(lines: list[Line], i: int, no_stream_before: int) -> bool:
     if i >= no_stream_before and streams.stream_line(line):
         return False  # a one-cell-per-line table
     return rows.cannot_start(line)
+
+
+def _slash_near(lines: list[Line], i: int) -> bool:
+    """A slash in the line, or opening the next one: ``delimited.region`` finds no table from ``i`` without."""
+    return "/" in lines[i].text or (i + 1 < len(lines) and lines[i + 1].stripped.startswith("/"))
+
+
+def _aligned_within(lines: list[Line], first: int, stop: int, text: str) -> bool:
+    """``aligned.within``, not asked when no line of ``first``..``stop`` holds a gutter: every laid-out line
+    does, and a line's text is the document's ``text[line.start:line.end]``, so one search of the
+    document's text between them rules all of them out (walking the lines cost more than the rest of a
+    failed one-cell-per-line stream)."""
+    last = min(stop, len(lines)) - 1
+    if last < first or text.find(_GUTTER, lines[first].start, lines[last].end) == -1:
+        return False
+    return aligned.within(lines, first, stop)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _digit_between(text: str, lines: list[Line], first: int, stop: int) -> bool:
+    """A digit in lines ``first``..``stop``: ``streams.rebuild`` finds no table in cells without one (it
+    needs a figure, or reference numbers, and both hold digits), so the cells need not be collected."""
+    return stop > first and _DIGIT.search(text, lines[first].start, lines[stop - 1].end) is not None
 
 
 def shift(block: Block, offset: int) -> None:
