@@ -240,7 +240,7 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             end = streams.stream_end(lines, i)
             # an aligned table inside those lines is read when the scan reaches it, not swallowed as cells
             held_back = _aligned_within(lines, i + 1, end, text)
-            j = None if held_back or not _digit_between(text, lines, i, end) else _read_stream(
+            j = None if held_back or not _stream_may_hold_table(text, lines, i, end) else _read_stream(
                 lines, blocks, text, streams.cells_between(lines, i, end), end)
             if j is None:
                 no_stream_before = no_stream_before if held_back else end
@@ -298,13 +298,20 @@ def _aligned_within(lines: list[Line], first: int, stop: int, text: str) -> bool
     return aligned.within(lines, first, stop)
 
 
-_DIGIT = re.compile(r"\d")
+# a line opening as a figure does (a digit, or a bracket, sign, pound or point before one) or as a reference number
+# (up to four capitals, then a digit): every figure cell and every reference cell is such a line's stripped text
+_FIGURE_OR_REF_OPENING = re.compile(r"^\s*(?:[\d(\-–−£.]|[A-Z]{1,4}\s?\d)", re.M)
 
 
-def _digit_between(text: str, lines: list[Line], first: int, stop: int) -> bool:
-    """A digit in lines ``first``..``stop``: ``streams.rebuild`` finds no table in cells without one (it
-    needs a figure, or reference numbers, and both hold digits), so the cells need not be collected."""
-    return stop > first and _DIGIT.search(text, lines[first].start, lines[stop - 1].end) is not None
+def _stream_may_hold_table(text: str, lines: list[Line], first: int, stop: int) -> bool:
+    """Whether one of lines ``first``..``stop`` opens as a figure or a reference number: ``streams.rebuild``
+    finds no table without a figure cell or two reference cells, so without such a line the cells need not
+    be collected.  One search of the document's text from the first line's start (a ``^`` there, margin
+    included) to the last line's end; ``\\s*`` may run on over a line break, which only lets more through."""
+    if stop <= first:
+        return False
+    line_start = text.rfind("\n", 0, lines[first].start) + 1
+    return _FIGURE_OR_REF_OPENING.search(text, line_start, lines[stop - 1].end) is not None
 
 
 def shift(block: Block, offset: int) -> None:
