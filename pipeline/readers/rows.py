@@ -331,7 +331,7 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
         if line.blank or _rule_line(line.stripped):
             k += 1
             continue
-        if "\t" in line.text.strip() or "|" in line.text or _BULLETED.match(line.stripped):
+        if "\t" in line.stripped or "|" in line.text or _BULLETED.match(line.stripped):  # stripped: its tabs are the text's inner ones
             break  # other table forms; a bulleted list is a list even when its items end in amounts
         found = figure_row(line.text, columns or None)
         if found is None and rows and rows[-1][1] is not None and misses == 0 and _FIGURES_ONLY.match(line.text):

@@ -89,9 +89,18 @@ def _cell_line(line) -> bool:
 
 
 def stream_end(lines: Sequence, i: int) -> int:
-    """The line after the stream from line ``i``: its lines can be cells; whitespace-only lines are spacers."""
+    """The line after the stream from line ``i``: its lines can be cells (``_cell_line``, written out here with
+    the line's kept answer read first: the walk asks it of every line of the stream); whitespace-only lines
+    are spacers."""
     n = len(lines)
-    while i < n and (not lines[i].stripped or _cell_line(lines[i])):
+    while i < n:
+        line = lines[i]
+        stripped = line.stripped
+        if stripped:
+            kept = line.stream
+            if not (kept if kept is not None else stream_line(line)) or (
+                    "\t" in line.text and "\t" in line.text.rstrip()) or "|" in stripped:
+                break
         i += 1
     return i
 

@@ -155,7 +155,13 @@ def _is_md(line: Line) -> bool:
     return bool(_MD_ROW.match(line.text)) and line.text.count("|") >= 2
 
 
+_BULLET_OPENERS = frozenset("•·▪◦●○■□➢►–—-*(")  # what a _BULLET_ITEM opens with, besides a digit or a-z
+
+
 def _list_marker(stripped: str) -> Optional[str]:
+    first = stripped[:1]
+    if not (first in _BULLET_OPENERS or first.isdigit() or "a" <= first <= "z"):
+        return None  # most lines open with a capital: no _BULLET_ITEM can match them
     m = _BULLET_ITEM.match(stripped)
     if not m:
         return None
