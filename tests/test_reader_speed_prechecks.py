@@ -219,3 +219,17 @@ def _two_pass_clean(text: str) -> cleaning.Cleaned:
 def test_clean_in_one_search_cleans_as_the_two_searches_did(text):
     assert cleaning.clean(text) == _two_pass_clean(text)
     assert cleaning._ODD_OR_INVISIBLE.pattern == re.sub(r"\]\[", "", cleaning._ODD_CHARACTER.pattern + cleaning._INVISIBLE.pattern)
+
+
+PROSE_OR_NOT = ["The council will deliver.", "Net spend 12 14", "Total – –", "12 (3) n/a nil", "Salaries 12,345 (", "n/a",
+                "Band D 1,234.56%", "______", "  Page 3", "Ends with a dash -", "x" * 200 + " 12", "[1] [2]", "12(3)"]
+
+
+@pytest.mark.parametrize("text", PROSE_OR_NOT + [line.text for path in PLANS[:6]
+                                                 for line in split_lines(path.read_text(encoding="utf-8"))])
+def test_a_prose_line_is_no_figure_row_without_columns(text):
+    """The figure-rows walk reads a prose line as a miss without asking figure_row or the figures-only pattern."""
+    line = split_lines(text)[0]
+    if rows._prose_line(line):
+        assert not line.blank and not rows._rule_line(line.stripped)
+        assert rows.figure_row(line.text) is None and not rows._FIGURES_ONLY.match(line.text)
