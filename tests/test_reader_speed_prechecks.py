@@ -233,3 +233,15 @@ def test_a_prose_line_is_no_figure_row_without_columns(text):
     if rows._prose_line(line):
         assert not line.blank and not rows._rule_line(line.stripped)
         assert rows.figure_row(line.text) is None and not rows._FIGURES_ONLY.match(line.text)
+
+
+@pytest.mark.parametrize("raw", ["Plain line", "  indented item", "- bullet", "Heading\t", "\xa0padded\xa0", "HEADING",
+                                 "trailing  ", "\tcell", "a\xa0b", "1. First", "x"])
+def test_a_line_with_nothing_to_trim_is_its_own_block(raw):
+    text = "above\n" + raw + "\nbelow"
+    line = split_lines(text)[1]
+    lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
+    start, end = line.start + lead, line.start + len(line.text.rstrip(" \t\xa0"))
+    block = text_reader._line_block(line, text)
+    assert (block.text, block.start, block.end) == (text[start:end], start, end)
+    assert block.level == (1 if lead else 0) or block.kind != "list_item"

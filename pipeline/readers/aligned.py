@@ -199,9 +199,10 @@ def within(lines: Sequence[LineLike], first: int, stop: int) -> bool:
     A table's first lines may be headers that keep no columns of their own, so a region is tried from each
     of its first few lines; past them, none of its lines starts a table the earlier ones did not.
     """
-    k, tries = first, 0
-    while k < min(stop, len(lines)):
-        if not _laid_out(lines[k]):
+    k, tries, end = first, 0, min(stop, len(lines))
+    while k < end:
+        kept = lines[k].laid_out  # read in place: the walk passes over every line of the stretch
+        if not (kept if kept is not None else _laid_out(lines[k])):
             k, tries = k + 1, 0
             continue
         if read(lines, k) is not None:

@@ -343,15 +343,19 @@ def finish_blocks(blocks: list[Block], text: str) -> list[Block]:
 
 def _line_block(line: Line, text: str) -> Block:
     stripped = line.stripped
-    lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
-    start, end = line.start + lead, line.start + len(line.text.rstrip(" \t\xa0"))
+    if len(stripped) == len(line.text):  # nothing at either end to trim (most lines): the block is the line
+        lead, start, end, body = 0, line.start, line.end, line.text
+    else:
+        lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
+        start, end = line.start + lead, line.start + len(line.text.rstrip(" \t\xa0"))
+        body = text[start:end]
     marker = _list_marker(stripped)
     if marker is not None:
-        return Block(text[start:end], start, end, marker=marker, kind="list_item", level=1 if lead else 0)
+        return Block(body, start, end, marker=marker, kind="list_item", level=1 if lead else 0)
     if looks_like_heading(stripped):
         level = 1 if stripped.isupper() else 2
-        return Block(text[start:end], start, end, kind="heading", level=level)
-    return Block(text[start:end], start, end, kind="paragraph")
+        return Block(body, start, end, kind="heading", level=level)
+    return Block(body, start, end, kind="paragraph")
 
 
 def _cell(text: str, start: int, end: int) -> Cell:
