@@ -556,7 +556,8 @@ def _header_lines(lines: Sequence, i: int) -> tuple[list[int], int]:
         if line.blank:
             k += 1
             continue
-        if figure_row(line.text) is not None or not is_header_line(line.text):
+        # a prose line (kept on the line) ends in no figures, so figure_row finds no row in it
+        if (not _prose_line(line) and figure_row(line.text) is not None) or not is_header_line(line.text):
             break
         out.append(k)
         k += 1
