@@ -48,6 +48,9 @@ _PADDED_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z0-9]{1,3}\)|[a
 
 
 _GUTTER = " " * TEXT_SETTINGS.aligned_min_gutter  # what every _GAP holds: lines without it are not searched
+# whether _GAP is anywhere (two words a gutter apart), found from the gutter: a pattern that opens with literal spaces
+# is searched for them alone, where _GAP's opening \S was tried at every character
+_GAP_FROM_GUTTER = re.compile(rf"{_GUTTER}(?<=\S{_GUTTER}) *\S")
 
 
 def _laid_out(line: LineLike) -> bool:
@@ -55,7 +58,7 @@ def _laid_out(line: LineLike) -> bool:
     kept = line.laid_out
     if kept is None:
         text = line.text
-        kept = line.laid_out = _GUTTER in text and "\t" not in text and not line.blank and _GAP.search(text) is not None
+        kept = line.laid_out = _GUTTER in text and "\t" not in text and not line.blank and _GAP_FROM_GUTTER.search(text) is not None
     return kept
 
 
@@ -130,7 +133,23 @@ def _band_spans(ink: int, min_width: int) -> list[Span]:
 
 
 def _bands(ink: int) -> int:
-    return len(_band_spans(ink, TEXT_SETTINGS.aligned_min_gutter))
+    """``len(_band_spans(ink, aligned_min_gutter))`` by bit arithmetic on the ink, without spelling it out.
+
+    A region asks it of every line it takes, twice after a blank line.  With
+    the margin shifted off, ``blank`` has a bit for each blank position up to
+    the rightmost ink; ``starts`` keeps the positions that open ``width``
+    blanks in a row, so each band is one unbroken run of ``starts`` bits
+    (two bands have ink between them), and the runs are counted by their
+    first bits.
+    """
+    if not ink:
+        return 0
+    ink >>= (ink & -ink).bit_length() - 1
+    blank = ~ink & ((1 << ink.bit_length()) - 1)
+    starts = blank
+    for shift in range(1, TEXT_SETTINGS.aligned_min_gutter):
+        starts &= blank >> shift
+    return (starts & ~(starts << 1)).bit_count()
 
 
 def gutters(texts: Sequence[str], min_width: int) -> list[Span]:
@@ -180,9 +199,10 @@ def within(lines: Sequence[LineLike], first: int, stop: int) -> bool:
     A table's first lines may be headers that keep no columns of their own, so a region is tried from each
     of its first few lines; past them, none of its lines starts a table the earlier ones did not.
     """
-    k, tries = first, 0
-    while k < min(stop, len(lines)):
-        if not _laid_out(lines[k]):
+    k, tries, end = first, 0, min(stop, len(lines))
+    while k < end:
+        kept = lines[k].laid_out  # read in place: the walk passes over every line of the stretch
+        if not (kept if kept is not None else _laid_out(lines[k])):
             k, tries = k + 1, 0
             continue
         if read(lines, k) is not None:
@@ -264,7 +284,7 @@ def rewrite_wrapped(text: str) -> str:
 
     Only the regions read as such tables change; every other line is kept as it is.
     """
-    if _GUTTER not in text or _GAP.search(text) is None:  # the substring test first: the regex tries every character
+    if _GUTTER not in text or _GAP_FROM_GUTTER.search(text) is None:  # the substring test first: it is cheaper still
         return text  # no two words a gutter apart anywhere: nothing laid out with spaces
     raws, pos = [], 0
     for line in text.split("\n"):

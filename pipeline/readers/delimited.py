@@ -57,11 +57,14 @@ def region(lines: Sequence, i: int) -> int:
     """
     if not (is_delimited_line(lines[i].text) or (i + 1 < len(lines) and lines[i + 1].text.lstrip().startswith("/"))):
         return i
-    k, separators = i, 0
+    k = i
     while k < len(lines) and not lines[k].blank:
-        separators += len(_SEPARATOR.findall(lines[k].text.strip()))
         k += 1
-    return k if separators >= MIN_SEPARATORS and any(_ROW_END.match(lines[j].text) for j in range(i, k)) else i
+    # a line holding only "/" first: the cheaper test, and most runs of dated or slashed prose have none
+    if not any(_ROW_END.match(lines[j].text) for j in range(i, k)):
+        return i
+    separators = sum(len(_SEPARATOR.findall(lines[j].text.strip())) for j in range(i, k))
+    return k if separators >= MIN_SEPARATORS else i
 
 
 @dataclass

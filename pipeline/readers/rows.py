@@ -328,13 +328,16 @@ def read(lines: Sequence, i: int) -> Optional[RowsTable]:
     n = len(lines)
     while k < n:
         line = lines[k]
-        if line.blank or _rule_line(line.stripped):
+        # a prose line (kept on the line) is neither blank nor a rule, and without columns it is no figure row:
+        # figure_row needs figures at its end, and a line of figures only ends in them too
+        prose = not columns and _prose_line(line)
+        if not prose and (line.blank or _rule_line(line.stripped)):
             k += 1
             continue
-        if "\t" in line.text.strip() or "|" in line.text or _BULLETED.match(line.stripped):
+        if "\t" in line.stripped or "|" in line.text or _BULLETED.match(line.stripped):  # stripped: its tabs are the text's inner ones
             break  # other table forms; a bulleted list is a list even when its items end in amounts
-        found = figure_row(line.text, columns or None)
-        if found is None and rows and rows[-1][1] is not None and misses == 0 and _FIGURES_ONLY.match(line.text):
+        found = None if prose else figure_row(line.text, columns or None)
+        if found is None and not prose and rows and rows[-1][1] is not None and misses == 0 and _FIGURES_ONLY.match(line.text):
             found = FigureRow((0, 0), [(f.start(), f.end()) for f in FIGURE_TOKEN.finditer(line.text)])  # an unlabelled total
         if found is None:
             if len(line.stripped) > 120 or not (rows or header_lines):
@@ -553,7 +556,8 @@ def _header_lines(lines: Sequence, i: int) -> tuple[list[int], int]:
         if line.blank:
             k += 1
             continue
-        if figure_row(line.text) is not None or not is_header_line(line.text):
+        # a prose line (kept on the line) ends in no figures, so figure_row finds no row in it
+        if (not _prose_line(line) and figure_row(line.text) is not None) or not is_header_line(line.text):
             break
         out.append(k)
         k += 1

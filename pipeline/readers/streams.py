@@ -83,24 +83,45 @@ def stream_line(line) -> bool:
     return kept
 
 
-def collect(lines: Sequence, i: int) -> tuple[list[StreamCell], int]:
-    """Cells from line ``i`` on while lines can be cells; whitespace-only lines are spacers, skipped."""
-    cells: list[StreamCell] = []
+def _cell_line(line) -> bool:
+    """Whether a written line can be a cell of the stream (tab or pipe rows are other table forms)."""
+    return stream_line(line) and not ("\t" in line.text and "\t" in line.text.rstrip()) and "|" not in line.stripped
+
+
+def stream_end(lines: Sequence, i: int) -> int:
+    """The line after the stream from line ``i``: its lines can be cells (``_cell_line``, written out here with
+    the line's kept answer read first: the walk asks it of every line of the stream); whitespace-only lines
+    are spacers."""
     n = len(lines)
     while i < n:
         line = lines[i]
-        stripped = line.stripped  # the text with no-break spaces as spaces, stripped
-        if not stripped:
-            i += 1
-            continue
-        if not stream_line(line) or ("\t" in line.text and "\t" in line.text.rstrip()) or "|" in stripped:
-            break  # tab or pipe rows are other table forms
-        lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
-        start = line.start + lead
-        end = start + len(stripped)
-        cells.append(StreamCell(stripped, start, end, parse_text(stripped).kind, i))
+        stripped = line.stripped
+        if stripped:
+            kept = line.stream
+            if not (kept if kept is not None else stream_line(line)) or (
+                    "\t" in line.text and "\t" in line.text.rstrip()) or "|" in stripped:
+                break
         i += 1
-    return cells, i
+    return i
+
+
+def collect(lines: Sequence, i: int) -> tuple[list[StreamCell], int]:
+    """Cells from line ``i`` on while lines can be cells (to ``stream_end``); whitespace-only lines are skipped."""
+    end = stream_end(lines, i)
+    return cells_between(lines, i, end), end
+
+
+def cells_between(lines: Sequence, i: int, end: int) -> list[StreamCell]:
+    """The cells of lines ``i``..``end`` (a stream's lines, ``end`` from ``stream_end``)."""
+    cells: list[StreamCell] = []
+    for k in range(i, end):
+        line = lines[k]
+        stripped = line.stripped  # the text with no-break spaces as spaces, stripped
+        if stripped:
+            lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
+            start = line.start + lead
+            cells.append(StreamCell(stripped, start, start + len(stripped), parse_text(stripped).kind, k))
+    return cells
 
 
 @dataclass
@@ -115,6 +136,8 @@ class StreamTable:
 
 def rebuild(cells: list[StreamCell]) -> Optional[StreamTable]:
     """The table in a stream of cells, or ``None`` when the stream is not tabular."""
+    if not _may_hold_table(cells):
+        return None
     by_ref = _ref_led_table(cells)
     if by_ref is not None:
         return by_ref
@@ -136,6 +159,20 @@ def rebuild(cells: list[StreamCell]) -> Optional[StreamTable]:
     header = _header_rows(label_head, text_heads, bands, value_columns, width)
     body = [r.cells(width) for r in rows]
     return StreamTable(before=cells[:head_start], header=header, rows=body, after=data[used:])
+
+
+def _may_hold_table(cells: list[StreamCell]) -> bool:
+    """What either reading needs at least: a figure and another value cell (``_rows`` gives a table only
+    with two rows of values, and ``_first_data_index`` needs a figure), or two cells a reference number
+    could open a numbered row with (``_ref_led_table``)."""
+    values = [c for c in cells if c.kind in _VALUE_KINDS]
+    if len(values) >= 2 and any(c.kind in _FIGURE_KINDS for c in values):
+        return True
+    return sum(1 for c in cells if REF_CELL.match(c.text)) >= 2
+
+
+_VALUE_KINDS = frozenset(("number", "percent", "nil", "rag"))  # StreamCell.value_like
+_FIGURE_KINDS = frozenset(("number", "percent"))  # StreamCell.figure
 
 
 def _first_data_index(cells: list[StreamCell]) -> Optional[int]:

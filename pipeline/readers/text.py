@@ -155,7 +155,13 @@ def _is_md(line: Line) -> bool:
     return bool(_MD_ROW.match(line.text)) and line.text.count("|") >= 2
 
 
+_BULLET_OPENERS = frozenset("•·▪◦●○■□➢►–—-*(")  # what a _BULLET_ITEM opens with, besides a digit or a-z
+
+
 def _list_marker(stripped: str) -> Optional[str]:
+    first = stripped[:1]
+    if not (first in _BULLET_OPENERS or first.isdigit() or "a" <= first <= "z"):
+        return None  # most lines open with a capital: no _BULLET_ITEM can match them
     m = _BULLET_ITEM.match(stripped)
     if not m:
         return None
@@ -203,38 +209,45 @@ def scan_lines(text: str, offset: int = 0) -> list[Block]:
             blocks.append(_line_block(line, text))
             i += 1
             continue
-        if _is_md(line):
+        # each shape below is asked only of a line holding what its reader cannot do without (a pipe, a tab,
+        # a slash, a gutter, a run-on length: see _plain_line), the test written here rather than in a call
+        text_of_line = line.text
+        tab = "\t" in text_of_line
+        if "|" in text_of_line and _is_md(line):
             i = _read_markdown(lines, i, blocks, text)
-        elif _is_cell_line(line) and _cell_table_ahead(lines, i):
+        elif tab and _is_cell_line(line) and _cell_table_ahead(lines, i):
             i = _read_cell_table(lines, i, blocks, text)
-        elif _is_tsv(line):
+        elif tab and _is_tsv(line):
             i = _read_tsv(lines, i, blocks, text)
-        elif (stop := delimited.region(lines, i)) > i and (slashed := delimited.read(lines, i, stop, text)) is not None:
+        elif _slash_near(lines, i) and (stop := delimited.region(lines, i)) > i and (
+                slashed := delimited.read(lines, i, stop, text)) is not None:
             grid = delimited.square(slashed.header, slashed.rows)
             blocks.append(_table_block(grid, text, len(slashed.header)))
             i = stop
-        elif (laid_out := aligned.read(lines, i)) is not None:
+        elif not tab and _GUTTER in text_of_line and (laid_out := aligned.read(lines, i)) is not None:
             blocks.append(_table_block([[_cell(text, a, b) for a, b in row] for row in laid_out.rows], text))
             i = laid_out.next_line
-        elif (found := rows.read(lines, i)) is not None and not aligned.within(lines, i + 1, found.next_line):
+        elif not rows.cannot_start(line) and (found := rows.read(lines, i)) is not None and not _aligned_within(
+                lines, i + 1, found.next_line, text):
             if found.before:  # header lines already read as headings: they belong to the table
                 first = lines[found.before[0]].start
                 while blocks and blocks[-1].start >= first:
                     blocks.pop()
             blocks.append(_table_block(found.header + found.rows, text, len(found.header)))
             i = found.next_line
-        elif _anchored_header(lines, i):
+        elif not tab and _anchored_header(lines, i):
             i = _read_anchored(lines, i, blocks, text)
-        elif _spaced_table_ahead(lines, i):
+        elif (tab or "  " in line.stripped) and _spaced_table_ahead(lines, i):
             i = _read_spaced(lines, i, blocks, text)
-        elif (flat := runon.read(line.text, line.start)) is not None:
-            blocks.extend(runon.blocks(flat, line.text, line.start))
+        elif len(text_of_line) >= TEXT_SETTINGS.runon_min_chars and (flat := runon.read(text_of_line, line.start)) is not None:
+            blocks.extend(runon.blocks(flat, text_of_line, line.start))
             i += 1
         elif i >= no_stream_before and streams.stream_line(line):
-            cells, end = streams.collect(lines, i)
+            end = streams.stream_end(lines, i)
             # an aligned table inside those lines is read when the scan reaches it, not swallowed as cells
-            held_back = aligned.within(lines, i + 1, end)
-            j = None if held_back else _read_stream(lines, blocks, text, cells, end)
+            held_back = _aligned_within(lines, i + 1, end, text)
+            j = None if held_back or not _stream_may_hold_table(text, lines, i, end) else _read_stream(
+                lines, blocks, text, streams.cells_between(lines, i, end), end)
             if j is None:
                 no_stream_before = no_stream_before if held_back else end
                 blocks.append(_line_block(line, text))
@@ -275,6 +288,38 @@ def _plain_line(lines: list[Line], i: int, no_stream_before: int) -> bool:
     return rows.cannot_start(line)
 
 
+def _slash_near(lines: list[Line], i: int) -> bool:
+    """A slash in the line, or opening the next one: ``delimited.region`` finds no table from ``i`` without."""
+    return "/" in lines[i].text or (i + 1 < len(lines) and lines[i + 1].stripped.startswith("/"))
+
+
+def _aligned_within(lines: list[Line], first: int, stop: int, text: str) -> bool:
+    """``aligned.within``, not asked when no line of ``first``..``stop`` holds a gutter: every laid-out line
+    does, and a line's text is the document's ``text[line.start:line.end]``, so one search of the
+    document's text between them rules all of them out (walking the lines cost more than the rest of a
+    failed one-cell-per-line stream)."""
+    last = min(stop, len(lines)) - 1
+    if last < first or text.find(_GUTTER, lines[first].start, lines[last].end) == -1:
+        return False
+    return aligned.within(lines, first, stop)
+
+
+# a line opening as a figure does (a digit, or a bracket, sign, pound or point before one) or as a reference number
+# (up to four capitals, then a digit): every figure cell and every reference cell is such a line's stripped text
+_FIGURE_OR_REF_OPENING = re.compile(r"^\s*(?:[\d(\-–−£.]|[A-Z]{1,4}\s?\d)", re.M)
+
+
+def _stream_may_hold_table(text: str, lines: list[Line], first: int, stop: int) -> bool:
+    """Whether one of lines ``first``..``stop`` opens as a figure or a reference number: ``streams.rebuild``
+    finds no table without a figure cell or two reference cells, so without such a line the cells need not
+    be collected.  One search of the document's text from the first line's start (a ``^`` there, margin
+    included) to the last line's end; ``\\s*`` may run on over a line break, which only lets more through."""
+    if stop <= first:
+        return False
+    line_start = text.rfind("\n", 0, lines[first].start) + 1
+    return _FIGURE_OR_REF_OPENING.search(text, line_start, lines[stop - 1].end) is not None
+
+
 def shift(block: Block, offset: int) -> None:
     block.start += offset
     block.end += offset
@@ -298,15 +343,19 @@ def finish_blocks(blocks: list[Block], text: str) -> list[Block]:
 
 def _line_block(line: Line, text: str) -> Block:
     stripped = line.stripped
-    lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
-    start, end = line.start + lead, line.start + len(line.text.rstrip(" \t\xa0"))
+    if len(stripped) == len(line.text):  # nothing at either end to trim (most lines): the block is the line
+        lead, start, end, body = 0, line.start, line.end, line.text
+    else:
+        lead = len(line.text) - len(line.text.lstrip(" \t\xa0"))
+        start, end = line.start + lead, line.start + len(line.text.rstrip(" \t\xa0"))
+        body = text[start:end]
     marker = _list_marker(stripped)
     if marker is not None:
-        return Block(text[start:end], start, end, marker=marker, kind="list_item", level=1 if lead else 0)
+        return Block(body, start, end, marker=marker, kind="list_item", level=1 if lead else 0)
     if looks_like_heading(stripped):
         level = 1 if stripped.isupper() else 2
-        return Block(text[start:end], start, end, kind="heading", level=level)
-    return Block(text[start:end], start, end, kind="paragraph")
+        return Block(body, start, end, kind="heading", level=level)
+    return Block(body, start, end, kind="paragraph")
 
 
 def _cell(text: str, start: int, end: int) -> Cell:
