@@ -151,3 +151,14 @@ def test_contact_officers_are_found_from_the_officer_words_as_by_a_whole_text_sc
 
     pattern = PERSON_ROLE_PATTERNS[2]
     assert [m.span() for m in _matches_at(pattern, text, _officer_starts(text))] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_short_text_cache_stands_for_its_function():
+    """The C-level memo (a dict's ``__getitem__`` bound by ``partial``) answers, names and pickles as the function."""
+    import pickle
+
+    from pipeline.normalise.text import clean
+
+    assert clean("a  b") == "a b" and clean("a  b") == "a b"
+    assert clean.__name__ == "clean" and clean.__wrapped__("a  b") == "a b"
+    assert pickle.loads(pickle.dumps(clean)) is clean
