@@ -164,8 +164,36 @@ class _WordBeforeFigure:
                  for w in ([token["LOWER"]] if isinstance(token["LOWER"], str) else token["LOWER"]["IN"])}
         self.words = tuple(sorted(named))
         self.longest = max(map(len, named))
+        # tokens a match can have before and after its figure token (each pattern has one figure token)
+        self.before = max(pattern.index(_FIGURE) for kind in patterns.values() for pattern in kind)
+        self.after = max(len(pattern) - pattern.index(_FIGURE) - 1 for kind in patterns.values() for pattern in kind)
+
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges (start, end) of ``doc`` holding every match the patterns have there, few and short.
+
+        A match holds one figure token, at most ``before`` tokens after its start
+        and ``after`` tokens before its end; the figure token holds one of the
+        digits ``figures`` gives.  So each such digit's token with that many tokens
+        either side holds every match through it; overlapping ranges are joined.
+        """
+        out: list[tuple[int, int]] = []
+        for offset in self.figures(_text(doc)):
+            token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+            if token is None:
+                continue  # not a digit of any token (a Doc not made from this text): no figure token there
+            start, end = max(0, token.start - self.before), min(len(doc), token.start + self.after + 1)
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
 
     def __call__(self, text: str) -> bool:
+        return next(self.figures(text), None) is not None
+
+    def figures(self, text: str) -> Iterator[int]:
+        """The offset of each digit with one of the words right before it: the first digit of every
+        matched figure token is one of these (a figure token holds its first digit at its start or after ``£``)."""
         for m in _DIGIT.finditer(text):
             j = m.start()
             if j and text[j - 1] == "£":
@@ -173,12 +201,23 @@ class _WordBeforeFigure:
             while j and text[j - 1].isspace():
                 j -= 1
             if text[max(0, j - self.longest):j].lower().endswith(self.words):
-                return True
-        return False
+                yield m.start()
 
 
 may_hold_target_phrase = _WordBeforeFigure(TARGET_PATTERNS)
 """False only when ``cp_target_phrases`` finds no span in a text: asked before a block is annotated just for its targets."""
+
+
+def _check_first_words(patterns: dict[str, list[list[dict]]]) -> None:
+    """What ``component`` relies on to read the Matcher in windows: each pattern opens with a required set
+    of words, and no word opens patterns of two kinds (so two matches over the same tokens are one kind)."""
+    kinds: dict[str, str] = {}
+    for kind, listed in patterns.items():
+        for pattern in listed:
+            first = pattern[0]
+            assert "OP" not in first and "LOWER" in first, "every pattern opens with a required word"
+            for word in [first["LOWER"]] if isinstance(first["LOWER"], str) else first["LOWER"]["IN"]:
+                assert kinds.setdefault(word, kind) == kind, f"{word!r} opens patterns of two kinds"
 
 
 @Language.factory("cp_target_phrases")
@@ -190,15 +229,17 @@ def target_phrases_component(nlp: Language, name: str):
     for kind, patterns in TARGET_PATTERNS.items():
         matcher.add(kind, patterns)
     may_match = may_hold_target_phrase
+    _check_first_words(TARGET_PATTERNS)
 
     def component(doc: Doc) -> Doc:
-        if not may_match(_text(doc)):
-            doc.spans["target"] = []  # what the Matcher finds here, without walking the tokens
-            return doc
+        # the Matcher walks only the token ranges round a figure after a pattern word (``windows``): it
+        # finds the same matches as over the whole Doc (a pattern reads no token outside its match), and
+        # ``filter_spans`` keeps the same spans whatever their order (two matches over the same tokens
+        # have the same label: the kinds' first words differ)
         found = []
-        for match_id, start, end in matcher(doc):
-            span = Span(doc, start, end, label=nlp.vocab.strings[match_id])
-            found.append(span)
+        for start, end in may_match.windows(doc):
+            for match_id, first, last in matcher(doc[start:end]):
+                found.append(Span(doc, start + first, start + last, label=nlp.vocab.strings[match_id]))
         doc.spans["target"] = spacy.util.filter_spans(found)
         return doc
 

@@ -162,3 +162,27 @@ def test_short_text_cache_stands_for_its_function():
     assert clean("a  b") == "a b" and clean("a  b") == "a b"
     assert clean.__name__ == "clean" and clean.__wrapped__("a  b") == "a b"
     assert pickle.loads(pickle.dumps(clean)) is clean
+
+
+@pytest.mark.parametrize("text", [
+    "within 5 working days", "no more than 684kg of residual waste and at least 80% recycled", "at least £5 and at most 7 %",
+    "in 5 in 6 days", "within 3 within 4 calendar days", "Achieve 40% by 2025; reach 12 per cent; maintain 99.5 %",
+    "minimum of 3 hours then more than 2 weeks", "exceed 10 and above 20 below 30 with 2 days under 1 month",
+    "We will respond within\n5 days. Then no  more than  3.", "not less than 10,000 and fewer than £2,000", "95% of calls in five days",
+    "1 2 3 within 4 5 6 at least 7 8 9 no more than 10 11", "",
+])
+def test_target_matcher_windows_find_what_the_whole_doc_finds(text):
+    """``cp_target_phrases`` runs the Matcher only round a figure after a pattern word: the same spans as over every token."""
+    import spacy
+    from spacy.matcher import Matcher
+    from spacy.tokens import Span
+
+    from pipeline.nlp import TARGET_PATTERNS, annotate_partly, build_nlp
+
+    nlp = build_nlp()
+    matcher = Matcher(nlp.vocab)
+    for kind, patterns in TARGET_PATTERNS.items():
+        matcher.add(kind, patterns)
+    doc = annotate_partly(text, ("cp_target_phrases",))
+    whole = spacy.util.filter_spans([Span(doc, s, e, label=nlp.vocab.strings[k]) for k, s, e in matcher(doc)])
+    assert [(s.start, s.end, s.label_) for s in doc.spans["target"]] == [(s.start, s.end, s.label_) for s in whole]
