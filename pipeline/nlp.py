@@ -143,6 +143,32 @@ TARGET_PATTERNS: dict[str, list[list[dict]]] = {
 _DIGIT = re.compile(r"\d")
 
 
+def _stretch_start(text: str, pos: int, count: int) -> int:
+    """Where the ``count``-th whitespace-free stretch before the one holding ``pos`` starts (0 if there are fewer)."""
+    i = pos
+    while i and not text[i - 1].isspace():
+        i -= 1
+    for _ in range(count):
+        while i and text[i - 1].isspace():
+            i -= 1
+        while i and not text[i - 1].isspace():
+            i -= 1
+    return i
+
+
+def _stretch_end(text: str, pos: int, count: int) -> int:
+    """Where the ``count``-th whitespace-free stretch after the one holding ``pos`` ends (the text's end if fewer)."""
+    i, n = pos, len(text)
+    while i < n and not text[i].isspace():
+        i += 1
+    for _ in range(count):
+        while i < n and text[i].isspace():
+            i += 1
+        while i < n and not text[i].isspace():
+            i += 1
+    return i
+
+
 class _WordBeforeFigure:
     """Whether a text has one of the patterns' words right before a figure (``in 5``, ``than £3``): text
     without one holds no match, and is never walked token by token.
@@ -167,6 +193,20 @@ class _WordBeforeFigure:
         # tokens a match can have before and after its figure token (each pattern has one figure token)
         self.before = max(pattern.index(_FIGURE) for kind in patterns.values() for pattern in kind)
         self.after = max(len(pattern) - pattern.index(_FIGURE) - 1 for kind in patterns.values() for pattern in kind)
+
+    def text_windows(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges of whole whitespace-free stretches round each digit ``figures`` gives: ``before``
+        stretches before its own and ``after`` after it, overlapping ranges joined.  A token lies inside one
+        stretch, and each token of a match before or after its figure token is in the figure's stretch, a
+        whitespace token or a stretch of its own: so the window holds every token of every match."""
+        out: list[tuple[int, int]] = []
+        for offset in self.figures(text):
+            start, end = _stretch_start(text, offset, self.before), _stretch_end(text, offset, self.after)
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
 
     def windows(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges (start, end) of ``doc`` holding every match the patterns have there, few and short.
@@ -220,16 +260,41 @@ def _check_first_words(patterns: dict[str, list[list[dict]]]) -> None:
                 assert kinds.setdefault(word, kind) == kind, f"{word!r} opens patterns of two kinds"
 
 
-@Language.factory("cp_target_phrases")
-def target_phrases_component(nlp: Language, name: str):
-    """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
+@lru_cache(maxsize=4)
+def _target_matcher(nlp: Language):
+    """The ``TARGET_PATTERNS`` Matcher over ``nlp``'s vocabulary: one per pipeline, shared by the component and
+    ``may_hold_target_span``."""
     from spacy.matcher import Matcher
 
+    _check_first_words(TARGET_PATTERNS)
     matcher = Matcher(nlp.vocab)
     for kind, patterns in TARGET_PATTERNS.items():
         matcher.add(kind, patterns)
+    return matcher
+
+
+def may_hold_target_span(text: str) -> bool:
+    """False only when ``cp_target_phrases`` finds no span in ``text``, known without tokenising all of it.
+
+    The tokeniser cuts a text at whitespace first and reads each stretch
+    between on its own, so a window of whole stretches (``text_windows``)
+    gives the same tokens as the whole text gives there; the Matcher run over
+    each window finds every match the whole text has (each lies inside its
+    figure's window), and a block with none is never tokenised whole.
+    """
+    windows = may_hold_target_phrase.text_windows(text)
+    if not windows:
+        return False
+    nlp = build_nlp()
+    # the windows in one Doc, apart: a line break between them is a token of its own, which no pattern token matches
+    return bool(_target_matcher(nlp)(nlp.make_doc("\n\n".join(text[start:end] for start, end in windows))))
+
+
+@Language.factory("cp_target_phrases")
+def target_phrases_component(nlp: Language, name: str):
+    """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
+    matcher = _target_matcher(nlp)
     may_match = may_hold_target_phrase
-    _check_first_words(TARGET_PATTERNS)
 
     def component(doc: Doc) -> Doc:
         # the Matcher walks only the token ranges round a figure after a pattern word (``windows``): it

@@ -164,13 +164,17 @@ def test_short_text_cache_stands_for_its_function():
     assert pickle.loads(pickle.dumps(clean)) is clean
 
 
-@pytest.mark.parametrize("text", [
+TARGET_TEXTS = [
     "within 5 working days", "no more than 684kg of residual waste and at least 80% recycled", "at least £5 and at most 7 %",
     "in 5 in 6 days", "within 3 within 4 calendar days", "Achieve 40% by 2025; reach 12 per cent; maintain 99.5 %",
     "minimum of 3 hours then more than 2 weeks", "exceed 10 and above 20 below 30 with 2 days under 1 month",
     "We will respond within\n5 days. Then no  more than  3.", "not less than 10,000 and fewer than £2,000", "95% of calls in five days",
-    "1 2 3 within 4 5 6 at least 7 8 9 no more than 10 11", "",
-])
+    "1 2 3 within 4 5 6 at least 7 8 9 no more than 10 11", "", "(within 5 days)", "at\n\nleast 5%", "no more\tthan £3",
+    "reach\n 40 %", "within 10 \n working days", "We aim to achieve 40%.", "under 3 weeks of no more than 5 hours",
+]
+
+
+@pytest.mark.parametrize("text", TARGET_TEXTS)
 def test_target_matcher_windows_find_what_the_whole_doc_finds(text):
     """``cp_target_phrases`` runs the Matcher only round a figure after a pattern word: the same spans as over every token."""
     import spacy
@@ -186,3 +190,11 @@ def test_target_matcher_windows_find_what_the_whole_doc_finds(text):
     doc = annotate_partly(text, ("cp_target_phrases",))
     whole = spacy.util.filter_spans([Span(doc, s, e, label=nlp.vocab.strings[k]) for k, s, e in matcher(doc)])
     assert [(s.start, s.end, s.label_) for s in doc.spans["target"]] == [(s.start, s.end, s.label_) for s in whole]
+
+
+@pytest.mark.parametrize("text", TARGET_TEXTS)
+def test_a_target_span_is_found_in_windows_exactly_when_the_whole_text_has_one(text):
+    """``may_hold_target_span`` tokenises only whole stretches round each figure: it must agree with the whole Doc."""
+    from pipeline.nlp import annotate_partly, may_hold_target_span
+
+    assert may_hold_target_span(text) == bool(annotate_partly(text, ("cp_target_phrases",)).spans["target"])
