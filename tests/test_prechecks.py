@@ -198,3 +198,25 @@ def test_a_target_span_is_found_in_windows_exactly_when_the_whole_text_has_one(t
     from pipeline.nlp import annotate_partly, may_hold_target_span
 
     assert may_hold_target_span(text) == bool(annotate_partly(text, ("cp_target_phrases",)).spans["target"])
+
+
+@pytest.mark.parametrize("text", [
+    "the Heads of Service for Finance, Housing and Environmental Enhancement", "Directors for Adults and Children",
+    "Heads of Service\nfor Finance", "Service Managers for  Housing", "heads of service for finance", "Head for Finance",
+    "Lead Officer … Director, Corporate and Customer Services", "Chief Executive,\nPolicy Unit", "Director ,Finance Team",
+    "The Council's two central services - Corporate Development and Chief Executive's - are", "three teams: A, B and C.",
+    "2 Services ( Housing, Planning )", "two TEAMS\t- Alpha and Beta -", "Two services:Finance and Legal", "services",
+])
+def test_service_rule_prechecks_keep_every_match(text):
+    """``_HEADS_FOR_TAIL``, ``_POST_COMMA`` and ``_counted_word_before_list`` let through every block their pattern matches."""
+    from extractors.services import (_COUNTED, _HEADS_FOR, _HEADS_FOR_TAIL, _POST_COMMA, _ROLE_COMMA_UNIT,
+                                     _counted_word_before_list)
+
+    if _HEADS_FOR.search(text):
+        assert _HEADS_FOR_TAIL.search(text)
+    if _ROLE_COMMA_UNIT.search(text):
+        assert _POST_COMMA.search(text)
+    if _COUNTED.search(text):
+        assert _counted_word_before_list(text)
+    assert any(p.search(text) for p in (_HEADS_FOR, _ROLE_COMMA_UNIT, _COUNTED)) or text in (
+        "heads of service for finance", "Head for Finance", "Director ,Finance Team", "services")
