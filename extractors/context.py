@@ -134,6 +134,10 @@ def unit_from_heading(text: str) -> Optional[str]:
 _ROOT_FINANCE = re.compile(r"^(?:budgets?|budget position|finance|financ\w+ (?:information|summary|position)|financial resources|resources)$", re.I)
 
 
+_FINANCE_WORD = re.compile(r"\bbudget\b|\bfinanc", re.I)
+_FINANCE_TAIL = re.compile(r"\b(?:budget|finances?|financial)\b.*$", re.I)
+
+
 def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
     """The unit a block sits under: the nearest heading that names one.
 
@@ -146,8 +150,8 @@ def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
         known = ctx.known_unit(text)
         if known:
             return known
-        if re.search(r"\bbudget\b|\bfinanc", text, re.I):
-            unit = unit_from_heading(re.sub(r"\b(?:budget|finances?|financial)\b.*$", "", text, flags=re.I))
+        if _FINANCE_WORD.search(text):
+            unit = unit_from_heading(_FINANCE_TAIL.sub("", text))
             if unit:
                 return unit
         if _ROOT_FINANCE.match(text) or not GENERIC_HEADING.search(text):

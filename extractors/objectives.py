@@ -30,7 +30,7 @@ from pipeline.document import Block, Document, Piece, split_items
 from pipeline.normalise.dates import parse_date, search_date
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import find_money
-from pipeline.normalise.text import clean, may_hold, may_hold_any
+from pipeline.normalise.text import clean, count_words, may_hold, may_hold_any
 from pipeline.normalise.years import find_years
 from pipeline.tables.view import TableView
 from schemas import Objective, Record
@@ -131,6 +131,9 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
     return [(s, cuts[k + 1] if k + 1 < len(cuts) else len(text)) for k, s in enumerate(cuts)]
 
 
+_DUE_WORD = re.compile(r"\b(by|in|before|until|during)\b")  # a text without one names no due date
+
+
 def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = None, **fields) -> Optional[Objective]:
     raw = text if text is not None else piece.text
     if _FOOTNOTE.match(raw):
@@ -144,11 +147,11 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
     if text.rstrip().endswith((";", "and", "or")):  # where every trailing joiner ends
         text = _TRAILING_JOINER.sub("", text)
     text = text.strip()
-    if len(text.split()) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
+    if count_words(text, 1) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
         return None
     fields.setdefault("service", ctx.plan_unit)
     if fields.get("due") is None:
-        fields["due"] = parse_date(text, ctx.plan_year) if re.search(r"\b(by|in|before|until|during)\b", text) else None
+        fields["due"] = parse_date(text, ctx.plan_year) if _DUE_WORD.search(text) else None
     return Objective(source=doc.source, text=text, provenance=provenance(piece), **fields)
 
 
@@ -241,6 +244,9 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s{2,}")
 _REF_CANDIDATE = re.compile(r"(?<![\w.])(?:(?P<pre>[A-Z]{1,3})(?P<num>\d{1,2})|(?P<major>\d{1,2})\.(?P<minor>\d{1,2}))(?=\s+[A-Za-z(])")
 
 
+_COLON = re.compile(r":-?")
+
+
 def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
     """'… priorities for implementation: A1 Lobby for … A2 Support … A3 …' — a list flattened into a paragraph.
 
@@ -255,7 +261,7 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     found = list(_REF_CANDIDATE.finditer(block.text))
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(block.text)]  # once: splitting each colon's prefix was quadratic
     out: list[Objective] = []
-    for colon in re.finditer(r":-?", block.text):
+    for colon in _COLON.finditer(block.text):
         k = bisect.bisect_right(breaks, colon.start())
         sentence = block.text[breaks[k - 1] if k else 0: colon.start()]
         if not LEAD_IN_CUE.search(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
@@ -381,7 +387,7 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     not_commitment, examples, cue = cues
     if not_commitment:
         return False
-    if intro.kind != "heading" and re.search(r":-?\s*$", intro.text.strip()):
+    if intro.kind != "heading" and intro.text.rstrip().endswith((":", ":-")):  # ``:-?\s*$`` of the stripped text
         if examples:
             return False
         if cue:
@@ -413,10 +419,17 @@ def _continues_commitments(doc: Document, intro: Block, state: _ListState) -> bo
     return False
 
 
+_FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WILL = re.compile(r"\bwill\b")
+
+
 def _reads_as_commitment(text: str) -> bool:
     """Under a mere heading cue, a numbered paragraph that reports ("the council undertook …") is context."""
-    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
-    return not (_DESCRIPTIVE.search(first) and not re.search(r"\bwill\b", first))
+    first = _FIRST_SENTENCE_END.split(text, maxsplit=1)[0]
+    return not (_DESCRIPTIVE.search(first) and not _WILL.search(first))
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25) -> list[Objective]:
@@ -424,8 +437,8 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
     out: list[Objective] = []
     run: list[Block] = []
     for block in doc.blocks + [None]:
-        ok = (block is not None and block.kind in ("heading", "paragraph") and 3 <= len(block.clean.split()) <= longest
-              and "\n" not in block.text.strip() and len(re.findall(r"[.!?](?:\s|$)", block.clean)) <= 1
+        ok = (block is not None and block.kind in ("heading", "paragraph") and 3 <= count_words(block.clean, longest) <= longest
+              and "\n" not in block.text.strip() and len(_SENTENCE_END.findall(block.clean)) <= 1
               and opens_commitment(block.clean) and not find_money(block.text))
         if ok:
             run.append(block)
@@ -487,7 +500,7 @@ def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int 
 def _run_on(block: Block) -> bool:
     """A paragraph that is really a flattened table or page (sixty words or more on one line)."""
     # sixty words take at least 119 characters: a shorter text is not split to count them
-    return block.kind == "paragraph" and len(block.text) >= 119 and len(block.text.split()) >= 60
+    return block.kind == "paragraph" and len(block.text) >= 119 and count_words(block.text, 60) >= 60
 
 
 _INLINE_NUMBER = re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)")

@@ -46,9 +46,12 @@ def extract_risks(doc: Document, ctx: Context) -> list[Record]:
     return out
 
 
+_RISK_WORD = re.compile(r"\brisks?\b", re.I)
+
+
 def _table_risks(doc: Document, ctx: Context, block) -> list[Risk]:
     table = block.table
-    if not re.search(r"\brisks?\b", (table.caption or "") + " " + heading_words(doc, block.index, 1), re.I):
+    if not _RISK_WORD.search((table.caption or "") + " " + heading_words(doc, block.index, 1)):
         return []
     desc = table.column("comment", "description", "risk", "detail", "reason")
     money = table.column("budget", "£", "amount", "value")

@@ -703,6 +703,10 @@ def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
                 units.add(label, row.cells[view.label_column], parent=ctx.scope, confidence=0.7)
 
 
+_TWO_UNITS = re.compile(r"\s+(?:and|&)\s+(?=[A-Z])")  # "Youth Service and Youth Offending Service"
+_UNIT_END = re.compile(r"\b(?:Services?|Team|Unit)$")
+
+
 def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
     """Capitalised names ending in Service/Team/Unit/Directorate/Dept/Office in running text."""
     for block in doc.blocks:
@@ -728,8 +732,8 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
             if _implausible_mention(full):
                 continue
             # "Youth Service and Youth Offending Service" is two units
-            parts = re.split(r"\s+(?:and|&)\s+(?=[A-Z])", full)
-            if len(parts) > 1 and re.search(r"\b(?:Services?|Team|Unit)$", parts[0]):
+            parts = _TWO_UNITS.split(full)
+            if len(parts) > 1 and _UNIT_END.search(parts[0]):
                 names = parts
             else:
                 names = [full]
