@@ -19,11 +19,14 @@ _CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w
 def extract_risks(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     about_risks: dict[str, bool] = {}  # by heading text: the blocks under one heading share it
+    nearest = ""  # the nearest heading above the block (``heading_words(doc, index, 1)``), kept as the blocks go by
     for block in doc.blocks:
+        context = nearest
+        if block.kind == "heading":
+            nearest = block.clean
         if block.kind == "table":
             out.extend(_table_risks(doc, ctx, block))
             continue
-        context = heading_words(doc, block.index, 1)
         risky = about_risks.get(context)
         if risky is None:
             risky = about_risks[context] = bool(_RISK_WORD.search(context))
@@ -44,9 +47,6 @@ def extract_risks(doc: Document, ctx: Context) -> list[Record]:
                     out.append(Risk(source=doc.source, scope=ctx.scope, description=sentence,
                                     provenance=provenance(block, block.start + m.start(), block.start + m.end(), doc)))
     return out
-
-
-_RISK_WORD = re.compile(r"\brisks?\b", re.I)
 
 
 def _table_risks(doc: Document, ctx: Context, block) -> list[Risk]:

@@ -220,3 +220,10 @@ def test_service_rule_prechecks_keep_every_match(text):
         assert _counted_word_before_list(text)
     assert any(p.search(text) for p in (_HEADS_FOR, _ROLE_COMMA_UNIT, _COUNTED)) or text in (
         "heads of service for finance", "Head for Finance", "Director ,Finance Team", "services")
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_has_financial_year_answers_as_the_pattern_searches(text):
+    from pipeline.normalise.years import FY_PATTERN, has_financial_year
+
+    assert has_financial_year(text) == bool(FY_PATTERN.search(text))

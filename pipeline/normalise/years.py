@@ -67,6 +67,11 @@ def _fy_matches(text: str) -> Iterator[re.Match]:
         pos = m.end()
 
 
+def has_financial_year(text: str) -> bool:
+    """Whether ``FY_PATTERN.search(text)`` finds one, searched from the first year-like stretch (``_fy_matches``)."""
+    return next(_fy_matches(text), None) is not None
+
+
 _SPAN_JOIN = re.compile(r"\s*(?:to|[-–—]|until|through)\s*$", re.I)
 
 
