@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 
 from pipeline.document import Block, Document, Piece
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.text import clean, normalise_for_match
+from pipeline.normalise.text import clean, count_words, normalise_for_match
 from pipeline.normalise.years import FY_PATTERN
 from extractors.vocabulary import alternation
 from schemas import DocumentMeta, Provenance, Service
@@ -242,8 +242,8 @@ def read_lead_line(text: str) -> Optional[Lead]:
 @short_text_cache()
 def lead_from_clean(text: str) -> Optional[Lead]:
     """``read_lead_line`` of a text already cleaned (a block's ``clean``, kept with the block)."""
-    if len(text.split()) > 14:
-        return None
+    if count_words(text, 14) > 14:
+        return None  # a paragraph is split only as far as its fifteenth word
     for pattern in _LEAD_LINES:
         m = pattern.match(text)
         if m:

@@ -639,8 +639,8 @@ def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item"):
             continue
-        if not may_hold_any(block.text, _COUNTED_WORDS) or not _counted_word_before_list(block.text):
-            continue
+        if not _counted_word_before_list(block.text):
+            continue  # no unit word before a list opener (nor any unit word): no count
         for m in _COUNTED.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
             count = _COUNT.get(m.group("count").lower()) or int(m.group("count"))
