@@ -162,7 +162,8 @@ def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
 def heading_words(doc: Document, index: int, depth: int = 3) -> str:
     """The text of the nearest few headings, for cue words."""
     if depth == 1:  # the nearest heading alone (asked of every block)
-        return next((heading.clean for heading in doc.headings_before(index)), "")
+        nearest = next(doc.headings_before(index), None)
+        return nearest.clean if nearest is not None else ""
     out = []
     for heading in doc.headings_before(index):
         out.append(heading.clean)
@@ -173,11 +174,11 @@ def heading_words(doc: Document, index: int, depth: int = 3) -> str:
 
 def lead_in(doc: Document, block: Block) -> Optional[Block]:
     """The paragraph that introduces a list item (the last non-list block before it)."""
-    for prev in doc.blocks_before(block.index):
-        if prev.kind == "list_item":
-            continue
-        return prev
-    return None
+    blocks = doc.blocks  # walked by index (``blocks_before``'s order): asked of every item of every list
+    k = min(block.index, len(blocks)) - 1
+    while k >= 0 and blocks[k].kind == "list_item":
+        k -= 1
+    return blocks[k] if k >= 0 else None
 
 
 # ---------------------------------------------------------------- who leads which unit

@@ -179,6 +179,7 @@ class _ListState:
         self.cues: dict[int, tuple[bool, bool, bool]] = {}  # _lead_in_cues of each lead-in read, by its index
         self.standards: dict[int, bool] = {}  # _under_standards by nearest heading index (-1: none)
         self.council_wide: dict[int, bool] = {}  # _council_wide by lead-in index
+        self.heading_cues: dict[int, bool] = {}  # _heading_cue by nearest heading index (-1: none)
 
 
 def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
@@ -359,6 +360,16 @@ def _under_standards(doc: Document, block: Block, state: "_ListState") -> bool:
     return found
 
 
+def _heading_cue(doc: Document, block: Block, state: "_ListState") -> bool:
+    """Whether the nearest headings cue commitments: asked once per heading, not per list item under it."""
+    heading = next(doc.headings_before(block.index), None)
+    key = heading.index if heading is not None else -1
+    found = state.heading_cues.get(key)
+    if found is None:
+        found = state.heading_cues[key] = bool(HEADING_CUE.search(heading_words(doc, block.index, 3)))
+    return found
+
+
 def _council_wide(intro: Block, state: "_ListState") -> bool:
     """Whether a lead-in introduces the council's own objectives: asked once per lead-in, not per list item."""
     found = state.council_wide.get(intro.index)
@@ -397,7 +408,7 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
             state.committed.add(intro.index)
             return True
         return False
-    if not HEADING_CUE.search(heading_words(doc, block.index, 3)):
+    if not _heading_cue(doc, block, state):
         return False
     return _reads_as_commitment(block.clean)
 
