@@ -106,14 +106,17 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
     imperative or -ing verb, "To do", a nominalisation + "of", a unit's
     name) right after a word that cannot end a noun phrase mid-sentence.
     """
-    tokens = list(re.finditer(r"\S+", text))
+    tokens = list(_WORD.finditer(text))
+    token_texts = [t.group() for t in tokens]  # each read three times below (as the word, the one before, the one after)
     unit_starts = {u.split()[0] for u in units if u}
     cuts = [tokens[0].start()] if tokens else []
     for i in range(1, len(tokens)):
-        word = tokens[i].group()
-        prev = tokens[i - 1].group()
-        nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-        if not word[:1].isupper() or prev.lower() in _FUNCTION or prev.endswith((",", ";", ":", "(", "/", "-")):
+        word = token_texts[i]
+        if not word[:1].isupper():
+            continue  # only a capital opens an objective
+        prev = token_texts[i - 1]
+        nxt = token_texts[i + 1] if i + 1 < len(tokens) else ""
+        if prev.lower() in _FUNCTION or prev.endswith((",", ";", ":", "(", "/", "-")):
             continue
         if prev.endswith((".", "!", "?")) and not re.search(r"\b(?:e\.g|i\.e|etc|inc|incl|no)\.$", prev, re.I):
             cuts.append(tokens[i].start())
