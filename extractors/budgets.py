@@ -134,7 +134,7 @@ def _cell_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
     cols = [i for i, label in enumerate(table.header) if any(w in label.lower() for w in _RESOURCE_COLUMN)]
     out = []
     for row in table.body:
-        label = next((c.clean for c in row if c.clean and not _FIGURE_LABEL.fullmatch(c.clean)), None)
+        label = next((t for t in (c.clean for c in row) if t and not _FIGURE_LABEL.fullmatch(t)), None)
         for col in cols:
             cell = row[col]
             for money in find_money(cell.text):

@@ -202,8 +202,9 @@ def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
 
 
 def _heading(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
-    state.service = ctx.known_unit(block.clean) or None
-    m = _PRIORITY_HEADING.match(block.clean)
+    text = block.clean
+    state.service = ctx.known_unit(text) or None
+    m = _PRIORITY_HEADING.match(text)
     if m:
         state.theme = clean(m.group("text"))
         obj = _objective(doc, ctx, block, m.group("text"), service=state.service or ctx.plan_unit)
@@ -332,8 +333,9 @@ def _follows(a: re.Match, b: re.Match) -> bool:
 
 
 def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
-    if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
-        state.service = ctx.known_unit(block.clean) or block.clean
+    text = block.clean  # read once (a property), asked of every list item
+    if block.text.rstrip().endswith("**") or (ctx.known_unit(text) and count_words(text, 6) <= 6):
+        state.service = ctx.known_unit(text) or text
         return []
     labelled = _labelled(doc, ctx, block, state, standalone_only=True)
     if labelled:  # "• Well-being Objective 1 - We will …": the label's number is the ref, the statement the text
@@ -341,7 +343,7 @@ def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
     intro = lead_in(doc, block)
     if _under_standards(doc, block, state):
         return []  # a list of service standards is a list of targets (read by the targets extractor), not objectives
-    pledged = bool(_WE_WILL.match(block.clean))  # "We will …" bullets commit whatever introduces them
+    pledged = bool(_WE_WILL.match(text))  # "We will …" bullets commit whatever introduces them
     if not (pledged or _is_commitment_list(doc, block, intro, state)) or find_money(block.text):
         return []
     service = state.service
@@ -451,9 +453,10 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
     out: list[Objective] = []
     run: list[Block] = []
     for block in doc.blocks + [None]:
-        ok = (block is not None and block.kind in ("heading", "paragraph") and 3 <= count_words(block.clean, longest) <= longest
-              and "\n" not in block.text.strip() and len(_SENTENCE_END.findall(block.clean)) <= 1
-              and opens_commitment(block.clean) and not find_money(block.text))
+        text = block.clean if block is not None and block.kind in ("heading", "paragraph") else None  # read once
+        ok = (text is not None and 3 <= count_words(text, longest) <= longest
+              and "\n" not in block.text.strip() and len(_SENTENCE_END.findall(text)) <= 1
+              and opens_commitment(text) and not find_money(block.text))
         if ok:
             run.append(block)
             continue
