@@ -143,30 +143,9 @@ TARGET_PATTERNS: dict[str, list[list[dict]]] = {
 _DIGIT = re.compile(r"\d")
 
 
-def _stretch_start(text: str, pos: int, count: int) -> int:
-    """Where the ``count``-th whitespace-free stretch before the one holding ``pos`` starts (0 if there are fewer)."""
-    i = pos
-    while i and not text[i - 1].isspace():
-        i -= 1
-    for _ in range(count):
-        while i and text[i - 1].isspace():
-            i -= 1
-        while i and not text[i - 1].isspace():
-            i -= 1
-    return i
-
-
-def _stretch_end(text: str, pos: int, count: int) -> int:
-    """Where the ``count``-th whitespace-free stretch after the one holding ``pos`` ends (the text's end if fewer)."""
-    i, n = pos, len(text)
-    while i < n and not text[i].isspace():
-        i += 1
-    for _ in range(count):
-        while i < n and text[i].isspace():
-            i += 1
-        while i < n and not text[i].isspace():
-            i += 1
-    return i
+def _stretches(count: int) -> re.Pattern:
+    """From inside a whitespace-free stretch: the rest of it and up to ``count`` more (each after its whitespace)."""
+    return re.compile(rf"\S*(?:\s+\S+){{0,{count}}}")
 
 
 class _WordBeforeFigure:
@@ -193,6 +172,7 @@ class _WordBeforeFigure:
         # tokens a match can have before and after its figure token (each pattern has one figure token)
         self.before = max(pattern.index(_FIGURE) for kind in patterns.values() for pattern in kind)
         self.after = max(len(pattern) - pattern.index(_FIGURE) - 1 for kind in patterns.values() for pattern in kind)
+        self._back, self._ahead = _stretches(self.before), _stretches(self.after)
 
     def text_windows(self, text: str) -> list[tuple[int, int]]:
         """Character ranges of whole whitespace-free stretches round each digit ``figures`` gives: ``before``
@@ -200,8 +180,11 @@ class _WordBeforeFigure:
         stretch, and each token of a match before or after its figure token is in the figure's stretch, a
         whitespace token or a stretch of its own: so the window holds every token of every match."""
         out: list[tuple[int, int]] = []
+        reverse = None  # the text backwards, made once, where the stretches before a digit are read forwards
         for offset in self.figures(text):
-            start, end = _stretch_start(text, offset, self.before), _stretch_end(text, offset, self.after)
+            reverse = text[::-1] if reverse is None else reverse
+            start = len(text) - self._back.match(reverse, len(text) - 1 - offset).end()
+            end = self._ahead.match(text, offset).end()
             if out and start <= out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], end))
             else:
