@@ -125,13 +125,16 @@ def _total_scope(doc: Document, ctx: Context, block: Block, label: str) -> Optio
 # ---------------------------------------------------------------- money in table cells
 
 
+_FIGURE_LABEL = re.compile(r"[\d.]+")  # a row label that is only a figure
+
+
 def _cell_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
     """Money written inside a resources column (``Budgetary – agreed … - £15k``)."""
     table = block.table
     cols = [i for i, label in enumerate(table.header) if any(w in label.lower() for w in _RESOURCE_COLUMN)]
     out = []
     for row in table.body:
-        label = next((c.clean for c in row if c.clean and not re.fullmatch(r"[\d.]+", c.clean)), None)
+        label = next((t for t in (c.clean for c in row) if t and not _FIGURE_LABEL.fullmatch(t)), None)
         for col in cols:
             cell = row[col]
             for money in find_money(cell.text):
@@ -177,9 +180,12 @@ def _clause(sentence: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
+_RESPECTIVELY = re.compile(r"\brespectively\b")
+
+
 def _year_for(sentence: str, amounts: list[Money], k: int, plan_year: Optional[str]) -> Optional[str]:
     years = find_years(sentence)
-    if re.search(r"\brespectively\b", sentence) and len(years) == len(amounts) and years:
+    if _RESPECTIVELY.search(sentence) and len(years) == len(amounts) and years:
         return years[k].value
     cs, ce = _clause(sentence, amounts[k].start)
     clause_years = [y for y in years if cs <= y.start < ce]
@@ -204,11 +210,14 @@ def _phase_for(sentence: str, amounts: list[Money], k: int) -> Optional[str]:
     return vocabulary.first("phase", words[-1].group()) if words else None
 
 
+_OF_WORDS = re.compile(r"\s*(?:of|for|in|on)\s+((?:\w+\s+){0,2}\w+)")
+
+
 def _measure_for(sentence: str, amounts: list[Money], k: int) -> Optional[str]:
     money = amounts[k]
     nxt = amounts[k + 1].start if k + 1 < len(amounts) else len(sentence)
     after = sentence[money.end: nxt]
-    m = re.match(r"\s*(?:of|for|in|on)\s+((?:\w+\s+){0,2}\w+)", after)
+    m = _OF_WORDS.match(after)
     if m:
         found = measure_from(m.group(1))
         if found:

@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 
 from pipeline.document import Block, Document, Piece
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.text import clean, normalise_for_match
+from pipeline.normalise.text import clean, count_words, normalise_for_match
 from pipeline.normalise.years import FY_PATTERN
 from extractors.vocabulary import alternation
 from schemas import DocumentMeta, Provenance, Service
@@ -134,6 +134,10 @@ def unit_from_heading(text: str) -> Optional[str]:
 _ROOT_FINANCE = re.compile(r"^(?:budgets?|budget position|finance|financ\w+ (?:information|summary|position)|financial resources|resources)$", re.I)
 
 
+_FINANCE_WORD = re.compile(r"\bbudget\b|\bfinanc", re.I)
+_FINANCE_TAIL = re.compile(r"\b(?:budget|finances?|financial)\b.*$", re.I)
+
+
 def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
     """The unit a block sits under: the nearest heading that names one.
 
@@ -146,8 +150,8 @@ def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
         known = ctx.known_unit(text)
         if known:
             return known
-        if re.search(r"\bbudget\b|\bfinanc", text, re.I):
-            unit = unit_from_heading(re.sub(r"\b(?:budget|finances?|financial)\b.*$", "", text, flags=re.I))
+        if _FINANCE_WORD.search(text):
+            unit = unit_from_heading(_FINANCE_TAIL.sub("", text))
             if unit:
                 return unit
         if _ROOT_FINANCE.match(text) or not GENERIC_HEADING.search(text):
@@ -158,7 +162,8 @@ def section_unit(doc: Document, index: int, ctx: Context) -> Optional[str]:
 def heading_words(doc: Document, index: int, depth: int = 3) -> str:
     """The text of the nearest few headings, for cue words."""
     if depth == 1:  # the nearest heading alone (asked of every block)
-        return next((heading.clean for heading in doc.headings_before(index)), "")
+        nearest = next(doc.headings_before(index), None)
+        return nearest.clean if nearest is not None else ""
     out = []
     for heading in doc.headings_before(index):
         out.append(heading.clean)
@@ -169,11 +174,11 @@ def heading_words(doc: Document, index: int, depth: int = 3) -> str:
 
 def lead_in(doc: Document, block: Block) -> Optional[Block]:
     """The paragraph that introduces a list item (the last non-list block before it)."""
-    for prev in doc.blocks_before(block.index):
-        if prev.kind == "list_item":
-            continue
-        return prev
-    return None
+    blocks = doc.blocks  # walked by index (``blocks_before``'s order): asked of every item of every list
+    k = min(block.index, len(blocks)) - 1
+    while k >= 0 and blocks[k].kind == "list_item":
+        k -= 1
+    return blocks[k] if k >= 0 else None
 
 
 # ---------------------------------------------------------------- who leads which unit
@@ -238,8 +243,8 @@ def read_lead_line(text: str) -> Optional[Lead]:
 @short_text_cache()
 def lead_from_clean(text: str) -> Optional[Lead]:
     """``read_lead_line`` of a text already cleaned (a block's ``clean``, kept with the block)."""
-    if len(text.split()) > 14:
-        return None
+    if count_words(text, 14) > 14:
+        return None  # a paragraph is split only as far as its fifteenth word
     for pattern in _LEAD_LINES:
         m = pattern.match(text)
         if m:

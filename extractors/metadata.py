@@ -9,7 +9,7 @@ from extractors.context import PLAN_WORDS, Context, provenance
 from pipeline.councils import AmbiguousCouncil, council_in_text, register as council_register
 from pipeline.document import Document
 from pipeline.normalise.text import clean
-from pipeline.normalise.years import FY_PATTERN, find_years
+from pipeline.normalise.years import FY_PATTERN, find_years, has_financial_year
 from schemas import DocumentMeta, Record
 
 
@@ -20,7 +20,7 @@ def _title_blocks(doc: Document) -> list:
         return []
     blocks = [first]
     for b in doc.blocks[first.index + 1:]:
-        if FY_PATTERN.search(" ".join(x.text for x in blocks)):
+        if has_financial_year(" ".join(x.text for x in blocks)):
             break  # a title ends with its year
         gap = doc.text[blocks[-1].end: b.start]
         if b.kind == "heading" and gap.count("\n") == 1 and b.clean.isupper() == blocks[-1].clean.isupper():
@@ -57,7 +57,7 @@ def _too_many_words(title: str) -> bool:
 def _scope_from_title(title: str, doc: Document) -> Optional[str]:
     if _too_many_words(title):
         return None  # what the checks below come to, without their whole-title scans
-    if not (PLAN_WORDS.search(title) or FY_PATTERN.search(title)):
+    if not (PLAN_WORDS.search(title) or has_financial_year(title)):
         return None  # not a plan title, so it names no scope
     rest = FY_PATTERN.sub(" ", title)
     rest = re.sub(r"\b(?:19|20)\d{2}\b", " ", rest)

@@ -30,7 +30,7 @@ from pipeline.document import Block, Document, Piece, split_items
 from pipeline.normalise.dates import parse_date, search_date
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.money import find_money
-from pipeline.normalise.text import clean, may_hold, may_hold_any
+from pipeline.normalise.text import clean, count_words, may_hold, may_hold_any
 from pipeline.normalise.years import find_years
 from pipeline.tables.view import TableView
 from schemas import Objective, Record
@@ -106,14 +106,17 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
     imperative or -ing verb, "To do", a nominalisation + "of", a unit's
     name) right after a word that cannot end a noun phrase mid-sentence.
     """
-    tokens = list(re.finditer(r"\S+", text))
+    tokens = list(_WORD.finditer(text))
+    token_texts = [t.group() for t in tokens]  # each read three times below (as the word, the one before, the one after)
     unit_starts = {u.split()[0] for u in units if u}
     cuts = [tokens[0].start()] if tokens else []
     for i in range(1, len(tokens)):
-        word = tokens[i].group()
-        prev = tokens[i - 1].group()
-        nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-        if not word[:1].isupper() or prev.lower() in _FUNCTION or prev.endswith((",", ";", ":", "(", "/", "-")):
+        word = token_texts[i]
+        if not word[:1].isupper():
+            continue  # only a capital opens an objective
+        prev = token_texts[i - 1]
+        nxt = token_texts[i + 1] if i + 1 < len(tokens) else ""
+        if prev.lower() in _FUNCTION or prev.endswith((",", ";", ":", "(", "/", "-")):
             continue
         if prev.endswith((".", "!", "?")) and not re.search(r"\b(?:e\.g|i\.e|etc|inc|incl|no)\.$", prev, re.I):
             cuts.append(tokens[i].start())
@@ -131,6 +134,9 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
     return [(s, cuts[k + 1] if k + 1 < len(cuts) else len(text)) for k, s in enumerate(cuts)]
 
 
+_DUE_WORD = re.compile(r"\b(by|in|before|until|during)\b")  # a text without one names no due date
+
+
 def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = None, **fields) -> Optional[Objective]:
     raw = text if text is not None else piece.text
     if _FOOTNOTE.match(raw):
@@ -144,11 +150,11 @@ def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = 
     if text.rstrip().endswith((";", "and", "or")):  # where every trailing joiner ends
         text = _TRAILING_JOINER.sub("", text)
     text = text.strip()
-    if len(text.split()) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
+    if count_words(text, 1) < 2 or _SKIP_CELL.match(text) or _RESOLUTION.match(text) or _only_a_date(text):
         return None
     fields.setdefault("service", ctx.plan_unit)
     if fields.get("due") is None:
-        fields["due"] = parse_date(text, ctx.plan_year) if re.search(r"\b(by|in|before|until|during)\b", text) else None
+        fields["due"] = parse_date(text, ctx.plan_year) if _DUE_WORD.search(text) else None
     return Objective(source=doc.source, text=text, provenance=provenance(piece), **fields)
 
 
@@ -176,6 +182,7 @@ class _ListState:
         self.cues: dict[int, tuple[bool, bool, bool]] = {}  # _lead_in_cues of each lead-in read, by its index
         self.standards: dict[int, bool] = {}  # _under_standards by nearest heading index (-1: none)
         self.council_wide: dict[int, bool] = {}  # _council_wide by lead-in index
+        self.heading_cues: dict[int, bool] = {}  # _heading_cue by nearest heading index (-1: none)
 
 
 def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
@@ -195,8 +202,9 @@ def _list_objectives(doc: Document, ctx: Context) -> list[Objective]:
 
 
 def _heading(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
-    state.service = ctx.known_unit(block.clean) or None
-    m = _PRIORITY_HEADING.match(block.clean)
+    text = block.clean
+    state.service = ctx.known_unit(text) or None
+    m = _PRIORITY_HEADING.match(text)
     if m:
         state.theme = clean(m.group("text"))
         obj = _objective(doc, ctx, block, m.group("text"), service=state.service or ctx.plan_unit)
@@ -241,6 +249,9 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s{2,}")
 _REF_CANDIDATE = re.compile(r"(?<![\w.])(?:(?P<pre>[A-Z]{1,3})(?P<num>\d{1,2})|(?P<major>\d{1,2})\.(?P<minor>\d{1,2}))(?=\s+[A-Za-z(])")
 
 
+_COLON = re.compile(r":-?")
+
+
 def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
     """'… priorities for implementation: A1 Lobby for … A2 Support … A3 …' — a list flattened into a paragraph.
 
@@ -255,7 +266,7 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     found = list(_REF_CANDIDATE.finditer(block.text))
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(block.text)]  # once: splitting each colon's prefix was quadratic
     out: list[Objective] = []
-    for colon in re.finditer(r":-?", block.text):
+    for colon in _COLON.finditer(block.text):
         k = bisect.bisect_right(breaks, colon.start())
         sentence = block.text[breaks[k - 1] if k else 0: colon.start()]
         if not LEAD_IN_CUE.search(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
@@ -322,8 +333,9 @@ def _follows(a: re.Match, b: re.Match) -> bool:
 
 
 def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> list[Objective]:
-    if block.text.rstrip().endswith("**") or (ctx.known_unit(block.clean) and len(block.clean.split()) <= 6):
-        state.service = ctx.known_unit(block.clean) or block.clean
+    text = block.clean  # read once (a property), asked of every list item
+    if block.text.rstrip().endswith("**") or (ctx.known_unit(text) and count_words(text, 6) <= 6):
+        state.service = ctx.known_unit(text) or text
         return []
     labelled = _labelled(doc, ctx, block, state, standalone_only=True)
     if labelled:  # "• Well-being Objective 1 - We will …": the label's number is the ref, the statement the text
@@ -331,7 +343,7 @@ def _list_item(doc: Document, ctx: Context, block: Block, state: _ListState) -> 
     intro = lead_in(doc, block)
     if _under_standards(doc, block, state):
         return []  # a list of service standards is a list of targets (read by the targets extractor), not objectives
-    pledged = bool(_WE_WILL.match(block.clean))  # "We will …" bullets commit whatever introduces them
+    pledged = bool(_WE_WILL.match(text))  # "We will …" bullets commit whatever introduces them
     if not (pledged or _is_commitment_list(doc, block, intro, state)) or find_money(block.text):
         return []
     service = state.service
@@ -350,6 +362,16 @@ def _under_standards(doc: Document, block: Block, state: "_ListState") -> bool:
     if found is None:
         words_ = heading_words(doc, block.index, 3)
         found = state.standards[key] = may_hold(words_, "standard") and bool(_STANDARDS.search(words_))
+    return found
+
+
+def _heading_cue(doc: Document, block: Block, state: "_ListState") -> bool:
+    """Whether the nearest headings cue commitments: asked once per heading, not per list item under it."""
+    heading = next(doc.headings_before(block.index), None)
+    key = heading.index if heading is not None else -1
+    found = state.heading_cues.get(key)
+    if found is None:
+        found = state.heading_cues[key] = bool(HEADING_CUE.search(heading_words(doc, block.index, 3)))
     return found
 
 
@@ -381,7 +403,7 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
     not_commitment, examples, cue = cues
     if not_commitment:
         return False
-    if intro.kind != "heading" and re.search(r":-?\s*$", intro.text.strip()):
+    if intro.kind != "heading" and intro.text.rstrip().endswith((":", ":-")):  # ``:-?\s*$`` of the stripped text
         if examples:
             return False
         if cue:
@@ -391,7 +413,7 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
             state.committed.add(intro.index)
             return True
         return False
-    if not HEADING_CUE.search(heading_words(doc, block.index, 3)):
+    if not _heading_cue(doc, block, state):
         return False
     return _reads_as_commitment(block.clean)
 
@@ -413,10 +435,17 @@ def _continues_commitments(doc: Document, intro: Block, state: _ListState) -> bo
     return False
 
 
+_FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WILL = re.compile(r"\bwill\b")
+
+
 def _reads_as_commitment(text: str) -> bool:
     """Under a mere heading cue, a numbered paragraph that reports ("the council undertook …") is context."""
-    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
-    return not (_DESCRIPTIVE.search(first) and not re.search(r"\bwill\b", first))
+    first = _FIRST_SENTENCE_END.split(text, maxsplit=1)[0]
+    return not (_DESCRIPTIVE.search(first) and not _WILL.search(first))
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25) -> list[Objective]:
@@ -424,9 +453,10 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
     out: list[Objective] = []
     run: list[Block] = []
     for block in doc.blocks + [None]:
-        ok = (block is not None and block.kind in ("heading", "paragraph") and 3 <= len(block.clean.split()) <= longest
-              and "\n" not in block.text.strip() and len(re.findall(r"[.!?](?:\s|$)", block.clean)) <= 1
-              and opens_commitment(block.clean) and not find_money(block.text))
+        text = block.clean if block is not None and block.kind in ("heading", "paragraph") else None  # read once
+        ok = (text is not None and 3 <= count_words(text, longest) <= longest
+              and "\n" not in block.text.strip() and len(_SENTENCE_END.findall(text)) <= 1
+              and opens_commitment(text) and not find_money(block.text))
         if ok:
             run.append(block)
             continue
@@ -487,7 +517,7 @@ def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int 
 def _run_on(block: Block) -> bool:
     """A paragraph that is really a flattened table or page (sixty words or more on one line)."""
     # sixty words take at least 119 characters: a shorter text is not split to count them
-    return block.kind == "paragraph" and len(block.text) >= 119 and len(block.text.split()) >= 60
+    return block.kind == "paragraph" and len(block.text) >= 119 and count_words(block.text, 60) >= 60
 
 
 _INLINE_NUMBER = re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)")

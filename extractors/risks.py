@@ -19,11 +19,14 @@ _CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w
 def extract_risks(doc: Document, ctx: Context) -> list[Record]:
     out: list[Record] = []
     about_risks: dict[str, bool] = {}  # by heading text: the blocks under one heading share it
+    nearest = ""  # the nearest heading above the block (``heading_words(doc, index, 1)``), kept as the blocks go by
     for block in doc.blocks:
+        context = nearest
+        if block.kind == "heading":
+            nearest = block.clean
         if block.kind == "table":
             out.extend(_table_risks(doc, ctx, block))
             continue
-        context = heading_words(doc, block.index, 1)
         risky = about_risks.get(context)
         if risky is None:
             risky = about_risks[context] = bool(_RISK_WORD.search(context))
@@ -48,7 +51,7 @@ def extract_risks(doc: Document, ctx: Context) -> list[Record]:
 
 def _table_risks(doc: Document, ctx: Context, block) -> list[Risk]:
     table = block.table
-    if not re.search(r"\brisks?\b", (table.caption or "") + " " + heading_words(doc, block.index, 1), re.I):
+    if not _RISK_WORD.search((table.caption or "") + " " + heading_words(doc, block.index, 1)):
         return []
     desc = table.column("comment", "description", "risk", "detail", "reason")
     money = table.column("budget", "£", "amount", "value")

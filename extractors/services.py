@@ -562,13 +562,18 @@ _ROLE_COMMA_UNIT = re.compile(
     rf"\b(?P<role>{alternation(_VOCAB, 'role')}),\s+(?P<unit>(?:[A-Z][\w&'’]*\s+(?:(?:and|&)\s+)?)*?{alternation(_VOCAB, 'suffix')})\b")
 
 
+# what every _ROLE_COMMA_UNIT match holds: a post's last word right before the comma (a pattern opening with a
+# set of first letters is scanned in C; one opening with \b is tried at every character)
+_POST_COMMA = re.compile("(?:" + "|".join(sorted({re.escape(w.split()[-1]) for w in words(_VOCAB, "role")})) + r"),\s")
+
+
 def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
     """"Lead Officer … Director, Corporate and Customer Services": a post, a comma and a unit name ending in a unit word."""
     for block in doc.blocks:
         if block.kind == "table":
             continue
-        if "," not in block.text:
-            continue
+        if "," not in block.text or not _POST_COMMA.search(block.text):
+            continue  # no post right before a comma: no match
         for m in _ROLE_COMMA_UNIT.finditer(block.text):
             unit = m.group("unit")
             if unit_like(unit) and not _implausible_mention(unit):
@@ -579,13 +584,17 @@ def _role_comma_units(doc: Document, ctx: Context, units: _Units) -> None:
 _HEADS_FOR = re.compile(rf"\b(?P<role>Heads\s+of\s+Service|{alternation(_VOCAB, 'role')}s)\s+for\s+(?P<list>[A-Z][\w'’&]*(?:(?:\s*,\s*|\s+and\s+|\s+&\s+|\s+)[A-Z][\w'’&]*)*)")
 
 
+# what every _HEADS_FOR match holds: the end of its plural post ("…s") or of "Heads of Service", "for" and a capital
+_HEADS_FOR_TAIL = re.compile(r"(?:s|Service)\s+for\s+[A-Z]")
+
+
 def _heads_of_service(doc: Document, ctx: Context, units: _Units) -> None:
     """"the Heads of Service for Finance, Housing and Environmental Enhancement": one unit per name."""
     for block in doc.blocks:
         if block.kind == "table":
             continue
-        if "for" not in block.text:
-            continue
+        if "for" not in block.text or not _HEADS_FOR_TAIL.search(block.text):
+            continue  # no plural post before "for" and a name: no match
         for m in _HEADS_FOR.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
             role = re.sub(r"^Heads\b", "Head", re.sub(r"s$", "", m.group("role")) if not m.group("role").startswith("Head") else m.group("role"))
@@ -604,13 +613,34 @@ _COUNTED = re.compile(
 _COUNTED_WORDS = ("services", "teams", "units", "departments", "directorates", "divisions", "sections")  # one ends each count
 
 
+_LIST_OPENERS = "-–—:(,"  # what _COUNTED reads between its unit word and the list
+
+
+def _counted_word_before_list(text: str) -> bool:
+    """False only when no ``_COUNTED_WORDS`` word (any case) is followed by optional whitespace and a list opener,
+    as every ``_COUNTED`` match has; ASCII text is read with ``str.find`` (``lower`` folds it as ``re.I`` does)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    for word in _COUNTED_WORDS:
+        k = low.find(word)
+        while k >= 0:
+            j = k + len(word)
+            while j < len(low) and low[j].isspace():
+                j += 1
+            if j < len(low) and low[j] in _LIST_OPENERS:
+                return True
+            k = low.find(word, k + 1)
+    return False
+
+
 def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
     """"The Council's two central services - Corporate Development and Chief Executive's - are …": as many names as counted."""
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item"):
             continue
-        if not may_hold_any(block.text, _COUNTED_WORDS):
-            continue
+        if not _counted_word_before_list(block.text):
+            continue  # no unit word before a list opener (nor any unit word): no count
         for m in _COUNTED.finditer(block.text):
             names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+(?=[A-Z])", m.group("list")) if n.strip()]
             count = _COUNT.get(m.group("count").lower()) or int(m.group("count"))
@@ -673,6 +703,10 @@ def _cost_centres(doc: Document, ctx: Context, units: _Units) -> None:
                 units.add(label, row.cells[view.label_column], parent=ctx.scope, confidence=0.7)
 
 
+_TWO_UNITS = re.compile(r"\s+(?:and|&)\s+(?=[A-Z])")  # "Youth Service and Youth Offending Service"
+_UNIT_END = re.compile(r"\b(?:Services?|Team|Unit)$")
+
+
 def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
     """Capitalised names ending in Service/Team/Unit/Directorate/Dept/Office in running text."""
     for block in doc.blocks:
@@ -698,8 +732,8 @@ def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
             if _implausible_mention(full):
                 continue
             # "Youth Service and Youth Offending Service" is two units
-            parts = re.split(r"\s+(?:and|&)\s+(?=[A-Z])", full)
-            if len(parts) > 1 and re.search(r"\b(?:Services?|Team|Unit)$", parts[0]):
+            parts = _TWO_UNITS.split(full)
+            if len(parts) > 1 and _UNIT_END.search(parts[0]):
                 names = parts
             else:
                 names = [full]

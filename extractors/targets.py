@@ -8,7 +8,7 @@ from typing import Optional
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance
 from pipeline.document import Block, Document
-from pipeline.nlp import made, may_hold_target_phrase, partial, spans
+from pipeline.nlp import made, may_hold_target_span, partial, spans
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
 from pipeline.normalise.text import clean
@@ -145,7 +145,7 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
             continue
         if not _may_state_target(block.text, context):
             continue
-        if not (may_hold_target_phrase(block.text) or made(doc.nlp, block.index)):
+        if not (made(doc.nlp, block.index) or may_hold_target_span(block.text)):
             continue  # its Doc would hold no target span: not tokenised for nothing
         for span in spans(_targets_doc(doc, block), "target"):
             sentence = span.sent.text if span.doc.has_annotation("SENT_START") else block.text

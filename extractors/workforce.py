@@ -35,8 +35,11 @@ def basis_of(word: str) -> str:
     return "employees"
 
 
+_BASIS = re.compile(r"\b(FTEs?|full[- ]time equivalents?|employees|staff|volunteers|head ?count)\b", re.I)
+
+
 def _basis_in(text: str) -> Optional[str]:
-    m = re.search(r"\b(FTEs?|full[- ]time equivalents?|employees|staff|volunteers|head ?count)\b", text, re.I)
+    m = _BASIS.search(text)
     return basis_of(m.group(1)) if m else None
 
 

@@ -137,13 +137,15 @@ class NameIndex:
     ``name_pattern`` (an alternation of a thousand names) finds the same
     matches, but the regex engine tries every name at every capital letter:
     about a microsecond per character, the largest cost of a small plan.
-    Here a capital after a word boundary costs one dict lookup, and only the
-    few names sharing its first characters are compared.
+    Here only a word opening with some spelling's first characters costs a
+    dict lookup, and only the few names sharing them are compared.
     """
 
     by_prefix: dict[str, tuple[str, ...]]  # first characters -> spellings, longest first
-    # a first letter of some spelling; the word boundary before it is checked after the prefix (a pattern
-    # opening with \b is tried at every character, one opening with a character set skips ahead in C)
+    # where some spelling's first characters start a word: its first letter, the word boundary before it
+    # (``(?<!\w\w)`` after a word character), then the rest of one of those prefixes looked ahead for.
+    # Branches that open with a letter let the engine skip ahead in C to a possible first letter (one
+    # opening with \b is tried at every character), and only the capitals that start a prefix come to Python
     starts: re.Pattern
 
     @classmethod
@@ -151,9 +153,12 @@ class NameIndex:
         by_prefix: dict[str, list[str]] = defaultdict(list)
         for name in names:  # already longest first, so each list is too
             by_prefix[name[:_PREFIX]].append(name)
-        firsts = "".join(sorted({n[0] for n in names}))
-        assert all(_is_word_char(c) for c in firsts), "a spelling starts with a word character, so \\b before it is a non-word before"
-        return cls({k: tuple(v) for k, v in by_prefix.items()}, re.compile(f"[{re.escape(firsts)}]"))
+        rests: dict[str, list[str]] = defaultdict(list)
+        for prefix in sorted(by_prefix):
+            rests[prefix[0]].append(re.escape(prefix[1:]))
+        assert all(_is_word_char(c) for c in rests), "a spelling starts with a word character, so \\b before it is a non-word before"
+        starts = "|".join(f"{re.escape(first)}(?<!\\w\\w)(?={'|'.join(rest)})" for first, rest in rests.items())
+        return cls({k: tuple(v) for k, v in by_prefix.items()}, re.compile(starts))
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, spelling) of each mention, as ``name_pattern.finditer`` would find them.
@@ -167,10 +172,7 @@ class NameIndex:
             start = m.start()
             if start < resume:
                 continue
-            names = get(text[start:start + _PREFIX])
-            if not names or start and _is_word_char(text[start - 1]):
-                continue  # no spelling starts so, or not at a word boundary (\b before a word character)
-            for name in names:
+            for name in get(text[start:start + _PREFIX]):  # ``starts`` found one of these prefixes at a word boundary
                 end = start + len(name)
                 if text.startswith(name, start) and _BOUNDARY.match(text, end):
                     yield start, end, name

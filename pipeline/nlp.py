@@ -143,6 +143,11 @@ TARGET_PATTERNS: dict[str, list[list[dict]]] = {
 _DIGIT = re.compile(r"\d")
 
 
+def _stretches(count: int) -> re.Pattern:
+    """From inside a whitespace-free stretch: the rest of it and up to ``count`` more (each after its whitespace)."""
+    return re.compile(rf"\S*(?:\s+\S+){{0,{count}}}")
+
+
 class _WordBeforeFigure:
     """Whether a text has one of the patterns' words right before a figure (``in 5``, ``than £3``): text
     without one holds no match, and is never walked token by token.
@@ -164,8 +169,54 @@ class _WordBeforeFigure:
                  for w in ([token["LOWER"]] if isinstance(token["LOWER"], str) else token["LOWER"]["IN"])}
         self.words = tuple(sorted(named))
         self.longest = max(map(len, named))
+        # tokens a match can have before and after its figure token (each pattern has one figure token)
+        self.before = max(pattern.index(_FIGURE) for kind in patterns.values() for pattern in kind)
+        self.after = max(len(pattern) - pattern.index(_FIGURE) - 1 for kind in patterns.values() for pattern in kind)
+        self._back, self._ahead = _stretches(self.before), _stretches(self.after)
+
+    def text_windows(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges of whole whitespace-free stretches round each digit ``figures`` gives: ``before``
+        stretches before its own and ``after`` after it, overlapping ranges joined.  A token lies inside one
+        stretch, and each token of a match before or after its figure token is in the figure's stretch, a
+        whitespace token or a stretch of its own: so the window holds every token of every match."""
+        out: list[tuple[int, int]] = []
+        reverse = None  # the text backwards, made once, where the stretches before a digit are read forwards
+        for offset in self.figures(text):
+            reverse = text[::-1] if reverse is None else reverse
+            start = len(text) - self._back.match(reverse, len(text) - 1 - offset).end()
+            end = self._ahead.match(text, offset).end()
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
+
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges (start, end) of ``doc`` holding every match the patterns have there, few and short.
+
+        A match holds one figure token, at most ``before`` tokens after its start
+        and ``after`` tokens before its end; the figure token holds one of the
+        digits ``figures`` gives.  So each such digit's token with that many tokens
+        either side holds every match through it; overlapping ranges are joined.
+        """
+        out: list[tuple[int, int]] = []
+        for offset in self.figures(_text(doc)):
+            token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+            if token is None:
+                continue  # not a digit of any token (a Doc not made from this text): no figure token there
+            start, end = max(0, token.start - self.before), min(len(doc), token.start + self.after + 1)
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
 
     def __call__(self, text: str) -> bool:
+        return next(self.figures(text), None) is not None
+
+    def figures(self, text: str) -> Iterator[int]:
+        """The offset of each digit with one of the words right before it: the first digit of every
+        matched figure token is one of these (a figure token holds its first digit at its start or after ``£``)."""
         for m in _DIGIT.finditer(text):
             j = m.start()
             if j and text[j - 1] == "£":
@@ -173,32 +224,70 @@ class _WordBeforeFigure:
             while j and text[j - 1].isspace():
                 j -= 1
             if text[max(0, j - self.longest):j].lower().endswith(self.words):
-                return True
-        return False
+                yield m.start()
 
 
 may_hold_target_phrase = _WordBeforeFigure(TARGET_PATTERNS)
 """False only when ``cp_target_phrases`` finds no span in a text: asked before a block is annotated just for its targets."""
 
 
-@Language.factory("cp_target_phrases")
-def target_phrases_component(nlp: Language, name: str):
-    """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
+def _check_first_words(patterns: dict[str, list[list[dict]]]) -> None:
+    """What ``component`` relies on to read the Matcher in windows: each pattern opens with a required set
+    of words, and no word opens patterns of two kinds (so two matches over the same tokens are one kind)."""
+    kinds: dict[str, str] = {}
+    for kind, listed in patterns.items():
+        for pattern in listed:
+            first = pattern[0]
+            assert "OP" not in first and "LOWER" in first, "every pattern opens with a required word"
+            for word in [first["LOWER"]] if isinstance(first["LOWER"], str) else first["LOWER"]["IN"]:
+                assert kinds.setdefault(word, kind) == kind, f"{word!r} opens patterns of two kinds"
+
+
+@lru_cache(maxsize=4)
+def _target_matcher(nlp: Language):
+    """The ``TARGET_PATTERNS`` Matcher over ``nlp``'s vocabulary: one per pipeline, shared by the component and
+    ``may_hold_target_span``."""
     from spacy.matcher import Matcher
 
+    _check_first_words(TARGET_PATTERNS)
     matcher = Matcher(nlp.vocab)
     for kind, patterns in TARGET_PATTERNS.items():
         matcher.add(kind, patterns)
+    return matcher
+
+
+def may_hold_target_span(text: str) -> bool:
+    """False only when ``cp_target_phrases`` finds no span in ``text``, known without tokenising all of it.
+
+    The tokeniser cuts a text at whitespace first and reads each stretch
+    between on its own, so a window of whole stretches (``text_windows``)
+    gives the same tokens as the whole text gives there; the Matcher run over
+    each window finds every match the whole text has (each lies inside its
+    figure's window), and a block with none is never tokenised whole.
+    """
+    windows = may_hold_target_phrase.text_windows(text)
+    if not windows:
+        return False
+    nlp = build_nlp()
+    # the windows in one Doc, apart: a line break between them is a token of its own, which no pattern token matches
+    return bool(_target_matcher(nlp)(nlp.make_doc("\n\n".join(text[start:end] for start, end in windows))))
+
+
+@Language.factory("cp_target_phrases")
+def target_phrases_component(nlp: Language, name: str):
+    """Target phrasing found with spaCy's ``Matcher``: spans in ``doc.spans["target"]`` labelled by kind."""
+    matcher = _target_matcher(nlp)
     may_match = may_hold_target_phrase
 
     def component(doc: Doc) -> Doc:
-        if not may_match(_text(doc)):
-            doc.spans["target"] = []  # what the Matcher finds here, without walking the tokens
-            return doc
+        # the Matcher walks only the token ranges round a figure after a pattern word (``windows``): it
+        # finds the same matches as over the whole Doc (a pattern reads no token outside its match), and
+        # ``filter_spans`` keeps the same spans whatever their order (two matches over the same tokens
+        # have the same label: the kinds' first words differ)
         found = []
-        for match_id, start, end in matcher(doc):
-            span = Span(doc, start, end, label=nlp.vocab.strings[match_id])
-            found.append(span)
+        for start, end in may_match.windows(doc):
+            for match_id, first, last in matcher(doc[start:end]):
+                found.append(Span(doc, start + first, start + last, label=nlp.vocab.strings[match_id]))
         doc.spans["target"] = spacy.util.filter_spans(found)
         return doc
 

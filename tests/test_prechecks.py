@@ -151,3 +151,79 @@ def test_contact_officers_are_found_from_the_officer_words_as_by_a_whole_text_sc
 
     pattern = PERSON_ROLE_PATTERNS[2]
     assert [m.span() for m in _matches_at(pattern, text, _officer_starts(text))] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_short_text_cache_stands_for_its_function():
+    """The C-level memo (a dict's ``__getitem__`` bound by ``partial``) answers, names and pickles as the function."""
+    import pickle
+
+    from pipeline.normalise.text import clean
+
+    assert clean("a  b") == "a b" and clean("a  b") == "a b"
+    assert clean.__name__ == "clean" and clean.__wrapped__("a  b") == "a b"
+    assert pickle.loads(pickle.dumps(clean)) is clean
+
+
+TARGET_TEXTS = [
+    "within 5 working days", "no more than 684kg of residual waste and at least 80% recycled", "at least £5 and at most 7 %",
+    "in 5 in 6 days", "within 3 within 4 calendar days", "Achieve 40% by 2025; reach 12 per cent; maintain 99.5 %",
+    "minimum of 3 hours then more than 2 weeks", "exceed 10 and above 20 below 30 with 2 days under 1 month",
+    "We will respond within\n5 days. Then no  more than  3.", "not less than 10,000 and fewer than £2,000", "95% of calls in five days",
+    "1 2 3 within 4 5 6 at least 7 8 9 no more than 10 11", "", "(within 5 days)", "at\n\nleast 5%", "no more\tthan £3",
+    "reach\n 40 %", "within 10 \n working days", "We aim to achieve 40%.", "under 3 weeks of no more than 5 hours",
+]
+
+
+@pytest.mark.parametrize("text", TARGET_TEXTS)
+def test_target_matcher_windows_find_what_the_whole_doc_finds(text):
+    """``cp_target_phrases`` runs the Matcher only round a figure after a pattern word: the same spans as over every token."""
+    import spacy
+    from spacy.matcher import Matcher
+    from spacy.tokens import Span
+
+    from pipeline.nlp import TARGET_PATTERNS, annotate_partly, build_nlp
+
+    nlp = build_nlp()
+    matcher = Matcher(nlp.vocab)
+    for kind, patterns in TARGET_PATTERNS.items():
+        matcher.add(kind, patterns)
+    doc = annotate_partly(text, ("cp_target_phrases",))
+    whole = spacy.util.filter_spans([Span(doc, s, e, label=nlp.vocab.strings[k]) for k, s, e in matcher(doc)])
+    assert [(s.start, s.end, s.label_) for s in doc.spans["target"]] == [(s.start, s.end, s.label_) for s in whole]
+
+
+@pytest.mark.parametrize("text", TARGET_TEXTS)
+def test_a_target_span_is_found_in_windows_exactly_when_the_whole_text_has_one(text):
+    """``may_hold_target_span`` tokenises only whole stretches round each figure: it must agree with the whole Doc."""
+    from pipeline.nlp import annotate_partly, may_hold_target_span
+
+    assert may_hold_target_span(text) == bool(annotate_partly(text, ("cp_target_phrases",)).spans["target"])
+
+
+@pytest.mark.parametrize("text", [
+    "the Heads of Service for Finance, Housing and Environmental Enhancement", "Directors for Adults and Children",
+    "Heads of Service\nfor Finance", "Service Managers for  Housing", "heads of service for finance", "Head for Finance",
+    "Lead Officer … Director, Corporate and Customer Services", "Chief Executive,\nPolicy Unit", "Director ,Finance Team",
+    "The Council's two central services - Corporate Development and Chief Executive's - are", "three teams: A, B and C.",
+    "2 Services ( Housing, Planning )", "two TEAMS\t- Alpha and Beta -", "Two services:Finance and Legal", "services",
+])
+def test_service_rule_prechecks_keep_every_match(text):
+    """``_HEADS_FOR_TAIL``, ``_POST_COMMA`` and ``_counted_word_before_list`` let through every block their pattern matches."""
+    from extractors.services import (_COUNTED, _HEADS_FOR, _HEADS_FOR_TAIL, _POST_COMMA, _ROLE_COMMA_UNIT,
+                                     _counted_word_before_list)
+
+    if _HEADS_FOR.search(text):
+        assert _HEADS_FOR_TAIL.search(text)
+    if _ROLE_COMMA_UNIT.search(text):
+        assert _POST_COMMA.search(text)
+    if _COUNTED.search(text):
+        assert _counted_word_before_list(text)
+    assert any(p.search(text) for p in (_HEADS_FOR, _ROLE_COMMA_UNIT, _COUNTED)) or text in (
+        "heads of service for finance", "Head for Finance", "Director ,Finance Team", "services")
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_has_financial_year_answers_as_the_pattern_searches(text):
+    from pipeline.normalise.years import FY_PATTERN, has_financial_year
+
+    assert has_financial_year(text) == bool(FY_PATTERN.search(text))

@@ -127,6 +127,10 @@ class CellFigure:
     end: int
 
 
+_DAYS = re.compile(r"(?i)days?")
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2,}")
+
+
 def cell_figures(text: str, neighbours: tuple[float, ...] = ()) -> list[CellFigure]:
     """Every figure in a target cell, splitting figures a converter ran together.
 
@@ -134,7 +138,7 @@ def cell_figures(text: str, neighbours: tuple[float, ...] = ()) -> list[CellFigu
     ``400201.3A`` in a row of figures near 300 → 400 and 201.3.  A cell with
     words other than a unit or the ``A`` marker is not a figures cell: ``[]``.
     """
-    if not text or not _FIGURES_ONLY.match(text) or re.search(r"[A-Za-z]{2,}", re.sub(r"(?i)days?", "", text)):
+    if not text or not _FIGURES_ONLY.match(text) or _TWO_LETTERS.search(_DAYS.sub("", text)):
         return []
     out: list[CellFigure] = []
     for m in _CELL_FIGURE.finditer(text):

@@ -89,6 +89,12 @@ def may_hold_any(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+def count_words(text: str, cap: int) -> int:
+    """``len(text.split())``, but at most ``cap + 1``: enough to compare with a bound up to ``cap``, and a long
+    paragraph asked whether it is short is split only as far as its first ``cap`` words."""
+    return len(text.split(None, cap))
+
+
 def normalise_for_match(text: str | None) -> str:
     """Matching form from RECORDS.md: lower case, markup/markers gone, & → and, no punctuation."""
     if not text:

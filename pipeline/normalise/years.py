@@ -67,6 +67,11 @@ def _fy_matches(text: str) -> Iterator[re.Match]:
         pos = m.end()
 
 
+def has_financial_year(text: str) -> bool:
+    """Whether ``FY_PATTERN.search(text)`` finds one, searched from the first year-like stretch (``_fy_matches``)."""
+    return next(_fy_matches(text), None) is not None
+
+
 _SPAN_JOIN = re.compile(r"\s*(?:to|[-–—]|until|through)\s*$", re.I)
 
 
@@ -89,10 +94,14 @@ def find_years(text: str) -> list[FinancialYear]:
     return out
 
 
+_DATE_AFTER = re.compile(r"^[-/]\d")
+_DATE_BEFORE = re.compile(r"\d[-/]$")
+
+
 def _looks_like_date(text: str, m: re.Match) -> bool:
     # 2019-05-31 or 31/05/19: a third numeric part means a date
     before, after = text[max(0, m.start() - 3): m.start()], text[m.end(): m.end() + 3]
-    return bool(re.match(r"^[-/]\d", after) or re.search(r"\d[-/]$", before))
+    return bool(_DATE_AFTER.match(after) or _DATE_BEFORE.search(before))
 
 
 def parse_financial_year(text: str) -> Optional[str]:
