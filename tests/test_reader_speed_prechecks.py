@@ -245,3 +245,45 @@ def test_a_line_with_nothing_to_trim_is_its_own_block(raw):
     block = text_reader._line_block(line, text)
     assert (block.text, block.start, block.end) == (text[start:end], start, end)
     assert block.level == (1 if lead else 0) or block.kind != "list_item"
+
+
+def test_dangling_last_letters_are_every_character_the_pattern_could_end_on():
+    """A broken sentence's dangling word is looked for only when the text ends in one of these characters."""
+    last_letters = re.compile("[" + "".join({w[-1] for w in text_reader._DANGLING.pattern[3:-2].split("|")}) + "]", re.I)
+    could_end = {c for c in map(chr, range(0x110000)) if last_letters.fullmatch(c)}
+    assert could_end == set(text_reader._DANGLING_LAST)
+
+
+@pytest.mark.parametrize("ending", ["to", "and", "OR", "The", "aſ", "with", "thAt", "from", "By", "sea", "lots", "done",
+                                    "plan", "x", "Budget", "2024", "it", "ok"])
+def test_dangling_word_precheck_lets_every_match_through(ending):
+    text = "Something " + ending
+    if text_reader._DANGLING.search(text):
+        assert text[-1] in text_reader._DANGLING_LAST
+
+
+def test_number_paragraph_opening_is_a_decimal_digit():
+    """Only a text opening with what ``\\d`` matches is tried against the numbered-paragraph pattern."""
+    digit = re.compile(r"\d")
+    assert all(bool(digit.fullmatch(c)) == c.isdecimal() for c in map(chr, range(0x110000)))
+
+
+@pytest.mark.parametrize("stripped", ["a " * 14 + "b", "a " * 13 + "b", "w" * 28, "a\u3000" * 15 + "b", "x y", "",
+                                      "one two three four five six seven eight nine ten eleven twelve thirteen",
+                                      "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", "a\tb " * 8])
+def test_word_counts_skipped_only_for_lines_too_short_to_hold_so_many_words(stripped):
+    for most in (12, TEXT_SETTINGS.stream_cell_max_words):
+        if len(stripped.split()) > most:
+            assert len(stripped) > 2 * most
+
+
+@pytest.mark.parametrize("stripped", ["a " * 12 + "b", "a " * 13 + "b", "A B C D E F G H I J K L M", "Short heading",
+                                      "A\u2003" * 13 + "Z", "Aims of the service", "x"])
+def test_heading_and_stream_tests_read_as_the_word_counts_would(stripped):
+    words = len(stripped.split())
+    long_heading = (stripped and len(stripped) <= 90 and not stripped[0].islower() and stripped[-1] not in ".,;:!?"
+                    and not text_reader._NO_LETTER.fullmatch(stripped))
+    if long_heading and words > 12:
+        assert not text_reader.looks_like_heading(stripped)
+    if words > TEXT_SETTINGS.stream_cell_max_words and stripped.endswith("."):
+        assert not streams.is_stream_line(stripped)

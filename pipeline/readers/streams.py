@@ -66,7 +66,10 @@ def is_stream_line(stripped: str) -> bool:
     """A line that can be one cell: short, or a longer phrase that is not a finished sentence; no bullet."""
     if not stripped:
         return False
-    long = len(stripped) > S.stream_cell_max_chars or len(stripped.split()) > S.stream_cell_max_words
+    # more than N words take more than 2N characters (a character and a space each, and one more): a shorter
+    # line is not split to count them
+    long = len(stripped) > S.stream_cell_max_chars or (
+        len(stripped) > 2 * S.stream_cell_max_words and len(stripped.split()) > S.stream_cell_max_words)
     if long and (len(stripped) > S.stream_long_cell_max_chars or stripped.endswith((".", "?", "!", ":"))):
         return False
     if stripped[0] in "•·▪●◦" or stripped.startswith("\t"):

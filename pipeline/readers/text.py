@@ -176,7 +176,7 @@ def looks_like_heading(stripped: str) -> bool:
         return False
     if (stripped[-1] in ".,;:!?" or stripped.endswith(":-")) and not stripped.endswith("..."):
         return False
-    if len(stripped.split()) > 12 or _ATTRIBUTION.match(stripped):
+    if (len(stripped) > 2 * 12 and len(stripped.split()) > 12) or _ATTRIBUTION.match(stripped):  # 13 words: 25 characters
         return False
     if _NO_LETTER.fullmatch(stripped):
         return False
@@ -616,6 +616,8 @@ def _width(table: Table) -> int:
 
 _DANGLING = re.compile(r"\b(to|and|or|of|the|a|an|with|for|in|on|by|from|as|that)$", re.I)
 _DANGLING_WIDEST = 8  # characters before a text's end that hold any _DANGLING word (and the boundary before it)
+# what the last letter of a _DANGLING word matches, case folded as the pattern folds it (the long s is an s)
+_DANGLING_LAST = frozenset("ADEFHMNORSTYadefhmnorstyſ")
 
 
 def _ink_end(text: str) -> int:
@@ -642,8 +644,9 @@ def _repair_broken_lines(blocks: list[Block], text: str) -> list[Block]:
         if prev is not None and prev.kind in ("paragraph", "list_item", "heading") and block.kind in ("paragraph", "heading"):
             end = _ink_end(prev.text)  # the ends of the two texts only: stripping copied whole paragraphs
             first = _first_ink(block.text)
-            broken = end and prev.text[end - 1] not in ".:;!?" and (
-                first.islower() or _DANGLING.search(prev.text, max(0, end - _DANGLING_WIDEST), end))
+            last = prev.text[end - 1] if end else ""
+            broken = end and last not in ".:;!?" and (first.islower() or (  # no dangling word ends in another letter
+                last in _DANGLING_LAST and _DANGLING.search(prev.text, max(0, end - _DANGLING_WIDEST), end)))
             if broken and prev.kind != "heading" or (prev.kind == "heading" and first.islower()):
                 prev.end = block.end
                 prev.text = text[prev.start:prev.end]
@@ -656,7 +659,9 @@ def _repair_broken_lines(blocks: list[Block], text: str) -> list[Block]:
 
 def _numbered_paragraph_runs(blocks: list[Block]) -> None:
     """Paragraphs opening with a bare number (``22 Establish …``) in a run are a numbered list."""
-    candidates = {i for i, b in enumerate(blocks) if b.kind in ("paragraph", "heading") and _NUMBER_PARA.match(b.text)}
+    # _NUMBER_PARA opens with a digit (``\\d`` is what ``str.isdecimal`` holds): only such texts are tried
+    candidates = {i for i, b in enumerate(blocks)
+                  if b.text[:1].isdecimal() and b.kind in ("paragraph", "heading") and _NUMBER_PARA.match(b.text)}
 
     def numbered(j: int) -> bool:
         b = blocks[j]
