@@ -14,6 +14,7 @@ them comes out as ``Table`` rows of ``Cell``s with document offsets:
 from __future__ import annotations
 
 import re
+from operator import sub
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -103,7 +104,7 @@ def _single_spaced(lines: list[Line]) -> list[Line]:
     written = [k for k, line in enumerate(lines) if not line.blank]
     if len(written) < TEXT_SETTINGS.double_spaced_min_lines:
         return lines
-    gaps = [b - a for a, b in zip(written, written[1:])]
+    gaps = list(map(sub, written[1:], written))  # each written line's distance from the one before
     if gaps.count(1) > TEXT_SETTINGS.double_spaced_max_adjacent * len(gaps) or gaps.count(2) < len(gaps) / 4:
         return lines  # lines follow each other often enough: the blank lines mean something
     kept: list[Line] = []
