@@ -287,3 +287,13 @@ def test_heading_and_stream_tests_read_as_the_word_counts_would(stripped):
         assert not text_reader.looks_like_heading(stripped)
     if words > TEXT_SETTINGS.stream_cell_max_words and stripped.endswith("."):
         assert not streams.is_stream_line(stripped)
+
+
+def test_ink_characters_are_what_the_ink_pattern_matches():
+    """A line opening with one of these is no drawn rule without searching it."""
+    assert {c for c in map(chr, range(0x110000)) if rows._INK.fullmatch(c)} == set(rows._INK_CHARACTERS)
+
+
+@pytest.mark.parametrize("stripped", ["______", "¯¯¯¯", "--- a", "a ---", "", "%", "£", "  ", "== 1 ==", "Plan", "‘quoted’"])
+def test_rule_line_precheck_reads_as_the_pattern(stripped):
+    assert rows._rule_line(stripped) == (bool(stripped) and not rows._INK.search(stripped))

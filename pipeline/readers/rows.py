@@ -518,9 +518,12 @@ def _page_numbers(figures: list[str]) -> bool:
 _INK = re.compile(r"[A-Za-z0-9£%]")
 
 
+_INK_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789£%")  # what _INK matches
+
+
 def _rule_line(stripped: str) -> bool:
-    """``______`` or ``¯¯¯¯``: a drawn rule printed as characters."""
-    return bool(stripped) and not _INK.search(stripped)
+    """``______`` or ``¯¯¯¯``: a drawn rule printed as characters (most lines open with ink: no search then)."""
+    return bool(stripped) and stripped[0] not in _INK_CHARACTERS and not _INK.search(stripped)
 
 
 def _prose_line(line) -> bool:

@@ -45,10 +45,11 @@ class Line:
     def __init__(self, start: int, end: int, text: str) -> None:  # by hand: the generated one calls __post_init__
         self.start, self.end, self.text = start, end, text
         self.ink = self.laid_out = self.stream = self.prose = None
-        spaced = text.replace("\xa0", " ") if "\xa0" in text else text
-        self.stripped = stripped = spaced.strip()
+        if "\xa0" in text:
+            text = text.replace("\xa0", " ")
+        self.stripped = stripped = text.strip()
         # a lone tab is an empty cell in one-cell-per-line tables, not a blank line
-        self.blank = not stripped and not spaced.strip(" \r")
+        self.blank = not stripped and not text.strip(" \r")
 
 
 def decode(data: bytes) -> str:
