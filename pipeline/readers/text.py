@@ -89,8 +89,9 @@ def split_lines(text: str) -> list[Line]:
     lines, pos = [], 0
     if not margin and not padding:  # the usual text: every line as it is
         for raw in raws:
-            lines.append(Line(pos, pos + len(raw), raw))
-            pos += len(raw) + 1
+            end = pos + len(raw)
+            lines.append(Line(pos, end, raw))
+            pos = end + 1
         return _single_spaced(lines)
     for raw in raws:
         cut, pad = (margin, padding) if raw.strip() else (0, 0)
