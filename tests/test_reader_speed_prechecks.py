@@ -297,3 +297,14 @@ def test_ink_characters_are_what_the_ink_pattern_matches():
 @pytest.mark.parametrize("stripped", ["______", "¯¯¯¯", "--- a", "a ---", "", "%", "£", "  ", "== 1 ==", "Plan", "‘quoted’"])
 def test_rule_line_precheck_reads_as_the_pattern(stripped):
     assert rows._rule_line(stripped) == (bool(stripped) and not rows._INK.search(stripped))
+
+
+@pytest.mark.parametrize("raw", ["a\tb\tc", "\tcell", "  padded \t\xa0 b\xa0 \t", "\t\t", "x", "é\t£12\t  ", "a \t\t b"])
+def test_tab_cells_trimmed_in_place_as_cell_trims_them(raw):
+    text = "above\n" + raw + "\nbelow"
+    line = split_lines(text)[1]
+    cells, pos = [], line.start
+    for part in line.text.split("\t"):
+        cells.append(text_reader._cell(text, pos, pos + len(part)))
+        pos += len(part) + 1
+    assert [(c.text, c.start, c.end) for c in text_reader._split_tabs(line, text)] == [(c.text, c.start, c.end) for c in cells]

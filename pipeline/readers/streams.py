@@ -68,9 +68,10 @@ def is_stream_line(stripped: str) -> bool:
         return False
     # more than N words take more than 2N characters (a character and a space each, and one more): a shorter
     # line is not split to count them
-    long = len(stripped) > S.stream_cell_max_chars or (
-        len(stripped) > 2 * S.stream_cell_max_words and len(stripped.split()) > S.stream_cell_max_words)
-    if long and (len(stripped) > S.stream_long_cell_max_chars or stripped.endswith((".", "?", "!", ":"))):
+    size = len(stripped)
+    long = size > S.stream_cell_max_chars or (
+        size > 2 * S.stream_cell_max_words and len(stripped.split()) > S.stream_cell_max_words)
+    if long and (size > S.stream_long_cell_max_chars or stripped.endswith((".", "?", "!", ":"))):
         return False
     if stripped[0] in "•·▪●◦" or stripped.startswith("\t"):
         return False

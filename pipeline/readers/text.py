@@ -426,8 +426,11 @@ def _read_cell_table(lines: list[Line], i: int, blocks: list[Block], text: str) 
 def _split_tabs(line: Line, text: str) -> list[Cell]:
     """The line's cells between its tabs."""
     cells, pos = [], line.start
-    for part in line.text.split("\t"):
-        cells.append(_cell(text, pos, pos + len(part)))
+    for part in line.text.split("\t"):  # the line's text is the document's from line.start: no slice of it again
+        core = part.lstrip(" \xa0")  # as _cell trims: a part holds no tab or line break
+        start = pos + len(part) - len(core)
+        core = core.rstrip(" \xa0")
+        cells.append(Cell(core, start, start + len(core)))
         pos += len(part) + 1
     return cells
 
