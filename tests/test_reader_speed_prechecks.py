@@ -308,3 +308,21 @@ def test_tab_cells_trimmed_in_place_as_cell_trims_them(raw):
         cells.append(text_reader._cell(text, pos, pos + len(part)))
         pos += len(part) + 1
     assert [(c.text, c.start, c.end) for c in text_reader._split_tabs(line, text)] == [(c.text, c.start, c.end) for c in cells]
+
+
+def test_attribution_openers_are_what_its_first_letters_match():
+    first = re.compile("[" + "".join(w[0] for w in "Led|Headed|Managed|Chaired|Run|Overseen".split("|")) + "]", re.I)
+    assert text_reader._ATTRIBUTION.pattern.startswith("^(Led|Headed|Managed|Chaired|Run|Overseen)")
+    assert {c for c in map(chr, range(0x110000)) if first.fullmatch(c)} == set(text_reader._ATTRIBUTION_OPENERS)
+
+
+def test_a_letter_is_never_a_no_letter_character():
+    assert not any(text_reader._NO_LETTER.fullmatch(c) for c in map(chr, range(0x110000)) if c.isalpha())
+
+
+@pytest.mark.parametrize("stripped", ["Led by the council", "led by", "Run by us", "Overseen by X", "Managed by", "LED BY",
+                                      "123", "--", "£ 12", "_", "Héading", "Budget", "Ledger", "A B C D E F G H I J K L M"])
+def test_heading_prechecks_read_as_the_patterns(stripped):
+    expected = not (len(stripped.split()) > 12 or text_reader._ATTRIBUTION.match(stripped)
+                    or text_reader._NO_LETTER.fullmatch(stripped))
+    assert text_reader.looks_like_heading(stripped) == expected

@@ -139,6 +139,7 @@ _NUMBER_PARA = re.compile(r"^(?P<m>\d{1,3})\s+(?=[A-Z])")
 _NOT_DIGIT = re.compile(r"\D")
 _NO_LETTER = re.compile(r"[\W\d_]+")
 _ATTRIBUTION = re.compile(r"^(Led|Headed|Managed|Chaired|Run|Overseen) by\b", re.I)
+_ATTRIBUTION_OPENERS = frozenset("CHLMORchlmor")  # what the first letter of an _ATTRIBUTION word matches
 _MD_ROW = re.compile(r"^\s*(?:[-*]\s*)?\|")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
 _SPACED = re.compile(r"\S(?: {2,}|\t)\S")
@@ -179,9 +180,10 @@ def looks_like_heading(stripped: str) -> bool:
         return False
     if (stripped[-1] in ".,;:!?" or stripped.endswith(":-")) and not stripped.endswith("..."):
         return False
-    if (len(stripped) > 2 * 12 and len(stripped.split()) > 12) or _ATTRIBUTION.match(stripped):  # 13 words: 25 characters
+    if (len(stripped) > 2 * 12 and len(stripped.split()) > 12) or (  # 13 words take 25 characters at least
+            stripped[0] in _ATTRIBUTION_OPENERS and _ATTRIBUTION.match(stripped)):
         return False
-    if _NO_LETTER.fullmatch(stripped):
+    if not stripped[0].isalpha() and _NO_LETTER.fullmatch(stripped):  # a letter is no _NO_LETTER character
         return False
     return True
 
