@@ -84,3 +84,12 @@ def extract(doc_or_text: Union[Document, str], **meta) -> list:
 
 def of(records: list, kind: str) -> list:
     return [r for r in records if r.type == kind]
+
+
+def block_spans(blocks) -> list:
+    """Everything a reader decided about its blocks (kind, span, text, marker, level, cells), for comparing two readings."""
+    out = []
+    for b in blocks:
+        cells = [[(c.start, c.end, c.text) for c in row] for row in b.table.rows] if b.table else None
+        out.append((b.kind, b.start, b.end, b.text, b.marker, b.level, cells))
+    return out

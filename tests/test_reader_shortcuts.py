@@ -8,24 +8,18 @@ from pipeline.readers import rows, text as text_reader
 from pipeline.readers.cleaning import garbled
 from pipeline.readers.text import read_text, scan_lines, split_lines
 
+from snippets import block_spans
+
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "text"
-
-
-def _spans(blocks):
-    out = []
-    for b in blocks:
-        cells = [[(c.start, c.end, c.text) for c in row] for row in b.table.rows] if b.table else None
-        out.append((b.kind, b.start, b.end, b.text, b.marker, b.level, cells))
-    return out
 
 
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.name[:40])
 def test_plain_lines_read_as_the_readers_would(path, monkeypatch):
     """The plain-line gate only skips readers that could not start a table at that line."""
     text = read_text(path.name, path.read_bytes()).text
-    gated = _spans(scan_lines(text))
+    gated = block_spans(scan_lines(text))
     monkeypatch.setattr(text_reader, "_plain_line", lambda lines, i, no_stream_before: False)
-    assert _spans(scan_lines(text)) == gated
+    assert block_spans(scan_lines(text)) == gated
 
 
 def test_plain_line_gate_passes_sentences_and_stops_at_table_signs():

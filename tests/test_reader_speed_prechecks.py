@@ -13,6 +13,8 @@ import pytest
 from pipeline.readers import aligned, cleaning, delimited, rows, runon, streams
 from pipeline.readers import text as text_reader
 from pipeline.readers.text import read_text, scan_lines, split_lines
+
+from snippets import block_spans
 from pipeline.readers.text_settings import TEXT_SETTINGS
 from pipeline.tables.view import parse_text
 
@@ -37,14 +39,6 @@ def _texts():
     for path in PLANS:
         for name, variant in _variants(read_text(path.name, path.read_bytes()).text).items():
             yield pytest.param(variant, id=f"{path.name[:30]}-{name}")
-
-
-def _spans(blocks):
-    out = []
-    for b in blocks:
-        cells = [[(c.start, c.end, c.text) for c in row] for row in b.table.rows] if b.table else None
-        out.append((b.kind, b.start, b.end, b.text, b.marker, b.level, cells))
-    return out
 
 
 def _long_way(text: str) -> list:
@@ -105,9 +99,9 @@ def _long_way(text: str) -> list:
 def test_scan_reads_as_the_ungated_chain_would(text, monkeypatch):
     """Each reader is asked only of lines holding what it needs; streams only when a line opens as a figure or
     a reference, aligned tables inside them only when a gutter is there: the blocks are the long way's."""
-    assert _spans(scan_lines(text)) == _spans(_long_way(text))
+    assert block_spans(scan_lines(text)) == block_spans(_long_way(text))
     monkeypatch.setattr(text_reader, "_plain_line", lambda lines, i, no_stream_before: False)
-    assert _spans(scan_lines(text)) == _spans(_long_way(text))  # every line through the chain
+    assert block_spans(scan_lines(text)) == block_spans(_long_way(text))  # every line through the chain
 
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.name[:40])
