@@ -16,7 +16,7 @@ from extractors.context import Context, heading_words, lead_in, provenance, sect
 from pipeline.document import Block, Document
 from pipeline.nlp import money_of, partial
 from pipeline.normalise.money import Money, find_money
-from pipeline.normalise.text import clean
+from pipeline.normalise.text import clean, may_hold_any
 from pipeline.normalise.years import find_years
 from pipeline.tables import vocabulary
 from pipeline.tables.view import TableView
@@ -49,8 +49,18 @@ def measure_from(text: str) -> Optional[str]:
     return best[0] if best else None
 
 
+# what every context-measure word holds, lower case (savings, pressures, capital, income in MEASURES)
+_CONTEXT_STEMS = ("saving", "efficienc", "cut", "pressure", "growth", "capital", "income", "fees and charges", "receipt")
+
+
 def _context_measure(text: str) -> Optional[str]:
-    """The first savings/pressures/capital/income word in context text (nearest heading first)."""
+    """The first savings/pressures/capital/income word in context text (nearest heading first).
+
+    Most context text names none of them: one pass of substring checks (``_CONTEXT_STEMS``)
+    rules that out before the four patterns are each tried at every word.
+    """
+    if not may_hold_any(text, _CONTEXT_STEMS):
+        return None
     best = None
     for measure, pattern in _MEASURE_RES:
         if measure in _CONTEXT_MEASURES:

@@ -227,3 +227,14 @@ def test_has_financial_year_answers_as_the_pattern_searches(text):
     from pipeline.normalise.years import FY_PATTERN, has_financial_year
 
     assert has_financial_year(text) == bool(FY_PATTERN.search(text))
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "Efficiencies and cuts", "Fees and Charges", "capital receipts", "Growth PRESSURES", "Income", "Saving", "Revenue budget",
+])
+def test_context_measure_stems_keep_every_measure_word(text):
+    from extractors.budgets import _CONTEXT_MEASURES, _CONTEXT_STEMS, _MEASURE_RES
+    from pipeline.normalise.text import may_hold_any
+
+    if any(pattern.search(text) for measure, pattern in _MEASURE_RES if measure in _CONTEXT_MEASURES):
+        assert may_hold_any(text, _CONTEXT_STEMS)
