@@ -238,3 +238,16 @@ def test_context_measure_stems_keep_every_measure_word(text):
 
     if any(pattern.search(text) for measure, pattern in _MEASURE_RES if measure in _CONTEXT_MEASURES):
         assert may_hold_any(text, _CONTEXT_STEMS)
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "The Housing Service and Youth Offending Service. Then Adult Social Care Team (ASC): Finance Dept",
+    "Contact Customer Services; the Planning, Building Control and Parks Service works with the team.",
+    "Our Legal Services Team (see Strategy Office) and \"Waste Unit\" staff!", "People Directorate? Estates Division",
+    "Blue Badge service, Library service and Youth team", "(Children's Services)", "A. B. C Service",
+    "Housing Service  .", "Housing Service  Leader said", "Housing Service\n(HS)", "the service. Housing Service", "Housing Service",
+])
+def test_mentions_found_as_the_pattern_finds_them(text):
+    from extractors.services import _MENTION, _mention_matches
+
+    assert [m.span() for m in _mention_matches(text)] == [m.span() for m in _MENTION.finditer(text)]
