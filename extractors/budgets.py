@@ -17,7 +17,7 @@ from pipeline.document import Block, Document
 from pipeline.nlp import money_of, partial
 from pipeline.normalise.money import Money, find_money
 from pipeline.normalise.text import clean, may_hold_any
-from pipeline.normalise.years import find_years
+from pipeline.normalise.years import FinancialYear, find_years
 from pipeline.tables import vocabulary
 from pipeline.tables.view import TableView
 from schemas import Budget, Record
@@ -193,11 +193,13 @@ def _clause(sentence: str, pos: int) -> tuple[int, int]:
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 
 
-def _year_for(sentence: str, amounts: list[Money], k: int, plan_year: Optional[str]) -> Optional[str]:
-    years = find_years(sentence)
+def _year_for(sentence: str, amounts: list[Money], k: int, plan_year: Optional[str],
+              years: list[FinancialYear], clause: tuple[int, int]) -> Optional[str]:
+    """The year of one amount: ``years`` are the sentence's (``find_years``), ``clause`` the amount's (``_clause``),
+    both read once by the caller for all the sentence's amounts and both its questions."""
     if _RESPECTIVELY.search(sentence) and len(years) == len(amounts) and years:
         return years[k].value
-    cs, ce = _clause(sentence, amounts[k].start)
+    cs, ce = clause
     clause_years = [y for y in years if cs <= y.start < ce]
     clause_amounts = [a for a in amounts if cs <= a.start < ce]
     if len(clause_years) == len(clause_amounts) > 1:
@@ -212,9 +214,10 @@ _PHASE_WORD = re.compile(r"\b(?:original|approved|base|revised|probable|outturn|
                          r"indicative|draft|proposed)\b", re.I)  # plain "budget" in prose says nothing about phase
 
 
-def _phase_for(sentence: str, amounts: list[Money], k: int) -> Optional[str]:
-    """``the revised budget of £1.2m``, ``an outturn of £3m``: a phase word in the amount's own clause, before it."""
-    cs, _ = _clause(sentence, amounts[k].start)
+def _phase_for(sentence: str, amounts: list[Money], k: int, clause: tuple[int, int]) -> Optional[str]:
+    """``the revised budget of £1.2m``, ``an outturn of £3m``: a phase word in the amount's own clause
+    (``_clause`` of its start), before it."""
+    cs, _ = clause
     floor = max(cs, amounts[k - 1].end if k else 0)
     words = list(_PHASE_WORD.finditer(sentence, floor, amounts[k].start))
     return vocabulary.first("phase", words[-1].group()) if words else None
@@ -271,7 +274,11 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
     for s, e in _sentences(block.text, nlp_doc):
         sentence = block.text[s:e]
         amounts = [Money(m.amount, m.as_written, m.start - s, m.end - s) for m in found if s <= m.start < e]
+        if not amounts:
+            continue
+        years = find_years(sentence)  # once for all the sentence's amounts
         for k, money in enumerate(amounts):
+            clause = _clause(sentence, money.start)
             measure = _measure_for(sentence, amounts, k)
             if block.kind == "list_item" and context_measure:
                 measure = context_measure
@@ -283,7 +290,8 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
             description = _description(sentence, money, block.kind == "list_item")
             out.append(Budget(
                 source=doc.source, scope=scope, measure=measure or "other",
-                financial_year=_year_for(sentence, amounts, k, ctx.plan_year), phase=_phase_for(sentence, amounts, k),
+                financial_year=_year_for(sentence, amounts, k, ctx.plan_year, years, clause),
+                phase=_phase_for(sentence, amounts, k, clause),
                 amount_gbp=money.amount, as_written=money.as_written, description=description,
                 provenance=provenance(block, block.start + s, block.start + e, doc), confidence=0.85,
             ))
