@@ -326,6 +326,13 @@ def _tail_start(text: str, longest: int, before: int = 0) -> int:
 
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
 _YEAR_PHRASE = re.compile(r"\s*\b(?:for|in|during|of)\s+(?:the\s+)?(?:financial\s+year\s+)?(?:FY\s?)?(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\b", re.I)
+
+
+def _without_year_phrase(text: str) -> str:
+    """``_YEAR_PHRASE.sub("", text)``, not tried at every character of a text with no "19" or "20" (every year has one)."""
+    return _YEAR_PHRASE.sub("", text) if "19" in text or "20" in text else text
+
+
 _GENERIC_SUBJECT = re.compile(
     r"^(?:it|this|which|these|total|amount|sum|figure|budget|budgets|savings?|costs?|spend|spending|expenditure|income|"
     r"investment|funding|provision|allocation|pressures?|growth|reduction|increase|additional|further|overall|net|gross|"
@@ -351,7 +358,7 @@ def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Co
     """
     money = amounts[k]
     start = amounts[k - 1].end if k else 0
-    before = _strip_connector(_YEAR_PHRASE.sub("", sentence[start: money.start]))
+    before = _strip_connector(_without_year_phrase(sentence[start: money.start]))
     clause = list(_CLAUSE_START.finditer(before))
     np = _VERBISH.sub("", (before[clause[-1].end():] if clause else before).strip(" ."))
     for candidate in _candidates(np):
@@ -371,10 +378,13 @@ def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Co
     return None
 
 
+_LAST_FOR = re.compile(r"\b(?:for|through|by|from|within)\s+(?!\d)(?P<x>[^,;]+)$", re.I)
+
+
 def _candidates(np: str) -> list[str]:
     """The phrase itself, and what follows its last ``for``/``through``/``by``."""
     out = []
-    m = re.search(r"\b(?:for|through|by|from|within)\s+(?!\d)(?P<x>[^,;]+)$", np, re.I)
+    m = _LAST_FOR.search(np)
     if m:
         out.append(m.group("x"))
     out.append(np)

@@ -251,3 +251,12 @@ def test_mentions_found_as_the_pattern_finds_them(text):
     from extractors.services import _MENTION, _mention_matches
 
     assert [m.span() for m in _mention_matches(text)] == [m.span() for m in _MENTION.finditer(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "savings for 2023/24 of", "in the financial year 2019-20 ", "during FY2020", "of 1999", "for the 20 items", "in 2024",
+])
+def test_a_year_phrase_is_removed_as_the_pattern_removes_it(text):
+    from extractors.budgets import _YEAR_PHRASE, _without_year_phrase
+
+    assert _without_year_phrase(text) == _YEAR_PHRASE.sub("", text)
