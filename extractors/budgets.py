@@ -79,13 +79,15 @@ def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
     if not money:
         return []
     context_measure = _context_measure(" / ".join([view.context, heading_words(doc, view.block.index, 2), ctx.meta.title or ""]))
+    year = view.year or ctx.plan_year  # read once: the same for every cell of the table
     out = []
     for row in view.data_rows():
         total = row.role in ("total", "subtotal")
         scope = (_total_scope(doc, ctx, view.block, row.label) if total and row.role == "total" else row.label) or None
         if total and not row.label:
             scope = view.columns[view.label_column].label or view.caption or None  # an unlabelled total: the table's own subject
-        row_measure = _row_measure(row)
+        row_measure = _row_measure(row) or context_measure or "net_budget"  # what a column without a measure says
+        row_confidence = (0.8 if total else 0.95) * row.confidence
         for column in money:
             amount = view.amount(row, column)
             if amount is None:
@@ -93,11 +95,10 @@ def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
             cell = row.cells[column.index]
             checks = sorted(set(row.checks_failed + column.checks_failed))
             budget = Budget(
-                source=doc.source, scope=scope,
-                measure=column.measure or row_measure or context_measure or "net_budget",
-                financial_year=column.year or view.year or ctx.plan_year, phase=column.phase,
+                source=doc.source, scope=scope, measure=column.measure or row_measure,
+                financial_year=column.year or year, phase=column.phase,
                 amount_gbp=amount, as_written=cell.clean, description="total" if total else None,
-                provenance=provenance(cell), confidence=round((0.8 if total else 0.95) * row.confidence * (0.5 if column.checks_failed else 1), 3),
+                provenance=provenance(cell), confidence=round(row_confidence * (0.5 if column.checks_failed else 1), 3),
             )
             if checks:
                 budget.checks_failed = checks  # shown by the review site; kept in the store's extra column
