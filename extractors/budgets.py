@@ -16,8 +16,8 @@ from extractors.context import Context, heading_words, lead_in, provenance, sect
 from pipeline.document import Block, Document
 from pipeline.nlp import money_of, partial
 from pipeline.normalise.money import Money, find_money
-from pipeline.normalise.text import clean
-from pipeline.normalise.years import find_years
+from pipeline.normalise.text import clean, may_hold_any
+from pipeline.normalise.years import FinancialYear, find_years
 from pipeline.tables import vocabulary
 from pipeline.tables.view import TableView
 from schemas import Budget, Record
@@ -49,8 +49,18 @@ def measure_from(text: str) -> Optional[str]:
     return best[0] if best else None
 
 
+# what every context-measure word holds, lower case (savings, pressures, capital, income in MEASURES)
+_CONTEXT_STEMS = ("saving", "efficienc", "cut", "pressure", "growth", "capital", "income", "fees and charges", "receipt")
+
+
 def _context_measure(text: str) -> Optional[str]:
-    """The first savings/pressures/capital/income word in context text (nearest heading first)."""
+    """The first savings/pressures/capital/income word in context text (nearest heading first).
+
+    Most context text names none of them: one pass of substring checks (``_CONTEXT_STEMS``)
+    rules that out before the four patterns are each tried at every word.
+    """
+    if not may_hold_any(text, _CONTEXT_STEMS):
+        return None
     best = None
     for measure, pattern in _MEASURE_RES:
         if measure in _CONTEXT_MEASURES:
@@ -69,13 +79,15 @@ def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
     if not money:
         return []
     context_measure = _context_measure(" / ".join([view.context, heading_words(doc, view.block.index, 2), ctx.meta.title or ""]))
+    year = view.year or ctx.plan_year  # read once: the same for every cell of the table
     out = []
     for row in view.data_rows():
         total = row.role in ("total", "subtotal")
         scope = (_total_scope(doc, ctx, view.block, row.label) if total and row.role == "total" else row.label) or None
         if total and not row.label:
             scope = view.columns[view.label_column].label or view.caption or None  # an unlabelled total: the table's own subject
-        row_measure = _row_measure(row)
+        row_measure = _row_measure(row) or context_measure or "net_budget"  # what a column without a measure says
+        row_confidence = (0.8 if total else 0.95) * row.confidence
         for column in money:
             amount = view.amount(row, column)
             if amount is None:
@@ -83,11 +95,10 @@ def _view_budgets(doc: Document, ctx: Context, view: TableView) -> list[Budget]:
             cell = row.cells[column.index]
             checks = sorted(set(row.checks_failed + column.checks_failed))
             budget = Budget(
-                source=doc.source, scope=scope,
-                measure=column.measure or row_measure or context_measure or "net_budget",
-                financial_year=column.year or view.year or ctx.plan_year, phase=column.phase,
+                source=doc.source, scope=scope, measure=column.measure or row_measure,
+                financial_year=column.year or year, phase=column.phase,
                 amount_gbp=amount, as_written=cell.clean, description="total" if total else None,
-                provenance=provenance(cell), confidence=round((0.8 if total else 0.95) * row.confidence * (0.5 if column.checks_failed else 1), 3),
+                provenance=provenance(cell), confidence=round(row_confidence * (0.5 if column.checks_failed else 1), 3),
             )
             if checks:
                 budget.checks_failed = checks  # shown by the review site; kept in the store's extra column
@@ -183,11 +194,13 @@ def _clause(sentence: str, pos: int) -> tuple[int, int]:
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 
 
-def _year_for(sentence: str, amounts: list[Money], k: int, plan_year: Optional[str]) -> Optional[str]:
-    years = find_years(sentence)
+def _year_for(sentence: str, amounts: list[Money], k: int, plan_year: Optional[str],
+              years: list[FinancialYear], clause: tuple[int, int]) -> Optional[str]:
+    """The year of one amount: ``years`` are the sentence's (``find_years``), ``clause`` the amount's (``_clause``),
+    both read once by the caller for all the sentence's amounts and both its questions."""
     if _RESPECTIVELY.search(sentence) and len(years) == len(amounts) and years:
         return years[k].value
-    cs, ce = _clause(sentence, amounts[k].start)
+    cs, ce = clause
     clause_years = [y for y in years if cs <= y.start < ce]
     clause_amounts = [a for a in amounts if cs <= a.start < ce]
     if len(clause_years) == len(clause_amounts) > 1:
@@ -202,9 +215,10 @@ _PHASE_WORD = re.compile(r"\b(?:original|approved|base|revised|probable|outturn|
                          r"indicative|draft|proposed)\b", re.I)  # plain "budget" in prose says nothing about phase
 
 
-def _phase_for(sentence: str, amounts: list[Money], k: int) -> Optional[str]:
-    """``the revised budget of £1.2m``, ``an outturn of £3m``: a phase word in the amount's own clause, before it."""
-    cs, _ = _clause(sentence, amounts[k].start)
+def _phase_for(sentence: str, amounts: list[Money], k: int, clause: tuple[int, int]) -> Optional[str]:
+    """``the revised budget of £1.2m``, ``an outturn of £3m``: a phase word in the amount's own clause
+    (``_clause`` of its start), before it."""
+    cs, _ = clause
     floor = max(cs, amounts[k - 1].end if k else 0)
     words = list(_PHASE_WORD.finditer(sentence, floor, amounts[k].start))
     return vocabulary.first("phase", words[-1].group()) if words else None
@@ -261,7 +275,11 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
     for s, e in _sentences(block.text, nlp_doc):
         sentence = block.text[s:e]
         amounts = [Money(m.amount, m.as_written, m.start - s, m.end - s) for m in found if s <= m.start < e]
+        if not amounts:
+            continue
+        years = find_years(sentence)  # once for all the sentence's amounts
         for k, money in enumerate(amounts):
+            clause = _clause(sentence, money.start)
             measure = _measure_for(sentence, amounts, k)
             if block.kind == "list_item" and context_measure:
                 measure = context_measure
@@ -273,7 +291,8 @@ def _prose_budgets(doc: Document, ctx: Context, block: Block) -> list[Budget]:
             description = _description(sentence, money, block.kind == "list_item")
             out.append(Budget(
                 source=doc.source, scope=scope, measure=measure or "other",
-                financial_year=_year_for(sentence, amounts, k, ctx.plan_year), phase=_phase_for(sentence, amounts, k),
+                financial_year=_year_for(sentence, amounts, k, ctx.plan_year, years, clause),
+                phase=_phase_for(sentence, amounts, k, clause),
                 amount_gbp=money.amount, as_written=money.as_written, description=description,
                 provenance=provenance(block, block.start + s, block.start + e, doc), confidence=0.85,
             ))
@@ -308,6 +327,13 @@ def _tail_start(text: str, longest: int, before: int = 0) -> int:
 
 _DETERMINERS = re.compile(r"^(?:the|a|an|this|that|these|its|our|their|total|overall)\s+", re.I)
 _YEAR_PHRASE = re.compile(r"\s*\b(?:for|in|during|of)\s+(?:the\s+)?(?:financial\s+year\s+)?(?:FY\s?)?(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\b", re.I)
+
+
+def _without_year_phrase(text: str) -> str:
+    """``_YEAR_PHRASE.sub("", text)``, not tried at every character of a text with no "19" or "20" (every year has one)."""
+    return _YEAR_PHRASE.sub("", text) if "19" in text or "20" in text else text
+
+
 _GENERIC_SUBJECT = re.compile(
     r"^(?:it|this|which|these|total|amount|sum|figure|budget|budgets|savings?|costs?|spend|spending|expenditure|income|"
     r"investment|funding|provision|allocation|pressures?|growth|reduction|increase|additional|further|overall|net|gross|"
@@ -333,7 +359,7 @@ def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Co
     """
     money = amounts[k]
     start = amounts[k - 1].end if k else 0
-    before = _strip_connector(_YEAR_PHRASE.sub("", sentence[start: money.start]))
+    before = _strip_connector(_without_year_phrase(sentence[start: money.start]))
     clause = list(_CLAUSE_START.finditer(before))
     np = _VERBISH.sub("", (before[clause[-1].end():] if clause else before).strip(" ."))
     for candidate in _candidates(np):
@@ -353,10 +379,13 @@ def amount_subject(sentence: str, amounts: list[Money], k: int, ctx: Optional[Co
     return None
 
 
+_LAST_FOR = re.compile(r"\b(?:for|through|by|from|within)\s+(?!\d)(?P<x>[^,;]+)$", re.I)
+
+
 def _candidates(np: str) -> list[str]:
     """The phrase itself, and what follows its last ``for``/``through``/``by``."""
     out = []
-    m = re.search(r"\b(?:for|through|by|from|within)\s+(?!\d)(?P<x>[^,;]+)$", np, re.I)
+    m = _LAST_FOR.search(np)
     if m:
         out.append(m.group("x"))
     out.append(np)

@@ -707,15 +707,42 @@ _TWO_UNITS = re.compile(r"\s+(?:and|&)\s+(?=[A-Z])")  # "Youth Service and Youth
 _UNIT_END = re.compile(r"\b(?:Services?|Team|Unit)$")
 
 
+# characters no _MENTION holds (its name is words of [\w'’&-] joined by spaces, commas, "and", "&"; its unit
+# word is letters), and none a space or a capital, so its closing look-ahead reads the same with the text cut there
+_NAME_BREAK = re.compile(r'[.;:()!?"]')
+
+
+def _mention_matches(text: str) -> Iterator[re.Match]:
+    """``_MENTION.finditer(text)``, searched only in the stretches between ``_NAME_BREAK`` characters that hold a unit word.
+
+    A match runs unbroken from its start to past its unit word, so it lies in the stretch
+    round a ``_MENTION_SUFFIX`` hit; the name part, tried at every capital otherwise,
+    skips the sentences that name no unit.
+    """
+    pos, size = 0, len(text)
+    while True:
+        hit = _MENTION_SUFFIX.search(text, pos)
+        if hit is None:
+            return  # every match ends in a unit word
+        near = hit.start()
+        start = max(pos, text.rfind(".", pos, near) + 1)  # a full stop, the commonest break, is enough
+        stop = _NAME_BREAK.search(text, hit.end())
+        end = stop.start() if stop else size
+        m = _MENTION.search(text, start, end)
+        if m is None:
+            pos = end
+            continue
+        yield m
+        pos = m.end()
+
+
 def _mentions(doc: Document, ctx: Context, units: _Units) -> None:
     """Capitalised names ending in Service/Team/Unit/Directorate/Dept/Office in running text."""
     for block in doc.blocks:
         # a heading of seven words or more is a line of text the reader took for a heading
         if block.kind == "table" or block.kind == "heading" and len(block.clean.split()) < 7:
             continue
-        if not _MENTION_SUFFIX.search(block.text):
-            continue  # no unit word: no mention (the name part is tried at every capital otherwise)
-        for m in _MENTION.finditer(block.text):
+        for m in _mention_matches(block.text):
             suffix = m.group("suffix")
             tokens = m.group("name").replace(",", "").split()
             while tokens and tokens[0] in _NOT_A_UNIT_START:

@@ -227,3 +227,36 @@ def test_has_financial_year_answers_as_the_pattern_searches(text):
     from pipeline.normalise.years import FY_PATTERN, has_financial_year
 
     assert has_financial_year(text) == bool(FY_PATTERN.search(text))
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "Efficiencies and cuts", "Fees and Charges", "capital receipts", "Growth PRESSURES", "Income", "Saving", "Revenue budget",
+])
+def test_context_measure_stems_keep_every_measure_word(text):
+    from extractors.budgets import _CONTEXT_MEASURES, _CONTEXT_STEMS, _MEASURE_RES
+    from pipeline.normalise.text import may_hold_any
+
+    if any(pattern.search(text) for measure, pattern in _MEASURE_RES if measure in _CONTEXT_MEASURES):
+        assert may_hold_any(text, _CONTEXT_STEMS)
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "The Housing Service and Youth Offending Service. Then Adult Social Care Team (ASC): Finance Dept",
+    "Contact Customer Services; the Planning, Building Control and Parks Service works with the team.",
+    "Our Legal Services Team (see Strategy Office) and \"Waste Unit\" staff!", "People Directorate? Estates Division",
+    "Blue Badge service, Library service and Youth team", "(Children's Services)", "A. B. C Service",
+    "Housing Service  .", "Housing Service  Leader said", "Housing Service\n(HS)", "the service. Housing Service", "Housing Service",
+])
+def test_mentions_found_as_the_pattern_finds_them(text):
+    from extractors.services import _MENTION, _mention_matches
+
+    assert [m.span() for m in _mention_matches(text)] == [m.span() for m in _MENTION.finditer(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "savings for 2023/24 of", "in the financial year 2019-20 ", "during FY2020", "of 1999", "for the 20 items", "in 2024",
+])
+def test_a_year_phrase_is_removed_as_the_pattern_removes_it(text):
+    from extractors.budgets import _YEAR_PHRASE, _without_year_phrase
+
+    assert _without_year_phrase(text) == _YEAR_PHRASE.sub("", text)
