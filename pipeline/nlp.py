@@ -238,9 +238,11 @@ def _check_first_words(patterns: dict[str, list[list[dict]]]) -> None:
     for kind, listed in patterns.items():
         for pattern in listed:
             first = pattern[0]
-            assert "OP" not in first and "LOWER" in first, "every pattern opens with a required word"
+            if "OP" in first or "LOWER" not in first:
+                raise ValueError(f"a {kind!r} pattern opens without a required word: {first}")
             for word in [first["LOWER"]] if isinstance(first["LOWER"], str) else first["LOWER"]["IN"]:
-                assert kinds.setdefault(word, kind) == kind, f"{word!r} opens patterns of two kinds"
+                if kinds.setdefault(word, kind) != kind:
+                    raise ValueError(f"{word!r} opens patterns of two kinds ({kinds[word]!r}, {kind!r})")
 
 
 @lru_cache(maxsize=4)

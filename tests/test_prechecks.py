@@ -260,3 +260,21 @@ def test_a_year_phrase_is_removed_as_the_pattern_removes_it(text):
     from extractors.budgets import _YEAR_PHRASE, _without_year_phrase
 
     assert _without_year_phrase(text) == _YEAR_PHRASE.sub("", text)
+
+
+@pytest.mark.parametrize("text", ["", "one", "one two", "  one   two three  ", "a b c d e f g h"])
+@pytest.mark.parametrize("cap", [0, 1, 2, 6])
+def test_count_words_counts_as_split_up_to_one_past_its_cap(text, cap):
+    from pipeline.normalise.text import count_words
+
+    assert count_words(text, cap) == min(len(text.split()), cap + 1)
+
+
+def test_target_windows_rely_on_each_first_word_opening_one_kind():
+    from pipeline.nlp import TARGET_PATTERNS, _check_first_words
+
+    _check_first_words(TARGET_PATTERNS)  # the shipped patterns keep the rule the windowed Matcher relies on
+    with pytest.raises(ValueError, match="two kinds"):
+        _check_first_words({"a": [[{"LOWER": "within"}, {"LIKE_NUM": True}]], "b": [[{"LOWER": {"IN": ["within"]}}]]})
+    with pytest.raises(ValueError, match="required word"):
+        _check_first_words({"a": [[{"LOWER": "at", "OP": "?"}, {"LIKE_NUM": True}]]})
