@@ -45,8 +45,6 @@ class DaskExecutor:
         return self.client.submit(rules_version, pure=False).result()
 
     def results(self, jobs: Iterable[Job], save: Any) -> Iterator[Outcome]:
-        from dask.distributed import as_completed
-
         workers = self.client.scheduler_info().get("workers", {})
         local = bool(workers) and all(_on_this_host(address) for address in workers)
         db_url = self.db_url if local else None
@@ -63,23 +61,23 @@ class DaskExecutor:
             batch = _take(pending, size)
             if batch:
                 submit(batch)
+        return save.through(self._outcomes_as_done(futures, pending, size, submit, save))
+
+    def _outcomes_as_done(self, futures: dict, pending: Iterator[Job], size: int, submit: Any, save: Any) -> Iterator[Outcome]:
+        from dask.distributed import as_completed
+
         stream = as_completed(list(futures))
-        try:
-            for future in stream:
-                batch = futures.pop(future)
-                for job, item in zip(batch, _outcomes(future, batch)):
-                    if isinstance(item, Outcome):
-                        yield item
-                    else:  # a remote worker's result (or its failure): saved here, in groups like a worker's
-                        yield from save.add(job, *item)
-                future.release()
-                nxt = _take(pending, size)
-                if nxt:
-                    stream.add(submit(nxt))
-            yield from save.flush()
-        finally:  # stopped early: what arrived is still stored
-            if save.pending:
-                save.flush()
+        for future in stream:
+            batch = futures.pop(future)
+            for job, item in zip(batch, _outcomes(future, batch)):
+                if isinstance(item, Outcome):
+                    yield item
+                else:  # a remote worker's result (or its failure): saved here, in groups like a worker's
+                    yield from save.add(job, *item)
+            future.release()
+            nxt = _take(pending, size)
+            if nxt:
+                stream.add(submit(nxt))
 
     def close(self) -> None:
         if self._own:

@@ -83,8 +83,9 @@ def run_batch(paths: Iterable[Path], db: Optional[str] = None, manifest: Optiona
     worker saves what it extracts), on a Dask cluster at ``scheduler``, or in
     this process (``workers=0``: no limits; with ``strict`` it raises the first
     error).  Results are saved as they finish, whole or not at all, a group
-    per transaction (``settings.save_group``), and dropped; the summary keeps its ``Outcome`` (``keep_results=False`` keeps not
-    even that, for flat memory: read the records from the store).
+    per transaction (``settings.save_group``), and dropped; the summary keeps
+    its ``Outcome`` (``keep_results=False`` keeps not even that, for flat
+    memory: read the records from the store).
     """
     settings = (settings or BatchSettings()).with_options(workers=workers)
     rows = load_manifest(manifest)
@@ -198,20 +199,18 @@ class _InProcess:
 
     def results(self, jobs: list[Job], save: Saver) -> Iterator[Outcome]:
         """Each job extracted here, saved in groups (``settings.save_group``; one by one with ``strict``)."""
+        return save.through(self._extracted(jobs, save))
+
+    def _extracted(self, jobs: list[Job], save: Saver) -> Iterator[Outcome]:
         from pipeline.extract import process_source
 
-        try:
-            for job in jobs:
-                started = time.perf_counter()
-                result = process_source(job.source, strict=self.strict)
-                if self.strict:
-                    yield save(job, result, time.perf_counter() - started)
-                else:
-                    yield from save.add(job, result, time.perf_counter() - started)
-            yield from save.flush()
-        finally:  # stopped early (Ctrl-C, an error downstream): what was extracted is still stored
-            if save.pending:
-                save.flush()
+        for job in jobs:
+            started = time.perf_counter()
+            result = process_source(job.source, strict=self.strict)
+            if self.strict:
+                yield save(job, result, time.perf_counter() - started)
+            else:
+                yield from save.add(job, result, time.perf_counter() - started)
 
     def close(self) -> None:
         pass

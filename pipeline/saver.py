@@ -15,6 +15,7 @@ group not yet committed, and the next run extracts those documents again.
 from __future__ import annotations
 
 import time
+from typing import Iterator
 
 from pipeline.results import DocumentResult, Issue, Job, Outcome
 from pipeline.settings import SaveGroup
@@ -51,6 +52,16 @@ class Saver:
         self.pending.append((job, result, seconds))
         self._records += len(result.records)
         return self.flush() if self.due() else []
+
+    def through(self, outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+        """``outcomes`` (made with ``add``), then those of the results still held back.  Stopped early (Ctrl-C,
+        an error downstream), what was held back is still saved."""
+        try:
+            yield from outcomes
+            yield from self.flush()
+        finally:
+            if self.pending:
+                self.flush()
 
     def due(self) -> bool:
         """Whether the held-back results should be saved now."""

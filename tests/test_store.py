@@ -141,6 +141,25 @@ def test_held_back_results_are_saved_when_due_by_age_or_records(tmp_path):
         assert len(by_records.add(*items[1], 0.1)) == 1
 
 
+def test_results_held_back_are_saved_when_the_caller_stops_early(tmp_path):
+    from pipeline.saver import Saver
+    from pipeline.settings import SaveGroup
+
+    items = _results([_plan_file(tmp_path, f"p{k}.txt", k + 1) for k in range(3)])
+    with Store(str(tmp_path / "s.db")) as store:
+        saver = Saver(store, group=SaveGroup(documents=99, seconds=60))
+
+        def interrupted():
+            for job, result in items[:2]:
+                yield from saver.add(job, result, 0.1)
+            raise KeyboardInterrupt  # Ctrl-C while the third document is read
+
+        with pytest.raises(KeyboardInterrupt):
+            list(saver.through(interrupted()))
+        assert saver.pending == [] and len(store.documents()) == 2  # the two extracted are stored all the same
+        assert [o.index for o in saver.through(iter([]))] == [] and len(store.documents()) == 2
+
+
 def test_a_document_that_fails_in_a_save_group_fails_alone(tmp_path, monkeypatch):
     import pipeline.store as store_module
     from pipeline.saver import Saver
