@@ -10,7 +10,7 @@ import bisect
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Iterator, Literal, Optional
 
 from pipeline.normalise.text import clean
@@ -64,18 +64,31 @@ class Table:
     header_rows: int = 0
     unit: Optional[str] = None  # money scale token found in the header or caption, e.g. "£000"
     caption: Optional[str] = None
+    # (header_rows, width, the header cells' texts, labels) kept by ``header``; a class default, not a field
+    _kept_header = None
 
     @property
     def header(self) -> list[str]:
-        """Header labels per column (header rows joined)."""
+        """Header labels per column (header rows joined), a fresh list each time.
+
+        Kept with the table while what they are made of stays the same (the
+        number of header rows, the widest row's width, the header cells' texts:
+        a cell's clean text depends on its text alone): the reader, the table
+        view and several extractors each ask for them.
+        """
         if not self.header_rows or not self.rows:
             return []
-        width = max(len(r) for r in self.rows)
+        width = max(map(len, self.rows))
+        texts = [c.text for row in self.rows[: self.header_rows] for c in row]
+        kept = self._kept_header
+        if kept is not None and kept[0] == self.header_rows and kept[1] == width and kept[2] == texts:
+            return list(kept[3])
         labels = [""] * width
         for row in self.rows[: self.header_rows]:
             for i, cell in enumerate(row):
                 labels[i] = (labels[i] + " " + cell.clean).strip()
-        return labels
+        self._kept_header = (self.header_rows, width, texts, labels)
+        return list(labels)
 
     @property
     def body(self) -> list[list[Cell]]:
@@ -84,10 +97,17 @@ class Table:
     def column(self, *words: str) -> Optional[int]:
         """Index of the first header column whose label contains one of the words."""
         for i, label in enumerate(self.header):
-            low = label.lower()
-            if any(_word_start(w).search(low) for w in words):
+            if _names_any(label, words):
                 return i
         return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _names_any(label: str, words: tuple[str, ...]) -> bool:
+    """Whether one of the words starts a word of the label, case folded: remembered, as plans head table after
+    table with the same labels and extractors ask ``Table.column`` the same few words of each."""
+    low = label.lower()
+    return any(_word_start(w).search(low) for w in words)
 
 
 @cache

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import (Boolean, Column, Float, Integer, String, Table, Text, bindparam, create_engine, delete, event,
                         func, inspect, select, text, union, update)
@@ -415,12 +415,16 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
         conn.execute(table.insert(), _clean(rows))
         return
     keys = tuple(rows[0])
-    sql, processors, loose = _driver_insert(conn.dialect, table, keys)
     values = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
+    _driver_executemany(conn, table, keys, map(values, rows))
+
+
+def _driver_executemany(conn: Connection, table: Table, keys: tuple[str, ...], rows: Iterable[Sequence]) -> None:
+    """Rows of values in the order of ``keys`` into ``table`` on SQLite's driver, cleaned and bound."""
+    sql, processors, loose = _driver_insert(conn.dialect, table, keys)
     processed = [(j, p) for j, p in enumerate(processors) if p is not None]
     params = []
-    for row in rows:
-        cells = list(values(row))
+    for cells in map(list, rows):
         # only columns that can hold text or containers are looked at (numbers are stored as they are), and ASCII
         # text without NUL is answered inline (a call per value cost more than the check); the rest as _clean leaves it
         for j in loose:
@@ -518,7 +522,7 @@ def _save_document(conn: Connection, result: DocumentResult, names: Iterable[str
     for kind, table in RECORD_TABLES.items():
         kept = by_kind.get(kind)
         if kept:
-            _insert(conn, table, [_record_row(result.sha256, k, r) for k, r in enumerate(kept)])
+            _insert_records(conn, table, result.sha256, kept)
     if claim_names:
         _claim_names(conn, result.sha256, all_names)
 
@@ -667,6 +671,45 @@ def _provenance_from(row: Any) -> Optional[Provenance]:
     if row["char_start"] is None:
         return None
     return Provenance(page=row["page"], char_start=row["char_start"], char_end=row["char_end"], text=row["snippet"] or "")
+
+
+def _insert_records(conn: Connection, table: Table, sha256: str, records: list[Record]) -> None:
+    """One document's records of one type into ``table``: on SQLite each record's values go straight into the
+    driver's row (``_record_values``), in ``_record_keys`` order; a row as a dict, only for ``_insert`` to take
+    its values out again, cost as much as binding it.  Other databases, or records of mixed classes, go through
+    ``_record_row`` and ``_insert``."""
+    cls = type(records[0])
+    if conn.dialect.name != "sqlite" or any(type(r) is not cls for r in records):
+        _insert(conn, table, [_record_row(sha256, k, r) for k, r in enumerate(records)])
+        return
+    keys, fields = _record_keys(cls)
+    prefix = f"{sha256[:16]}-{cls.type}-"
+    _driver_executemany(conn, table, keys, [_record_values(prefix, sha256, k, r, fields) for k, r in enumerate(records)])
+
+
+_RECORD_HEAD = ("id", "document_sha256", "source", "ordinal", "extra", "confidence", "page", "char_start", "char_end",
+                "snippet")  # what ``_record_row`` puts before the record's own fields
+
+
+@cache
+def _record_keys(cls: type) -> tuple[tuple[str, ...], Any]:
+    """The columns of ``_record_row`` for records of ``cls``, in its order, and a getter of the fields' values as a tuple."""
+    names = _fields_of(cls)
+    if not names:
+        return _RECORD_HEAD, lambda fields: ()
+    getter = itemgetter(*names)
+    return _RECORD_HEAD + names, (getter if len(names) > 1 else lambda fields: (getter(fields),))
+
+
+def _record_values(prefix: str, sha256: str, ordinal: int, record: Record, fields: Any) -> tuple:
+    """``_record_row``'s values in ``_record_keys`` order, without the dict."""
+    extra = record.__pydantic_extra__
+    prov = record.provenance
+    if prov is None:
+        return (f"{prefix}{ordinal}", sha256, record.source, ordinal, dict(extra) if extra else None, record.confidence,
+                None, None, None, None, *fields(record.__dict__))
+    return (f"{prefix}{ordinal}", sha256, record.source, ordinal, dict(extra) if extra else None, record.confidence,
+            prov.page, prov.char_start, prov.char_end, prov.text, *fields(record.__dict__))
 
 
 def _record_row(sha256: str, ordinal: int, record: Record) -> dict:

@@ -76,16 +76,16 @@ def test_a_failing_save_rolls_back_only_that_document(tmp_path, monkeypatch):
         count = len(list(store.records()))
     import pipeline.store as store_module
 
-    original = store_module._record_row
+    original = store_module._record_values  # what SQLite's save builds each record's row with
 
     def explode(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "_record_row", explode)
+    monkeypatch.setattr(store_module, "_record_values", explode)
     good.write_text("Service Plan 2023/24\n\nThe budget includes savings of £9.9 million.\n", encoding="utf-8")
     summary = run_batch([good], db=db, workers=0)  # in this process, where the store is broken
     assert summary.results[0].status == "failed"
-    monkeypatch.setattr(store_module, "_record_row", original)
+    monkeypatch.setattr(store_module, "_record_values", original)
     with Store(db) as store:
         assert len([r for r in store.records() if r.type != "document"]) == count - 1  # the old version is still there, whole
         assert [b.amount_gbp for b in store.records("budget")] == [1_200_000]
@@ -167,14 +167,14 @@ def test_a_document_that_fails_in_a_save_group_fails_alone(tmp_path, monkeypatch
 
     items = _results([_plan_file(tmp_path, f"p{k}.txt", k + 1) for k in range(3)])
     bad = items[1][1].sha256
-    original = store_module._insert
+    original = store_module._insert_records
 
-    def explode(conn, table, rows):
-        if table.name == "budgets" and rows[0]["document_sha256"] == bad:
+    def explode(conn, table, sha256, records):
+        if table.name == "budgets" and sha256 == bad:
             raise RuntimeError("disk full")
-        return original(conn, table, rows)
+        return original(conn, table, sha256, records)
 
-    monkeypatch.setattr(store_module, "_insert", explode)
+    monkeypatch.setattr(store_module, "_insert_records", explode)
     with Store(str(tmp_path / "s.db")) as store:
         saver = Saver(store, group=SaveGroup(documents=3, seconds=60))
         outcomes = [o for job, result in items for o in saver.add(job, result, 0.1)]

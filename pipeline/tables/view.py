@@ -105,9 +105,12 @@ class TableView:
 
     def value(self, row: Row, column: Column) -> Optional[CellValue]:
         """The parsed cell, or ``None`` if it holds no figure."""
-        if column.index >= len(row.cells):
+        cells = row.cells
+        if column.index >= len(cells):
             return None
-        found = parsed(row.cells[column.index])
+        cell = cells[column.index]
+        kept = cell._kept_parse  # ``parsed``'s kept answer read here: the arithmetic asks this of every figure cell
+        found = kept[1] if kept is not None and kept[0] is cell.text else parsed(cell)
         return found if found.figure else None
 
     def amount(self, row: Row, column: Column) -> Optional[float]:
@@ -392,11 +395,12 @@ def _rows(table: Table, label_col: int, ref_col: Optional[int]) -> list[Row]:
 
 def _column_kinds(view: TableView) -> None:
     """What each column's body cells parse as; figure columns get a role from their header words."""
+    figure_rows = [r.cells for r in view.data_rows("data", "total", "subtotal")]  # once, not per column
     for column in view.columns:
         if column.index in (view.label_column, view.ref_column):
             continue
-        kinds = [parsed(r.cells[column.index]) for r in view.data_rows("data", "total", "subtotal")
-                 if column.index < len(r.cells) and r.cells[column.index].text.strip()]
+        i = column.index
+        kinds = [parsed(cells[i]) for cells in figure_rows if i < len(cells) and cells[i].text.strip()]
         if not kinds:
             column.kind = "empty"
             continue
