@@ -28,7 +28,7 @@ from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.normalise.memo import short_text_cache
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
-from pipeline.normalise.text import clean, may_hold, may_hold_any, normalise_for_match
+from pipeline.normalise.text import clean, folds_like_ascii, may_hold, may_hold_any, normalise_for_match
 from schemas import Record, Service
 
 _HEAD_ROLE = re.compile(r"^(?P<role>(?:Assistant |Deputy |Executive |Strategic )?(?:Head|Director|Manager|Lead) of (?P<unit>.+))$")
@@ -618,8 +618,9 @@ _LIST_OPENERS = "-–—:(,"  # what _COUNTED reads between its unit word and th
 
 def _counted_word_before_list(text: str) -> bool:
     """False only when no ``_COUNTED_WORDS`` word (any case) is followed by optional whitespace and a list opener,
-    as every ``_COUNTED`` match has; ASCII text is read with ``str.find`` (``lower`` folds it as ``re.I`` does)."""
-    if not text.isascii():
+    as every ``_COUNTED`` match has; text that ``lower`` folds as ``re.I`` does (``folds_like_ascii``: whitespace
+    and the openers lower to themselves) is read with ``str.find``."""
+    if not folds_like_ascii(text):
         return True
     low = text.lower()
     for word in _COUNTED_WORDS:

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from pipeline.normalise.memo import short_text_cache
+from pipeline.normalise.text import folds_like_ascii
 
 # the scale a table or column declares: £000, £'000, (£,000), £ 000, £k, £m, £ millions
 UNIT_PATTERN = re.compile(
@@ -22,7 +23,7 @@ def might_name_unit(text: str) -> bool:
     the pattern's branches at every character of every line."""
     if "£" in text or "000" in text:
         return True
-    if text.isascii():  # ASCII letters fold as ``lower`` folds them
+    if folds_like_ascii(text):  # ``lower`` folds the words as ``re.I`` does
         low = text.lower()
         return "thousands" in low or "millions" in low
     return _UNIT_WORDS.search(text) is not None

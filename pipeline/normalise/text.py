@@ -68,19 +68,36 @@ def clean(text: str) -> str:
     return collapse(text.strip(" |"))
 
 
+# the characters beyond ASCII that ``re.I`` folds to or from an ASCII character, or whose ``lower`` holds one:
+# dotted capital I, dotless i, long s, Kelvin sign (tests/test_prechecks.py checks every code point)
+_FOLDS_INTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def folds_like_ascii(text: str) -> bool:
+    """Whether ``lower`` folds ``text`` as ``re.I`` reads it, as far as ASCII goes.
+
+    True when no character outside ASCII folds to or from an ASCII one: then every
+    stretch a case-blind pattern matches to ASCII words, spaces and punctuation is
+    ASCII itself, and ``text.lower()`` holds it lowered in one piece (every other
+    character lowers to characters outside ASCII, whitespace and dashes to themselves).
+    """
+    return text.isascii() or _FOLDS_INTO_ASCII.search(text) is None
+
+
 def may_hold(text: str, word: str) -> bool:
     """False only when ``text`` cannot hold the lower-case ASCII ``word`` as a case-blind (``re.I``) pattern reads it.
 
-    In ASCII text ``lower`` folds case as ``re.I`` does; other text is not
-    ruled out.  A pattern with a fixed word but no fixed start is tried at every
-    character, so this is asked first of every block.
+    Where ``lower`` folds case as ``re.I`` does (``folds_like_ascii``: nearly all
+    text, not only ASCII) a substring check of the lowered text answers; other
+    text is not ruled out.  A pattern with a fixed word but no fixed start is tried
+    at every character, so this is asked first of every block.
     """
     return may_hold_any(text, (word,))
 
 
 def may_hold_any(text: str, words: tuple[str, ...]) -> bool:
     """``may_hold`` for several words: False only when ``text`` can hold none of them."""
-    if not text.isascii():
+    if not folds_like_ascii(text):
         return True
     low = text.lower()
     for word in words:
