@@ -47,6 +47,9 @@ _MENTION = re.compile(
 # letters and is scanned in C (a nested group first is tried at every character)
 _MENTION_SUFFIX = re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
     words(_VOCAB, "mention_suffix"), key=len, reverse=True)) + r"|service|team|unit|division)\b")
+# what every _MENTION holds: whitespace, then its unit word (``\s+`` stands before the suffix).  Opening with
+# whitespace, the scan stops at each space rather than at each s, t, u or d that could start a lower-case unit word
+_SPACE_MENTION_SUFFIX = re.compile(r"\s" + _MENTION_SUFFIX.pattern)
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
 _EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
@@ -717,12 +720,12 @@ def _mention_matches(text: str) -> Iterator[re.Match]:
     """``_MENTION.finditer(text)``, searched only in the stretches between ``_NAME_BREAK`` characters that hold a unit word.
 
     A match runs unbroken from its start to past its unit word, so it lies in the stretch
-    round a ``_MENTION_SUFFIX`` hit; the name part, tried at every capital otherwise,
-    skips the sentences that name no unit.
+    round a ``_SPACE_MENTION_SUFFIX`` hit (the space before its unit word); the name part,
+    tried at every capital otherwise, skips the sentences that name no unit.
     """
     pos, size = 0, len(text)
     while True:
-        hit = _MENTION_SUFFIX.search(text, pos)
+        hit = _SPACE_MENTION_SUFFIX.search(text, pos)
         if hit is None:
             return  # every match ends in a unit word
         near = hit.start()
