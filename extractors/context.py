@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 
 from pipeline.document import Block, Document, Piece
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.text import clean, count_words, normalise_for_match
+from pipeline.normalise.text import clean, count_words, may_hold, may_hold_any, normalise_for_match
 from pipeline.normalise.years import FY_PATTERN
 from extractors.vocabulary import alternation
 from schemas import DocumentMeta, Provenance, Service
@@ -103,6 +103,7 @@ def provenance(piece: Piece, start: Optional[int] = None, end: Optional[int] = N
 _REVIEWED_BY = re.compile(r"\s*\*?\s*Also reviewed by.*$", re.I)
 _SHARED = re.compile(r"\s+(?:Shared (?:Service|Management)|Shared)\b.*$")
 _TEAM_WORD = re.compile(r"\s+(?:team|unit|division|section)$", re.I)
+_TEAM_WORDS = ("team", "unit", "division", "section")  # one ends every _TEAM_WORD match
 
 
 @short_text_cache()
@@ -112,9 +113,13 @@ def strip_unit_suffix(name: str) -> str:
     Remembered: every known-unit lookup strips the same few names again.
     """
     name = clean(name)
-    name = _REVIEWED_BY.sub("", name)
-    name = _SHARED.sub("", name)
-    name = _TEAM_WORD.sub("", name)
+    # each pattern is tried at every character: asked only of a name holding its fixed words
+    if may_hold(name, "also reviewed by"):
+        name = _REVIEWED_BY.sub("", name)
+    if "Shared" in name:
+        name = _SHARED.sub("", name)
+    if may_hold_any(name, _TEAM_WORDS):
+        name = _TEAM_WORD.sub("", name)
     return name.strip(" *-–:")
 
 

@@ -59,3 +59,65 @@ def test_unit_check_keeps_every_unit(text):
     if UNIT_PATTERN.search(text):
         assert might_name_unit(text)
     assert might_name_unit("in thou\u017fands") and not might_name_unit("Équipes – 2024")
+
+
+MENTION_TEXTS = [
+    "The Housing Service and the Youth Offending Team work with the steam team. Planning Unit", "Sections: a, b",
+    "Corporate Services,Finance Team;Legal Services (Democratic Services)", "the ICT service\tteam Unit\nOffice",
+    "Waste  Services  Directorate Management Team", "Environmental\u00a0Services", "Dept of Works Dept. Parks Dept",
+]
+
+
+@pytest.mark.parametrize("text", MENTION_TEXTS)
+def test_mentions_found_as_the_pattern_finds_them(text):
+    from extractors.services import _MENTION, _mention_matches
+
+    assert [m.span() for m in _mention_matches(text)] == [m.span() for m in _MENTION.finditer(text)]
+
+
+def test_mentions_found_as_the_pattern_finds_them_in_the_corpus():
+    from pathlib import Path
+
+    from extractors.services import _MENTION, _mention_matches
+    from pipeline.readers import read_document
+
+    for path in sorted(Path(__file__).parent.parent.joinpath("corpus", "text").glob("*.txt")):
+        for block in read_document(path, path.read_bytes()).blocks:
+            assert [m.span() for m in _mention_matches(block.text)] == [m.span() for m in _MENTION.finditer(block.text)]
+
+
+LABELS = ["Education (2)", "Defences[1]", "Theatre*", "(2)", "Theatre *** \n", "Parks 2", "Parks2", "parks2 ", "Roads x2\n",
+          "Item [12]\n\n", "-  ", " - ", "Total", "Net cost ", "£000", "Fees (£)", "Staff\u00a0(3)\u00a0", "abc\u0663", "a*b", ""]
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_a_footnote_is_stripped_as_the_pattern_strips_it(label):
+    from pipeline.normalise.cells import FOOTNOTE, strip_footnote
+
+    plain = FOOTNOTE.sub("", label).rstrip()
+    assert strip_footnote.__wrapped__(label) == (plain if plain.strip(" -–") else label)
+
+
+MARKED = ["• Item", "  - item", "1. First", "(a) second", "a) third", "(iv) fourth", "12) x", "•• • double", "-no space",
+          "Text • inline", "** bold", "- ", "no marker", "", "x\n1. later", "\u2003• wide space"]
+
+
+@pytest.mark.parametrize("text", MARKED)
+def test_a_list_marker_is_stripped_as_the_pattern_strips_it(text):
+    from pipeline.normalise.text import LIST_MARKER, _without_list_marker
+
+    assert _without_list_marker(text) == LIST_MARKER.sub("", text, count=1)
+
+
+UNIT_NAMES = ["Local Tax Shared Service", "Community Safety Team", "Housing * Also reviewed by Finance", "Planning ALSO REVIEWED BY x",
+              "ICT Unit", "Legal SECTION", "Parks Division ", "Shared Services", "Sharedservice Team", "Teamwork", "Unit 4",
+              "Waste Shared Management Board", "Revenues Shared", "Planning", "Estates – Team", "Café Team", "Éq\u212aipe unit"]
+
+
+@pytest.mark.parametrize("name", UNIT_NAMES)
+def test_a_unit_suffix_is_stripped_as_the_patterns_strip_it(name):
+    from extractors.context import _REVIEWED_BY, _SHARED, _TEAM_WORD, strip_unit_suffix
+    from pipeline.normalise.text import clean
+
+    plain = _TEAM_WORD.sub("", _SHARED.sub("", _REVIEWED_BY.sub("", clean(name)))).strip(" *-–:")
+    assert strip_unit_suffix.__wrapped__(name) == plain

@@ -108,5 +108,12 @@ def strip_footnote(label: str) -> str:
 
     A cell that is nothing but the marker (``(2)``) is a bracketed figure, not a footnote, and stays.
     """
-    stripped = FOOTNOTE.sub("", label).rstrip()
+    stripped = (FOOTNOTE.sub("", label) if _may_end_in_footnote(label) else label).rstrip()
     return stripped if stripped.strip(" -–") else label
+
+
+def _may_end_in_footnote(label: str) -> bool:
+    """False only when ``FOOTNOTE`` (tried at every character) cannot match: each of its markers ends in
+    ``]``, ``)``, ``*`` or a digit (``\\d``: a decimal digit) with only whitespace after it."""
+    last = label.rstrip()[-1:]
+    return last in ("]", ")", "*") or last.isdecimal()

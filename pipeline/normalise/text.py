@@ -50,6 +50,13 @@ def _strip_leader(text: str) -> str:
     return text[:k] + _LEADER.sub("", text[k:])
 
 
+def _without_list_marker(text: str) -> str:
+    """``LIST_MARKER.sub("", text, count=1)``: each of its branches opens with ``^``, so its one match starts
+    the text; ``match`` tries only there, where ``sub`` tried both branches at every character of a paragraph."""
+    m = LIST_MARKER.match(text)
+    return text[m.end():] if m else text
+
+
 @short_text_cache()
 def clean(text: str) -> str:
     """Markup and leading list markers removed, whitespace collapsed; wording untouched.
@@ -58,7 +65,7 @@ def clean(text: str) -> str:
     property), so short texts are cleaned once and remembered.
     """
     text = collapse(strip_markup(text))
-    text = LIST_MARKER.sub("", text, count=1)
+    text = _without_list_marker(text)
     if "•" in text or "·" in text or "▪" in text:
         text = _INLINE_BULLET.sub(" ", text)  # inline bullets of flattened lists
     if text.startswith("*"):
