@@ -121,3 +121,86 @@ def test_a_unit_suffix_is_stripped_as_the_patterns_strip_it(name):
 
     plain = _TEAM_WORD.sub("", _SHARED.sub("", _REVIEWED_BY.sub("", clean(name)))).strip(" *-–:")
     assert strip_unit_suffix.__wrapped__(name) == plain
+
+
+CELLS = ["", " ", "-", "–", "—", "−", "--", "nil", "NIL", "None", "n/a", "N/A", "na", "...", ". .", "£000", "£'000", "(£000)", "£k",
+         "£m", "£ millions", "000s", "in thousands", "IN MILLIONS", "%", "£", "££", "£000 %", "2019/20", "2019-2020", "FY 2019/20",
+         "2019", "1999", "3000", "1,234", "(1,234)", "-1,234", "1,234 Cr", "-£13,400,133", "£9.5m", "12.5%", "0.9", ".5", "12 [1]",
+         "5**", "Green", "amber", "R", "r/a", "A/G", "On Track", "off track", "not met", "Met", "achieved", "Not Achieved",
+         "Housing", "Net cost", "\u00a0\u00a0", "n", "m", "g", "Total 2019", "twelve", "no", "on", "12 months", "\u0663\u0664",
+         "in thou\u017fands", "\u212a", "£\u212a", "(£\u212a)", "2019/20 £000", "Gross\u00a0£000"]
+
+
+def _classify_plainly(text):
+    from pipeline.normalise.cells import _BARE_YEAR, _NIL, _RAG, _UNITS_ONLY, FY_PATTERN, CellValue, parse_number
+
+    stripped = text.replace("\xa0", " ").strip()
+    if not stripped:
+        return CellValue("empty")
+    if _NIL.match(stripped):
+        return CellValue("nil")
+    if _UNITS_ONLY.match(stripped):
+        return CellValue("unit")
+    if FY_PATTERN.fullmatch(stripped) or _BARE_YEAR.fullmatch(stripped):
+        return CellValue("year")
+    number = parse_number(stripped)
+    if number is not None:
+        return number
+    if _RAG.match(stripped):
+        return CellValue("rag")
+    return CellValue("text")
+
+
+@pytest.mark.parametrize("text", CELLS)
+def test_a_cell_is_classified_as_the_patterns_classify_it(text):
+    from pipeline.normalise.cells import classify
+
+    assert classify.__wrapped__(text) == _classify_plainly(text)
+
+
+def test_corpus_cells_are_classified_as_the_patterns_classify_them():
+    from pathlib import Path
+
+    from pipeline.normalise.cells import classify
+    from pipeline.readers import read_document
+
+    for path in sorted(Path(__file__).parent.parent.joinpath("corpus", "text").glob("*.txt")):
+        for block in read_document(path, path.read_bytes()).blocks:
+            for row in (block.table.rows if block.table is not None else []):
+                for cell in row:
+                    for text in (cell.text, cell.clean):
+                        assert classify.__wrapped__(text) == _classify_plainly(text)
+
+
+def _unit_texts():
+    """Corpus lines and cells, and random strings over the characters the unit pattern reads."""
+    import random
+    from pathlib import Path
+
+    from pipeline.readers import read_document
+
+    out = []
+    for path in sorted(Path(__file__).parent.parent.joinpath("corpus", "text").glob("*.txt")):
+        doc = read_document(path, path.read_bytes())
+        out += doc.text.splitlines()
+        out += [c.text for b in doc.blocks if b.table is not None for r in b.table.rows for c in r]
+    rng = random.Random(11)
+    alphabet = ["(", ")", "£", "0", "00", "000", "i", "I", "\u0130", "\u0131", "n", "N", " ", "  ", "\n", "'", "’", "`", ",",
+                "s", "S", "\u017f", "k", "K", "\u212a", "m", "M", "bn", "BN", "million", "MILLION", "thousand", "Thou",
+                "in thousands", "in millions", "x", "_", "9", "é", "-"]
+    out += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    return out
+
+
+def test_the_unit_pattern_finds_what_its_plain_form_finds():
+    from pipeline.normalise.money import _UNIT_PLAIN, UNIT_PATTERN
+
+    plain = re.compile(_UNIT_PLAIN, re.I)
+    # as the readers and the cell grammar embed it (compiled case-blind, with more after it)
+    embeds = [(re.compile(rf"{UNIT_PATTERN.pattern}|£(?=£|\s|$)", re.I), re.compile(rf"{_UNIT_PLAIN}|£(?=£|\s|$)", re.I)),
+              (re.compile(rf"^\s*(?:(?:{UNIT_PATTERN.pattern})|£+|%)(?:\s+(?:(?:{UNIT_PATTERN.pattern})|£+|%))*\s*$", re.I),
+               re.compile(rf"^\s*(?:(?:{_UNIT_PLAIN})|£+|%)(?:\s+(?:(?:{_UNIT_PLAIN})|£+|%))*\s*$", re.I))]
+    for text in _unit_texts():
+        assert [(m.span(), m.group()) for m in UNIT_PATTERN.finditer(text)] == [(m.span(), m.group()) for m in plain.finditer(text)], text
+        for fast, slow in embeds:
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], text

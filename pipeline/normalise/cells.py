@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal, Optional
 
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.money import UNIT_PATTERN
+from pipeline.normalise.money import UNIT_PATTERN, might_name_unit
 from pipeline.normalise.years import FY_PATTERN
 
 Kind = Literal["empty", "nil", "number", "percent", "year", "unit", "rag", "text"]
@@ -83,19 +83,28 @@ def classify(text: str) -> CellValue:
     stripped = text.replace("\xa0", " ").strip()
     if not stripped:
         return CellValue("empty")
-    if _NIL.match(stripped):
+    # each pattern is asked only of a cell that could match it (the first character of a stripped cell
+    # starts the match; a year or a figure holds a digit; a unit a "£", "000", "%" or a scale word)
+    if stripped[0] in _NIL_FIRST and _NIL.match(stripped):
         return CellValue("nil")
-    if _UNITS_ONLY.match(stripped):
+    if ("%" in stripped or might_name_unit(stripped)) and _UNITS_ONLY.match(stripped):
         return CellValue("unit")
-    fy = FY_PATTERN.fullmatch(stripped) or _BARE_YEAR.fullmatch(stripped)
-    if fy:
-        return CellValue("year")
-    number = parse_number(stripped)
-    if number is not None:
-        return number
-    if _RAG.match(stripped):
+    if _DIGIT.search(stripped):
+        fy = FY_PATTERN.fullmatch(stripped) or _BARE_YEAR.fullmatch(stripped)
+        if fy:
+            return CellValue("year")
+        number = parse_number(stripped)
+        if number is not None:
+            return number
+    if stripped[0] in _RAG_FIRST and _RAG.match(stripped):
         return CellValue("rag")
     return CellValue("text")
+
+
+_DIGIT = re.compile(r"\d")
+# the characters a stripped cell matching _NIL or _RAG can open with (re.I folds no other character to these letters)
+_NIL_FIRST = frozenset("-–—−.nN")
+_RAG_FIRST = frozenset("gGaArRoOnNmM")
 
 
 def is_figure(text: str) -> bool:
