@@ -240,6 +240,9 @@ _LEAD_LINES = (
 )
 
 
+_LEAD_SEPARATORS = ":–—-"
+
+
 def read_lead_line(text: str) -> Optional[Lead]:
     """A line naming a unit and the person who leads it, in the shapes plans print them."""
     return lead_from_clean(clean(text))
@@ -250,6 +253,8 @@ def lead_from_clean(text: str) -> Optional[Lead]:
     """``read_lead_line`` of a text already cleaned (a block's ``clean``, kept with the block)."""
     if count_words(text, 14) > 14:
         return None  # a paragraph is split only as far as its fifteenth word
+    if not any(c in text for c in _LEAD_SEPARATORS):
+        return None  # each of _LEAD_LINES puts one between the unit or post and the person
     for pattern in _LEAD_LINES:
         m = pattern.match(text)
         if m:

@@ -204,3 +204,88 @@ def test_the_unit_pattern_finds_what_its_plain_form_finds():
         assert [(m.span(), m.group()) for m in UNIT_PATTERN.finditer(text)] == [(m.span(), m.group()) for m in plain.finditer(text)], text
         for fast, slow in embeds:
             assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], text
+
+
+def _corpus_texts():
+    from pathlib import Path
+
+    from pipeline.readers import read_document
+
+    out = []
+    for path in sorted(Path(__file__).parent.parent.joinpath("corpus", "text").glob("*.txt")):
+        doc = read_document(path, path.read_bytes())
+        out += [b.text for b in doc.blocks] + [b.clean for b in doc.blocks]
+        out += [c.text for b in doc.blocks if b.table is not None for r in b.table.rows for c in r]
+    return out
+
+
+LOOK_ALIKE_PROSE = [
+    "by 2025", "Standby in the bin", "in", "within", "xin", "Tintin during", "until_x until", "before.", "2by", "é by",
+    "End. Next", "End.  Next", "a  b", "x.\tY", "no break", "!\n\n", "?", " ", "  ", ".",
+    "by March 2025 and April 2026", "XMarch 2025", "_May 2020", "May 20201", "June  1999", "éJuly 2010", "December\n2019",
+    "1. Increase the pace", "11. Improve x", "111. Improve x", "1.1. Improve x", "a1. Improve x", "/1. Improve x",
+    "\u0661. Improve x", "x 2. Make sure", "12.Make x",
+    "The service will:", "our aims are", "AIMS", "Priorities", "the areas not on target are:", "areas of work:", "nothing",
+    "Risk", "risks", "arisk", "RISKS and issues", "Targets", "KPI", "We Will", "Service Levels", "aim", "claim",
+    "Head of Housing: Jane Smith", "Planning – John Doe (Service Manager)", "Housing Jane Smith", "Revenues - Service Manager: Ann Lee",
+]
+TEXTS_TO_COMPARE = LOOK_ALIKE_PROSE
+
+
+@pytest.fixture(scope="module")
+def prose():
+    return LOOK_ALIKE_PROSE + _corpus_texts()
+
+
+def test_objective_patterns_find_what_their_plain_forms_find(prose):
+    from extractors import objectives as O
+
+    plain = {
+        O._DUE_WORD: re.compile(r"\b(by|in|before|until|during)\b"),
+        O._SENTENCE_BREAK: re.compile(r"(?<=[.!?])\s+|\s{2,}"),
+        O._MONTH_YEAR: re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                                  r"\s+(?:19|20)\d{2}\b"),
+        O._INLINE_NUMBER: re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)"),
+    }
+    for text in prose:
+        for fast, slow in plain.items():
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in slow.finditer(text)]
+
+
+def test_word_checks_answer_as_their_patterns(prose):
+    from extractors.objectives import LEAD_IN_CUE, _lead_in_cue
+    from extractors.risks import _RISK_WORD, _about_risks
+    from extractors.targets import _TARGET_CONTEXT, _target_context
+
+    for text in prose + [t + "\u017f" for t in LOOK_ALIKE_PROSE]:
+        assert _lead_in_cue(text) == bool(LEAD_IN_CUE.search(text))
+        assert _about_risks(text) == bool(_RISK_WORD.search(text))
+        assert _target_context.__wrapped__(text) == bool(_TARGET_CONTEXT.search(text))
+
+
+def test_lead_in_stems_are_each_entry_s_fixed_start():
+    from extractors.vocabulary import literal_stems, regex_alternation
+
+    stems = literal_stems("objective_words", "lead_in")
+    assert {"will", "aim", "priorit", "commit", "target", "area", "areas of ", "do this by"} <= set(stems)
+    for word in ["will", "aims", "priorities", "commitments", "targets are", "areas behind target", "do this by"]:
+        assert re.fullmatch(regex_alternation("objective_words", "lead_in"), word) and any(s in word for s in stems)
+
+
+def test_lead_lines_need_a_separator(prose):
+    from extractors.context import _LEAD_LINES, lead_from_clean
+    from pipeline.normalise.text import clean
+
+    for text in prose:
+        text = clean(text)
+        if any(p.match(text) for p in _LEAD_LINES) and len(text.split()) <= 14:
+            assert any(c in text for c in ":–—-")
+        if not any(c in text for c in ":–—-"):
+            assert lead_from_clean.__wrapped__(text) is None
+
+
+@pytest.mark.parametrize("text", MARKED + ["A) upper", "\u0661. arabic-indic", "\u00a0• nbsp", "x", "é item"])
+def test_a_list_marker_first_character_check_keeps_every_marker(text):
+    from pipeline.normalise.text import LIST_MARKER, _without_list_marker
+
+    assert _without_list_marker(text) == LIST_MARKER.sub("", text, count=1)

@@ -53,8 +53,15 @@ def _strip_leader(text: str) -> str:
 def _without_list_marker(text: str) -> str:
     """``LIST_MARKER.sub("", text, count=1)``: each of its branches opens with ``^``, so its one match starts
     the text; ``match`` tries only there, where ``sub`` tried both branches at every character of a paragraph."""
+    first = text[:1]
+    if not (first in _MARKER_FIRST or first.isdecimal() or first.isspace()):
+        return text  # no branch can open with it (a cleaned text opens with neither whitespace nor a marker)
     m = LIST_MARKER.match(text)
     return text[m.end():] if m else text
+
+
+# what a LIST_MARKER match can open with besides whitespace and a digit: a bullet, a dash, "(" or a lower-case letter
+_MARKER_FIRST = frozenset("•·▪◦●○■□➢►✓-–—*(abcdefghijklmnopqrstuvwxyz")
 
 
 @short_text_cache()
