@@ -9,7 +9,7 @@ from typing import NamedTuple, Optional
 from pipeline.document import Block, Document, Piece
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.text import clean, count_words, may_hold, may_hold_any, normalise_for_match
-from pipeline.normalise.years import FY_PATTERN
+from pipeline.normalise.years import FY_PATTERN, has_financial_year
 from extractors.vocabulary import alternation
 from schemas import DocumentMeta, Provenance, Service
 
@@ -127,8 +127,10 @@ def strip_unit_suffix(name: str) -> str:
 def unit_from_heading(text: str) -> Optional[str]:
     """The unit a section heading names, with plan words and years taken off (``None`` if generic)."""
     name = clean(text)
-    name = FY_PATTERN.sub("", name)
-    name = re.sub(r"\b(?:19|20)\d{2}\b", "", name)
+    if has_financial_year(name):  # each pattern is tried at every character: asked only of a name that may hold it
+        name = FY_PATTERN.sub("", name)
+    if "19" in name or "20" in name:
+        name = re.sub(r"\b(?:19|20)\d{2}\b", "", name)
     name = PLAN_WORDS.sub(" ", name)
     name = re.sub(r"\s+", " ", name).strip(" :-–,")
     if not name or GENERIC_HEADING.search(name) or len(name.split()) > 8:

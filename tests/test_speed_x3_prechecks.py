@@ -289,3 +289,24 @@ def test_a_list_marker_first_character_check_keeps_every_marker(text):
     from pipeline.normalise.text import LIST_MARKER, _without_list_marker
 
     assert _without_list_marker(text) == LIST_MARKER.sub("", text, count=1)
+
+
+def test_footnotes_blocked_spans_and_heading_units_answer_as_the_plain_patterns(prose):
+    from extractors.context import FY_PATTERN, GENERIC_HEADING, PLAN_WORDS, unit_from_heading
+    from pipeline.normalise import targets
+    from pipeline.normalise.cells import FOOTNOTE, strip_footnote
+    from pipeline.normalise.text import clean
+
+    def plain_unit(text):
+        name = clean(text)
+        name = FY_PATTERN.sub("", name)
+        name = re.sub(r"\b(?:19|20)\d{2}\b", "", name)
+        name = PLAN_WORDS.sub(" ", name)
+        name = re.sub(r"\s+", " ", name).strip(" :-–,")
+        return None if not name or GENERIC_HEADING.search(name) or len(name.split()) > 8 else name
+
+    for text in prose + LABELS + ["Housing 2012/13", "FY 12/13 Parks", "Parks 2019", "Roads x2", "Roads X2", "abc2 "]:
+        plain = FOOTNOTE.sub("", text).rstrip()
+        assert strip_footnote.__wrapped__(text) == (plain if plain.strip(" -–") else text)
+        assert unit_from_heading.__wrapped__(text) == plain_unit(text)
+        assert [(m.start(), m.end()) for m in targets._fy_matches(text)] == [m.span() for m in FY_PATTERN.finditer(text)]

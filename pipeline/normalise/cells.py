@@ -123,6 +123,7 @@ def strip_footnote(label: str) -> str:
 
 def _may_end_in_footnote(label: str) -> bool:
     """False only when ``FOOTNOTE`` (tried at every character) cannot match: each of its markers ends in
-    ``]``, ``)``, ``*`` or a digit (``\\d``: a decimal digit) with only whitespace after it."""
-    last = label.rstrip()[-1:]
-    return last in ("]", ")", "*") or last.isdecimal()
+    ``]``, ``)``, ``*`` or a digit (``\\d``: a decimal digit) after a lower-case letter, with only whitespace after it."""
+    stripped = label.rstrip()
+    last = stripped[-1:]
+    return last in ("]", ")", "*") or (last.isdecimal() and "a" <= stripped[-2:-1] <= "z")
