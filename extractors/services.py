@@ -657,6 +657,30 @@ def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
                 units.add(name, doc.piece(start, start + len(name), block.page))
 
 
+def _is_word_char(c: str) -> bool:
+    """What ``\\w`` matches in a str pattern (the empty string, past either end, is not one)."""
+    return c.isalnum() or c == "_"
+
+
+def _count_whole(name: str, text: str) -> int:
+    """``len(re.findall(rf"\\b{re.escape(name)}\\b", text))`` with ``str.find``: the pattern opens with ``\\b``, so it
+    is tried at every character of the whole document (and compiled anew for each plan's labels).
+
+    As ``findall`` does, each occurrence is tried in order, and after a match the search goes on past it.
+    """
+    if not name:
+        return len(re.findall(r"\b\b", text))
+    count, size, k = 0, len(name), text.find(name)
+    while k >= 0:
+        end = k + size
+        if (_is_word_char(text[k - 1:k]) != _is_word_char(name[:1])) and (_is_word_char(name[-1:]) != _is_word_char(text[end:end + 1])):
+            count += 1
+            k = text.find(name, end)
+        else:
+            k = text.find(name, k + 1)
+    return count
+
+
 def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
     """"Strategic Policy:" over a list (or a lead-in and a list) names a unit when the plan names it elsewhere too.
 
@@ -677,7 +701,7 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
         if not introduces_list or not unit_like(name) or GENERIC_HEADING.search(name):
             continue
         if name not in mentions:  # a name the text does not hold as written is not searched for
-            mentions[name] = len(re.findall(rf"\b{re.escape(name)}\b", doc.text)) if name in doc.text else 0
+            mentions[name] = _count_whole(name, doc.text)
         elsewhere = mentions[name] - 1
         if headings is None:
             headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}

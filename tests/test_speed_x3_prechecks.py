@@ -310,3 +310,26 @@ def test_footnotes_blocked_spans_and_heading_units_answer_as_the_plain_patterns(
         assert strip_footnote.__wrapped__(text) == (plain if plain.strip(" -–") else text)
         assert unit_from_heading.__wrapped__(text) == plain_unit(text)
         assert [(m.start(), m.end()) for m in targets._fy_matches(text)] == [m.span() for m in FY_PATTERN.finditer(text)]
+
+
+def test_whole_word_counts_and_measures_answer_as_the_patterns(prose):
+    from extractors.budgets import _MEASURE_RES, measure_from
+    from extractors.services import _count_whole
+
+    def plain_measure(text):
+        best = None
+        for measure, pattern in _MEASURE_RES:
+            for m in pattern.finditer(text):
+                if best is None or m.end() > best[1]:
+                    best = (measure, m.end())
+        return best[0] if best else None
+
+    doc = "\n".join(prose[:400])
+    names = ["Policy", "a a", "(x)", "Strategic Policy", "Housing", "x", "_", "Ş", ""] + [t[:12] for t in prose[:200]]
+    for name in names:
+        for text in (doc, "Policy policy Policy_x Policy. xPolicy Policy", "a a a a", "(x)(x) y(x)", ""):
+            assert _count_whole(name, text) == len(re.findall(rf"\b{re.escape(name)}\b", text)), name
+    extra = ["the gross budget", "GROSS", "staff costs of", "Salaries", "Employee costs", "Fees and Charges", "net spend",
+             "savin\u0261s", "\u017favings", "cut\u017f", "growth", "receipts", "capital", "efficiencies", "total expenditure"]
+    for text in prose + extra:
+        assert measure_from(text) == plain_measure(text), text
