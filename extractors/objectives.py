@@ -273,7 +273,7 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     for colon in _COLON.finditer(block.text):
         k = bisect.bisect_right(breaks, colon.start())
         sentence = block.text[breaks[k - 1] if k else 0: colon.start()]
-        if not _lead_in_cue(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
+        if not _lead_in_cue(sentence) or _not_commitment(sentence) or _examples(sentence + ":"):
             continue
         first = next((m for m in found if m.start() >= colon.end()), None)
         if first is None or block.text[colon.end(): first.start()].strip():
@@ -425,7 +425,21 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
 @short_text_cache()
 def _lead_in_cues(text: str) -> tuple[bool, bool, bool]:
     """(not commitments, examples, a commitment cue) read off a lead-in's words: every item of its list asks."""
-    return bool(_NOT_COMMITMENT.search(text)), bool(_EXAMPLES.search(text)), _lead_in_cue(text)
+    return _not_commitment(text), _examples(text), _lead_in_cue(text)
+
+
+_NOT_COMMITMENT_STEMS = literal_stems(_VOCAB, "not_commitment")  # one is in every _NOT_COMMITMENT match
+_EXAMPLES_STEMS = ("includ", "such as", "for example", "e.g.")  # one is in every _EXAMPLES match
+
+
+def _not_commitment(text: str) -> bool:
+    """``_NOT_COMMITMENT.search``, asked only of a text holding one of its stems (case-blind, tried at every character)."""
+    return may_hold_any(text, _NOT_COMMITMENT_STEMS) and bool(_NOT_COMMITMENT.search(text))
+
+
+def _examples(text: str) -> bool:
+    """``_EXAMPLES.search``, asked only of a text holding one of its stems (case-blind, tried at every character)."""
+    return may_hold_any(text, _EXAMPLES_STEMS) and bool(_EXAMPLES.search(text))
 
 
 def _lead_in_cue(text: str) -> bool:

@@ -333,3 +333,18 @@ def test_whole_word_counts_and_measures_answer_as_the_patterns(prose):
              "savin\u0261s", "\u017favings", "cut\u017f", "growth", "receipts", "capital", "efficiencies", "total expenditure"]
     for text in prose + extra:
         assert measure_from(text) == plain_measure(text), text
+
+
+def test_lead_in_word_checks_and_digit_cells_answer_as_the_patterns(prose):
+    from extractors.objectives import _EXAMPLES, _NOT_COMMITMENT, _examples, _not_commitment
+    from pipeline.normalise.cells import NUMBER_CELL, CellValue, _decimal, parse_number
+
+    extra = ["Recommendations:", "the members are asked to", "It was AGREED", "including:", "e.g. :-", "E.G.", "such as:",
+             "for example", "Includes", "none here", "\u017fuch as:"]
+    for text in prose + extra:
+        assert _not_commitment(text) == bool(_NOT_COMMITMENT.search(text))
+        assert _examples(text) == bool(_EXAMPLES.search(text))
+    for text in ["0", "7", "123", "1234567", "007", "\u0661\u0662", "12a", "1 2", "", "12.5"]:
+        m = NUMBER_CELL.match(text)
+        if text.isdecimal():
+            assert m and parse_number(text) == CellValue(kind="number", value=float(_decimal(m.group("num"))))

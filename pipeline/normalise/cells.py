@@ -58,6 +58,9 @@ def _decimal(text: str) -> Optional[Decimal]:
 
 def parse_number(text: str) -> Optional[CellValue]:
     """A cell that is one figure: sign from ``-``, brackets or ``Cr``; ``None`` for anything else."""
+    if text.isdecimal():  # digits alone (``\\d``): what NUMBER_CELL reads of them, without its dozen optional groups
+        value = _decimal(text)
+        return None if value is None else CellValue(kind="number", value=float(value))
     m = NUMBER_CELL.match(text)
     if not m or bool(m.group("open")) != bool(m.group("close")):
         return None
