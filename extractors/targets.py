@@ -11,7 +11,7 @@ from pipeline.document import Block, Document
 from pipeline.nlp import made, may_hold_target_span, partial, spans
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
-from pipeline.normalise.text import clean, may_hold, may_hold_any
+from pipeline.normalise.text import clean, has_digit, may_hold, may_hold_any
 from pipeline.normalise.cells import strip_footnote
 from pipeline.tables.view import TableView
 from schemas import Record, Target
@@ -131,7 +131,7 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item", "heading"):
             continue
-        if not _DIGIT.search(block.text) and not _ITEM_REF.match(block.text):
+        if not has_digit(block.text) and not _ITEM_REF.match(block.text):
             continue  # neither a gap target (it needs a reference) nor a phrase target (a figure): no context needed
         nearest = next(doc.headings_before(block.index), None)
         key = nearest.index if nearest is not None else -1
@@ -177,7 +177,7 @@ def _may_state_target(text: str, context: str) -> bool:
     under a target-like heading or in a sentence saying "target": a block
     with neither cannot give one, so it is never annotated.
     """
-    return bool(_DIGIT.search(text)) and (_target_context(context) or (may_hold(text, "target") and bool(_TARGET_WORD.search(text))))
+    return has_digit(text) and (_target_context(context) or (may_hold(text, "target") and bool(_TARGET_WORD.search(text))))
 
 
 @short_text_cache()

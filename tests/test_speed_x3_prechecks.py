@@ -348,3 +348,12 @@ def test_lead_in_word_checks_and_digit_cells_answer_as_the_patterns(prose):
         m = NUMBER_CELL.match(text)
         if text.isdecimal():
             assert m and parse_number(text) == CellValue(kind="number", value=float(_decimal(m.group("num"))))
+
+
+def test_digit_and_fold_checks_answer_as_the_patterns(prose):
+    from pipeline.normalise.text import _FOLDS_INTO_ASCII, folds_like_ascii, has_digit
+
+    extra = ["", "abc", "a1", "£\u0661", "£x", "x\u00b2", "\u212a", "£\u212a", "–\u0130", "\u0131", "\u017f 1", "\uff11"]
+    for text in prose + extra:
+        assert has_digit(text) == bool(re.search(r"\d", text))
+        assert folds_like_ascii(text) == (text.isascii() or _FOLDS_INTO_ASCII.search(text) is None)

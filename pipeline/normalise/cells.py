@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal, Optional
 
 from pipeline.normalise.memo import short_text_cache
+from pipeline.normalise.text import has_digit
 from pipeline.normalise.money import UNIT_PATTERN, might_name_unit
 from pipeline.normalise.years import FY_PATTERN
 
@@ -92,7 +93,7 @@ def classify(text: str) -> CellValue:
         return CellValue("nil")
     if ("%" in stripped or might_name_unit(stripped)) and _UNITS_ONLY.match(stripped):
         return CellValue("unit")
-    if _DIGIT.search(stripped):
+    if has_digit(stripped):
         fy = FY_PATTERN.fullmatch(stripped) or _BARE_YEAR.fullmatch(stripped)
         if fy:
             return CellValue("year")
