@@ -16,7 +16,7 @@ from extractors.context import Context, heading_words, lead_in, provenance, sect
 from pipeline.document import Block, Document
 from pipeline.nlp import money_of, partial
 from pipeline.normalise.money import Money, find_money
-from pipeline.normalise.text import clean, may_hold_any
+from pipeline.normalise.text import clean, folds_like_ascii, may_hold_any
 from pipeline.normalise.years import FinancialYear, find_years
 from pipeline.tables import vocabulary
 from pipeline.tables.view import TableView
@@ -40,9 +40,22 @@ _SUBJECT = re.compile(r"^(?:The\s+)?(?P<unit>[A-Z][\w'’&]*(?:\s+(?:and|&|of|fo
 _UNIT_WORD = re.compile(r"\b(directorate|office|services?|team|unit|department|division|partnership)$", re.I)
 
 
+# what every match of each measure's pattern holds, lower case (one of its words' fixed starts)
+_MEASURE_STEMS = {
+    "savings": ("saving", "efficienc", "cut"), "pressures": ("pressure", "growth"), "capital": ("capital",),
+    "income": ("income", "fees and charges", "receipts"), "staffing": ("staffing", "staff costs", "salar", "employee"),
+    "gross_expenditure": ("gross", "total expenditure"), "net_budget": ("net", "budget", "spend", "cost"),
+}
+
+
 def measure_from(text: str) -> Optional[str]:
+    """The measure whose word ends last in ``text``; each pattern (case-blind, tried at every character) is
+    run only where the lowered text holds one of its stems (``folds_like_ascii``: nearly every text)."""
+    low = text.lower() if folds_like_ascii(text) else None
     best = None
     for measure, pattern in _MEASURE_RES:
+        if low is not None and not any(stem in low for stem in _MEASURE_STEMS[measure]):
+            continue
         for m in pattern.finditer(text):
             if best is None or m.end() > best[1]:
                 best = (measure, m.end())

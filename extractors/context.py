@@ -8,8 +8,8 @@ from typing import NamedTuple, Optional
 
 from pipeline.document import Block, Document, Piece
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.text import clean, count_words, normalise_for_match
-from pipeline.normalise.years import FY_PATTERN
+from pipeline.normalise.text import clean, count_words, may_hold, may_hold_any, normalise_for_match
+from pipeline.normalise.years import FY_PATTERN, has_financial_year
 from extractors.vocabulary import alternation
 from schemas import DocumentMeta, Provenance, Service
 
@@ -103,6 +103,7 @@ def provenance(piece: Piece, start: Optional[int] = None, end: Optional[int] = N
 _REVIEWED_BY = re.compile(r"\s*\*?\s*Also reviewed by.*$", re.I)
 _SHARED = re.compile(r"\s+(?:Shared (?:Service|Management)|Shared)\b.*$")
 _TEAM_WORD = re.compile(r"\s+(?:team|unit|division|section)$", re.I)
+_TEAM_WORDS = ("team", "unit", "division", "section")  # one ends every _TEAM_WORD match
 
 
 @short_text_cache()
@@ -112,9 +113,13 @@ def strip_unit_suffix(name: str) -> str:
     Remembered: every known-unit lookup strips the same few names again.
     """
     name = clean(name)
-    name = _REVIEWED_BY.sub("", name)
-    name = _SHARED.sub("", name)
-    name = _TEAM_WORD.sub("", name)
+    # each pattern is tried at every character: asked only of a name holding its fixed words
+    if may_hold(name, "also reviewed by"):
+        name = _REVIEWED_BY.sub("", name)
+    if "Shared" in name:
+        name = _SHARED.sub("", name)
+    if may_hold_any(name, _TEAM_WORDS):
+        name = _TEAM_WORD.sub("", name)
     return name.strip(" *-–:")
 
 
@@ -122,8 +127,10 @@ def strip_unit_suffix(name: str) -> str:
 def unit_from_heading(text: str) -> Optional[str]:
     """The unit a section heading names, with plan words and years taken off (``None`` if generic)."""
     name = clean(text)
-    name = FY_PATTERN.sub("", name)
-    name = re.sub(r"\b(?:19|20)\d{2}\b", "", name)
+    if has_financial_year(name):  # each pattern is tried at every character: asked only of a name that may hold it
+        name = FY_PATTERN.sub("", name)
+    if "19" in name or "20" in name:
+        name = re.sub(r"\b(?:19|20)\d{2}\b", "", name)
     name = PLAN_WORDS.sub(" ", name)
     name = re.sub(r"\s+", " ", name).strip(" :-–,")
     if not name or GENERIC_HEADING.search(name) or len(name.split()) > 8:
@@ -235,6 +242,9 @@ _LEAD_LINES = (
 )
 
 
+_LEAD_SEPARATORS = ":–—-"
+
+
 def read_lead_line(text: str) -> Optional[Lead]:
     """A line naming a unit and the person who leads it, in the shapes plans print them."""
     return lead_from_clean(clean(text))
@@ -245,6 +255,8 @@ def lead_from_clean(text: str) -> Optional[Lead]:
     """``read_lead_line`` of a text already cleaned (a block's ``clean``, kept with the block)."""
     if count_words(text, 14) > 14:
         return None  # a paragraph is split only as far as its fifteenth word
+    if not any(c in text for c in _LEAD_SEPARATORS):
+        return None  # each of _LEAD_LINES puts one between the unit or post and the person
     for pattern in _LEAD_LINES:
         m = pattern.match(text)
         if m:

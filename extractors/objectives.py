@@ -25,7 +25,7 @@ from typing import Iterable, Optional
 
 from extractors import register
 from extractors.context import Context, heading_words, lead_in, provenance, read_lead, strip_unit_suffix
-from extractors.vocabulary import alternation, regex_alternation, words
+from extractors.vocabulary import alternation, literal_stems, regex_alternation, words
 from pipeline.document import Block, Document, Piece, split_items
 from pipeline.normalise.dates import parse_date, search_date
 from pipeline.normalise.memo import short_text_cache
@@ -37,6 +37,7 @@ from schemas import Objective, Record
 
 _VOCAB = "objective_words"
 LEAD_IN_CUE = re.compile(rf"\b{regex_alternation(_VOCAB, 'lead_in')}\b", re.I)
+_LEAD_IN_STEMS = literal_stems(_VOCAB, "lead_in")  # one is in every LEAD_IN_CUE match (lower case)
 HEADING_CUE = re.compile(rf"\b{regex_alternation(_VOCAB, 'heading')}\b", re.I)
 _NOT_COMMITMENT = re.compile(rf"\b{regex_alternation(_VOCAB, 'not_commitment')}\b", re.I)
 _EXAMPLES = re.compile(r"\b(includ\w*|such as|for example|e\.g\.)\s*:?-?\s*$", re.I)
@@ -134,7 +135,9 @@ def split_flattened(text: str, units: Iterable[str] = ()) -> list[tuple[int, int
     return [(s, cuts[k + 1] if k + 1 < len(cuts) else len(text)) for k, s in enumerate(cuts)]
 
 
-_DUE_WORD = re.compile(r"\b(by|in|before|until|during)\b")  # a text without one names no due date
+# a text without one names no due date; ``\b(by|in|before|until|during)\b`` with each word's opening ``\b`` checked
+# after it, so the pattern opens with its words' first letters and is scanned in C, not tried at every character
+_DUE_WORD = re.compile("(" + "|".join(rf"{w}(?<!\w{w})" for w in ("by", "in", "before", "until", "during")) + r")\b")
 
 
 def _objective(doc: Document, ctx: Context, piece: Piece, text: Optional[str] = None, **fields) -> Optional[Objective]:
@@ -245,7 +248,8 @@ def _labelled(doc: Document, ctx: Context, block: Block, state: _ListState, stan
     return [obj] if obj else []
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s{2,}")
+# ``(?<=[.!?])\s+|\s{2,}`` opened with the whitespace both branches start with (a look-behind first is tried at every character)
+_SENTENCE_BREAK = re.compile(r"\s(?:(?<=[.!?]\s)\s*|\s+)")
 _REF_CANDIDATE = re.compile(r"(?<![\w.])(?:(?P<pre>[A-Z]{1,3})(?P<num>\d{1,2})|(?P<major>\d{1,2})\.(?P<minor>\d{1,2}))(?=\s+[A-Za-z(])")
 
 
@@ -269,7 +273,7 @@ def _ref_run(doc: Document, ctx: Context, block: Block, state: _ListState) -> li
     for colon in _COLON.finditer(block.text):
         k = bisect.bisect_right(breaks, colon.start())
         sentence = block.text[breaks[k - 1] if k else 0: colon.start()]
-        if not LEAD_IN_CUE.search(sentence) or _NOT_COMMITMENT.search(sentence) or _EXAMPLES.search(sentence + ":"):
+        if not _lead_in_cue(sentence) or _not_commitment(sentence) or _examples(sentence + ":"):
             continue
         first = next((m for m in found if m.start() >= colon.end()), None)
         if first is None or block.text[colon.end(): first.start()].strip():
@@ -421,7 +425,27 @@ def _is_commitment_list(doc: Document, block: Block, intro: Optional[Block], sta
 @short_text_cache()
 def _lead_in_cues(text: str) -> tuple[bool, bool, bool]:
     """(not commitments, examples, a commitment cue) read off a lead-in's words: every item of its list asks."""
-    return bool(_NOT_COMMITMENT.search(text)), bool(_EXAMPLES.search(text)), bool(LEAD_IN_CUE.search(text))
+    return _not_commitment(text), _examples(text), _lead_in_cue(text)
+
+
+_NOT_COMMITMENT_STEMS = literal_stems(_VOCAB, "not_commitment")  # one is in every _NOT_COMMITMENT match
+_EXAMPLES_STEMS = ("includ", "such as", "for example", "e.g.")  # one is in every _EXAMPLES match
+
+
+def _not_commitment(text: str) -> bool:
+    """``_NOT_COMMITMENT.search``, asked only of a text holding one of its stems (case-blind, tried at every character)."""
+    return may_hold_any(text, _NOT_COMMITMENT_STEMS) and bool(_NOT_COMMITMENT.search(text))
+
+
+def _examples(text: str) -> bool:
+    """``_EXAMPLES.search``, asked only of a text holding one of its stems (case-blind, tried at every character)."""
+    return may_hold_any(text, _EXAMPLES_STEMS) and bool(_EXAMPLES.search(text))
+
+
+def _lead_in_cue(text: str) -> bool:
+    """``LEAD_IN_CUE.search``, asked only of a text holding one of its words' fixed stems (the pattern is
+    case-blind and opens with ``\\b``, so it is tried at every character)."""
+    return may_hold_any(text, _LEAD_IN_STEMS) and bool(LEAD_IN_CUE.search(text))
 
 
 def _continues_commitments(doc: Document, intro: Block, state: _ListState) -> bool:
@@ -472,7 +496,10 @@ def _action_lines(doc: Document, ctx: Context, least: int = 3, longest: int = 25
 _WORD = re.compile(r"\S+")
 
 
-_MONTH_YEAR = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d{2}\b")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+# ``\b(?:January|…)\s+(?:19|20)\d{2}\b`` with the opening ``\b`` checked after each month (a look-behind), so the
+# pattern opens with the months' first letters and is scanned in C
+_MONTH_YEAR = re.compile("(?:" + "|".join(rf"{m}(?<!\w{m})" for m in _MONTHS) + r")\s+(?:19|20)\d{2}\b")
 
 
 def _dated_actions(doc: Document, ctx: Context, shortest: int = 4, longest: int = 30) -> list[Objective]:
@@ -520,7 +547,8 @@ def _run_on(block: Block) -> bool:
     return block.kind == "paragraph" and len(block.text) >= 119 and count_words(block.text, 60) >= 60
 
 
-_INLINE_NUMBER = re.compile(r"(?<![\d.,/])(?P<ref>\d{1,2})\.\s+(?=[A-Z][a-z]+\s)")
+# ``(?<![\d.,/])(?P<ref>\d{1,2})\.…``: the look-behind checked after the first digit, so the pattern opens with a digit
+_INLINE_NUMBER = re.compile(r"(?P<ref>\d(?<![\d.,/]\d)\d?)\.\s+(?=[A-Z][a-z]+\s)")
 _TITLE_RUN = re.compile(r"\s(?=(?:[A-Z][\w/&'’\-]*\s+){2}[A-Z][\w/&'’\-]*)")
 
 

@@ -7,11 +7,16 @@ from extractors import register
 from extractors.context import Context, heading_words, provenance
 from pipeline.document import Document
 from pipeline.normalise.money import parse_cell_amount, unit_scale
-from pipeline.normalise.text import clean
+from pipeline.normalise.text import clean, may_hold
 from schemas import Record, Risk
 
 _NO_RISK = re.compile(r"\b(no|not any)\b[^.]*\brisks?\b|\bno budgets?\b", re.I)
 _RISK_WORD = re.compile(r"\brisks?\b", re.I)
+
+
+def _about_risks(text: str) -> bool:
+    """``_RISK_WORD.search``, asked only of a text holding "risk" (the pattern is tried at every character)."""
+    return may_hold(text, "risk") and bool(_RISK_WORD.search(text))
 _CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w*|threat|uncertain\w*|vigilance|paramount)\b", re.I)
 
 
@@ -29,7 +34,7 @@ def extract_risks(doc: Document, ctx: Context) -> list[Record]:
             continue
         risky = about_risks.get(context)
         if risky is None:
-            risky = about_risks[context] = bool(_RISK_WORD.search(context))
+            risky = about_risks[context] = _about_risks(context)
         if not risky or _NO_RISK.search(block.text):
             continue
         if block.kind == "list_item":
@@ -51,7 +56,7 @@ def extract_risks(doc: Document, ctx: Context) -> list[Record]:
 
 def _table_risks(doc: Document, ctx: Context, block) -> list[Risk]:
     table = block.table
-    if not _RISK_WORD.search((table.caption or "") + " " + heading_words(doc, block.index, 1)):
+    if not _about_risks((table.caption or "") + " " + heading_words(doc, block.index, 1)):
         return []
     desc = table.column("comment", "description", "risk", "detail", "reason")
     money = table.column("budget", "£", "amount", "value")

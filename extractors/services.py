@@ -28,7 +28,7 @@ from pipeline.councils import AmbiguousCouncil, register as council_register
 from pipeline.normalise.memo import short_text_cache
 from pipeline.document import Block, Document, Piece
 from pipeline.nlp import PERSON_ROLE_PATTERNS
-from pipeline.normalise.text import clean, may_hold, may_hold_any, normalise_for_match
+from pipeline.normalise.text import clean, folds_like_ascii, may_hold, may_hold_any, normalise_for_match
 from schemas import Record, Service
 
 _HEAD_ROLE = re.compile(r"^(?P<role>(?:Assistant |Deputy |Executive |Strategic )?(?:Head|Director|Manager|Lead) of (?P<unit>.+))$")
@@ -47,6 +47,9 @@ _MENTION = re.compile(
 # letters and is scanned in C (a nested group first is tried at every character)
 _MENTION_SUFFIX = re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(
     words(_VOCAB, "mention_suffix"), key=len, reverse=True)) + r"|service|team|unit|division)\b")
+# what every _MENTION holds: whitespace, then its unit word (``\s+`` stands before the suffix).  Opening with
+# whitespace, the scan stops at each space rather than at each s, t, u or d that could start a lower-case unit word
+_SPACE_MENTION_SUFFIX = re.compile(r"\s" + _MENTION_SUFFIX.pattern)
 _NOT_A_UNIT_START = {"The", "This", "That", "These", "Our", "A", "An", "Each", "All", "Every", "Shared", "Council", "Service", "Any", "In", "As", "For", "Its", "Their", "New", "Local", "Public"}
 _BODY = re.compile(rf"\b{alternation(_VOCAB, 'body')}(?:\s+Team)?$")
 _EXTERNAL = re.compile(rf"^{alternation(_VOCAB, 'external')}$", re.I)
@@ -618,8 +621,9 @@ _LIST_OPENERS = "-–—:(,"  # what _COUNTED reads between its unit word and th
 
 def _counted_word_before_list(text: str) -> bool:
     """False only when no ``_COUNTED_WORDS`` word (any case) is followed by optional whitespace and a list opener,
-    as every ``_COUNTED`` match has; ASCII text is read with ``str.find`` (``lower`` folds it as ``re.I`` does)."""
-    if not text.isascii():
+    as every ``_COUNTED`` match has; text that ``lower`` folds as ``re.I`` does (``folds_like_ascii``: whitespace
+    and the openers lower to themselves) is read with ``str.find``."""
+    if not folds_like_ascii(text):
         return True
     low = text.lower()
     for word in _COUNTED_WORDS:
@@ -653,6 +657,30 @@ def _counted_units(doc: Document, ctx: Context, units: _Units) -> None:
                 units.add(name, doc.piece(start, start + len(name), block.page))
 
 
+def _is_word_char(c: str) -> bool:
+    """What ``\\w`` matches in a str pattern (the empty string, past either end, is not one)."""
+    return c.isalnum() or c == "_"
+
+
+def _count_whole(name: str, text: str) -> int:
+    """``len(re.findall(rf"\\b{re.escape(name)}\\b", text))`` with ``str.find``: the pattern opens with ``\\b``, so it
+    is tried at every character of the whole document (and compiled anew for each plan's labels).
+
+    As ``findall`` does, each occurrence is tried in order, and after a match the search goes on past it.
+    """
+    if not name:
+        return len(re.findall(r"\b\b", text))
+    count, size, k = 0, len(name), text.find(name)
+    while k >= 0:
+        end = k + size
+        if (_is_word_char(text[k - 1:k]) != _is_word_char(name[:1])) and (_is_word_char(name[-1:]) != _is_word_char(text[end:end + 1])):
+            count += 1
+            k = text.find(name, end)
+        else:
+            k = text.find(name, k + 1)
+    return count
+
+
 def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
     """"Strategic Policy:" over a list (or a lead-in and a list) names a unit when the plan names it elsewhere too.
 
@@ -673,7 +701,7 @@ def _label_units(doc: Document, ctx: Context, units: _Units) -> None:
         if not introduces_list or not unit_like(name) or GENERIC_HEADING.search(name):
             continue
         if name not in mentions:  # a name the text does not hold as written is not searched for
-            mentions[name] = len(re.findall(rf"\b{re.escape(name)}\b", doc.text)) if name in doc.text else 0
+            mentions[name] = _count_whole(name, doc.text)
         elsewhere = mentions[name] - 1
         if headings is None:
             headings = {normalise_for_match(b.clean) for b in doc.blocks if b.kind == "heading"}
@@ -716,12 +744,12 @@ def _mention_matches(text: str) -> Iterator[re.Match]:
     """``_MENTION.finditer(text)``, searched only in the stretches between ``_NAME_BREAK`` characters that hold a unit word.
 
     A match runs unbroken from its start to past its unit word, so it lies in the stretch
-    round a ``_MENTION_SUFFIX`` hit; the name part, tried at every capital otherwise,
-    skips the sentences that name no unit.
+    round a ``_SPACE_MENTION_SUFFIX`` hit (the space before its unit word); the name part,
+    tried at every capital otherwise, skips the sentences that name no unit.
     """
     pos, size = 0, len(text)
     while True:
-        hit = _MENTION_SUFFIX.search(text, pos)
+        hit = _SPACE_MENTION_SUFFIX.search(text, pos)
         if hit is None:
             return  # every match ends in a unit word
         near = hit.start()

@@ -11,7 +11,7 @@ from pipeline.document import Block, Document
 from pipeline.nlp import made, may_hold_target_span, partial, spans
 from pipeline.normalise.memo import short_text_cache
 from pipeline.normalise.targets import COMPARATOR_PATTERN, TargetValue, cell_figures, find_targets, parse_target
-from pipeline.normalise.text import clean
+from pipeline.normalise.text import clean, has_digit, may_hold, may_hold_any
 from pipeline.normalise.cells import strip_footnote
 from pipeline.tables.view import TableView
 from schemas import Record, Target
@@ -108,6 +108,9 @@ def _is_unit(ctx: Context, name) -> bool:
 
 _TARGET_CONTEXT = re.compile(r"\b(?:targets?|standards?|performance indicators?|indicators?|kpis?|pledges?|we will|"
                              r"commitments?|service levels?|measures of success|success measures?|aims?)\b", re.I)
+# what every _TARGET_CONTEXT match holds, lower case: a check of substrings before the pattern is tried at every character
+_TARGET_STEMS = ("target", "standard", "indicator", "kpi", "pledge", "we will", "commitment", "service level",
+                 "measures of success", "success measure", "aim")
 _ITEM_REF = re.compile(r"^\s*(?P<ref>[A-Z]{1,4}\s?\d{1,3}[a-z]?)\s*[:.)\-–]\s*")
 _GAP_TARGET = re.compile(r"^(?P<indicator>.+?)[\s:]*\s{4,}(?P<target>\S.{0,40})$")
 _NP_AFTER = re.compile(r"^\s*(?:of\s+)?(?P<np>[a-z][\w\-’',/ ]{3,80}?)(?=\s+(?:by|in|and to|to|from|for)\b|[.;]|\s+and\s+(?:to|a|an|the)\b|$)", re.I)
@@ -128,7 +131,7 @@ def _statement_targets(doc: Document, ctx: Context) -> list[Target]:
     for block in doc.blocks:
         if block.kind not in ("paragraph", "list_item", "heading"):
             continue
-        if not _DIGIT.search(block.text) and not _ITEM_REF.match(block.text):
+        if not has_digit(block.text) and not _ITEM_REF.match(block.text):
             continue  # neither a gap target (it needs a reference) nor a phrase target (a figure): no context needed
         nearest = next(doc.headings_before(block.index), None)
         key = nearest.index if nearest is not None else -1
@@ -174,13 +177,13 @@ def _may_state_target(text: str, context: str) -> bool:
     under a target-like heading or in a sentence saying "target": a block
     with neither cannot give one, so it is never annotated.
     """
-    return bool(_DIGIT.search(text)) and (_target_context(context) or bool(_TARGET_WORD.search(text)))
+    return has_digit(text) and (_target_context(context) or (may_hold(text, "target") and bool(_TARGET_WORD.search(text))))
 
 
 @short_text_cache()
 def _target_context(context: str) -> bool:
     """Whether headings (a block's context) are target-like: the blocks under one heading share it."""
-    return bool(_TARGET_CONTEXT.search(context))
+    return may_hold_any(context, _TARGET_STEMS) and bool(_TARGET_CONTEXT.search(context))
 
 
 def _gap_target(doc: Document, ctx: Context, block: Block, context: str) -> Optional[Target]:

@@ -41,3 +41,37 @@ def alternation(name: str, kind: str) -> str:
 def regex_alternation(name: str, kind: str) -> str:
     """``(?:a|b)`` for kinds whose entries are themselves regexes (``aims?``, ``commit\\w*``)."""
     return "(?:" + "|".join(words(name, kind)) + ")"
+
+
+
+_REGEX_SYNTAX = re.compile(r"[\\()\[\]{}?*+|.^$]")
+
+
+def literal_stems(name: str, kind: str) -> tuple[str, ...]:
+    """What each entry of ``regex_alternation(name, kind)`` opens with before any regex syntax, lower case.
+
+    Every match of an entry holds its stem, so a text holding none of a kind's stems
+    (``pipeline.normalise.text.may_hold_any``) holds no match.  The entries are the
+    alternation's top-level branches (a CSV entry may itself hold ``|`` inside a group); a
+    character a quantifier makes optional is not part of the stem, and an entry that opens
+    with syntax has the empty stem, which every text holds.
+    """
+    body = regex_alternation(name, kind)[3:-1]
+    entries, depth, start = [], 0, 0
+    for k, c in enumerate(body):
+        if c == "\\":
+            continue
+        if c == "(" and (k == 0 or body[k - 1] != "\\"):
+            depth += 1
+        elif c == ")" and body[k - 1] != "\\":
+            depth -= 1
+        elif c == "|" and depth == 0 and body[k - 1] != "\\":
+            entries.append(body[start:k])
+            start = k + 1
+    entries.append(body[start:])
+    stems = []
+    for entry in entries:
+        m = _REGEX_SYNTAX.search(entry)
+        end = len(entry) if m is None else m.start() - (m.group() in "?*{")
+        stems.append(entry[:max(end, 0)].lower())
+    return tuple(dict.fromkeys(stems))

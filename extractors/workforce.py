@@ -9,7 +9,7 @@ from extractors.context import Context, provenance
 from pipeline.document import Document
 from pipeline.normalise.dates import parse_date
 from pipeline.normalise.money import find_money
-from pipeline.normalise.text import may_hold_any
+from pipeline.normalise.text import has_digit, may_hold_any
 from pipeline.tables.view import TableView
 from schemas import Record, Workforce
 
@@ -50,7 +50,7 @@ def extract_workforce(doc: Document, ctx: Context) -> list[Record]:
         if block.kind in ("paragraph", "list_item"):
             # every count is a number: a block without a digit is not scanned (and one without a count gives nothing)
             text = block.text
-            counts = list(_COUNT.finditer(text)) if _DIGIT.search(text) and may_hold_any(text, _BASIS_WORDS) else []
+            counts = list(_COUNT.finditer(text)) if has_digit(text) and may_hold_any(text, _BASIS_WORDS) else []
             if not counts:
                 continue
             as_at = parse_date(block.text) if re.search(r"\bas (?:at|of)\b", block.text, re.I) else None

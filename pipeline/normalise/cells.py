@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal, Optional
 
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.money import UNIT_PATTERN
+from pipeline.normalise.text import has_digit
+from pipeline.normalise.money import UNIT_PATTERN, might_name_unit
 from pipeline.normalise.years import FY_PATTERN
 
 Kind = Literal["empty", "nil", "number", "percent", "year", "unit", "rag", "text"]
@@ -58,6 +59,9 @@ def _decimal(text: str) -> Optional[Decimal]:
 
 def parse_number(text: str) -> Optional[CellValue]:
     """A cell that is one figure: sign from ``-``, brackets or ``Cr``; ``None`` for anything else."""
+    if text.isdecimal():  # digits alone (``\\d``): what NUMBER_CELL reads of them, without its dozen optional groups
+        value = _decimal(text)
+        return None if value is None else CellValue(kind="number", value=float(value))
     m = NUMBER_CELL.match(text)
     if not m or bool(m.group("open")) != bool(m.group("close")):
         return None
@@ -83,19 +87,28 @@ def classify(text: str) -> CellValue:
     stripped = text.replace("\xa0", " ").strip()
     if not stripped:
         return CellValue("empty")
-    if _NIL.match(stripped):
+    # each pattern is asked only of a cell that could match it (the first character of a stripped cell
+    # starts the match; a year or a figure holds a digit; a unit a "£", "000", "%" or a scale word)
+    if stripped[0] in _NIL_FIRST and _NIL.match(stripped):
         return CellValue("nil")
-    if _UNITS_ONLY.match(stripped):
+    if ("%" in stripped or might_name_unit(stripped)) and _UNITS_ONLY.match(stripped):
         return CellValue("unit")
-    fy = FY_PATTERN.fullmatch(stripped) or _BARE_YEAR.fullmatch(stripped)
-    if fy:
-        return CellValue("year")
-    number = parse_number(stripped)
-    if number is not None:
-        return number
-    if _RAG.match(stripped):
+    if has_digit(stripped):
+        fy = FY_PATTERN.fullmatch(stripped) or _BARE_YEAR.fullmatch(stripped)
+        if fy:
+            return CellValue("year")
+        number = parse_number(stripped)
+        if number is not None:
+            return number
+    if stripped[0] in _RAG_FIRST and _RAG.match(stripped):
         return CellValue("rag")
     return CellValue("text")
+
+
+_DIGIT = re.compile(r"\d")
+# the characters a stripped cell matching _NIL or _RAG can open with (re.I folds no other character to these letters)
+_NIL_FIRST = frozenset("-–—−.nN")
+_RAG_FIRST = frozenset("gGaArRoOnNmM")
 
 
 def is_figure(text: str) -> bool:
@@ -108,5 +121,13 @@ def strip_footnote(label: str) -> str:
 
     A cell that is nothing but the marker (``(2)``) is a bracketed figure, not a footnote, and stays.
     """
-    stripped = FOOTNOTE.sub("", label).rstrip()
+    stripped = (FOOTNOTE.sub("", label) if _may_end_in_footnote(label) else label).rstrip()
     return stripped if stripped.strip(" -–") else label
+
+
+def _may_end_in_footnote(label: str) -> bool:
+    """False only when ``FOOTNOTE`` (tried at every character) cannot match: each of its markers ends in
+    ``]``, ``)``, ``*`` or a digit (``\\d``: a decimal digit) after a lower-case letter, with only whitespace after it."""
+    stripped = label.rstrip()
+    last = stripped[-1:]
+    return last in ("]", ")", "*") or (last.isdecimal() and "a" <= stripped[-2:-1] <= "z")

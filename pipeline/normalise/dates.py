@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.normalise.memo import SHORT_TEXT
-from pipeline.normalise.text import may_hold_any
+from pipeline.normalise.text import has_digit, may_hold_any
 
 MONTHS = {
     m: i for i, names in enumerate(
@@ -38,7 +38,7 @@ class DateMention:
 def find_dates(text: str, plan_year: Optional[str] = None, bare_years: bool = False) -> list[DateMention]:
     """Dates in text as ISO prefixes.  ``Qn`` needs the plan's financial year to mean anything."""
     out = []
-    if not _DIGIT.search(text):
+    if not has_digit(text):
         return out  # every date here, a bare year too, is written with digits: the patterns need not try every word
     for m in (DATE_PATTERN.finditer(text) if may_hold_date(text) else ()):
         if m.group("month"):
@@ -73,7 +73,7 @@ def may_hold_date(text: str) -> bool:
 
 def search_date(text: str) -> Optional[re.Match]:
     """``DATE_PATTERN.search``, without trying it on a text with no digit, or no month, quarter or slash (every date has both)."""
-    return DATE_PATTERN.search(text) if _DIGIT.search(text) and may_hold_date(text) else None
+    return DATE_PATTERN.search(text) if has_digit(text) and may_hold_date(text) else None
 
 
 def parse_date(text: str, plan_year: Optional[str] = None) -> Optional[str]:

@@ -7,7 +7,7 @@ from typing import Optional
 
 from pipeline.normalise.dates import DATE_PATTERN
 from pipeline.normalise.memo import short_text_cache
-from pipeline.normalise.years import FY_PATTERN
+from pipeline.normalise.years import _fy_matches
 
 _COMPARATORS = [
     (r"no more than|not more than|not exceed(?:ing)?|at most|a maximum of|maximum of|max(?:imum)?\.?|up to|no greater than|or less|or fewer", "<="),
@@ -42,7 +42,7 @@ class TargetValue:
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
     """Numbers that are part of dates, years, times or codes are never targets."""
     spans = [(m.start(), m.end()) for m in DATE_PATTERN.finditer(text) if not m.group("q")]
-    spans += [(m.start(), m.end()) for m in FY_PATTERN.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _fy_matches(text)]  # FY_PATTERN.finditer, from the first year-like stretch
     spans += [(m.start(), m.end()) for m in re.finditer(r"\b\d+\s?(?:st|nd|rd|th)\b|\b\d+/\d+\b|\bQ[1-4]\b|\b[A-Z]{1,4}\d+\b|\b(?:19|20)\d{2}\b|\b\d+\s?(?:am|pm)\b|\b\d+\s?(?:hours?|hrs?|seconds?|minutes?|weeks?|months?)\b", text, re.I)]
     return spans
 

@@ -50,6 +50,20 @@ def _strip_leader(text: str) -> str:
     return text[:k] + _LEADER.sub("", text[k:])
 
 
+def _without_list_marker(text: str) -> str:
+    """``LIST_MARKER.sub("", text, count=1)``: each of its branches opens with ``^``, so its one match starts
+    the text; ``match`` tries only there, where ``sub`` tried both branches at every character of a paragraph."""
+    first = text[:1]
+    if not (first in _MARKER_FIRST or first.isdecimal() or first.isspace()):
+        return text  # no branch can open with it (a cleaned text opens with neither whitespace nor a marker)
+    m = LIST_MARKER.match(text)
+    return text[m.end():] if m else text
+
+
+# what a LIST_MARKER match can open with besides whitespace and a digit: a bullet, a dash, "(" or a lower-case letter
+_MARKER_FIRST = frozenset("•·▪◦●○■□➢►✓-–—*(abcdefghijklmnopqrstuvwxyz")
+
+
 @short_text_cache()
 def clean(text: str) -> str:
     """Markup and leading list markers removed, whitespace collapsed; wording untouched.
@@ -58,7 +72,7 @@ def clean(text: str) -> str:
     property), so short texts are cleaned once and remembered.
     """
     text = collapse(strip_markup(text))
-    text = LIST_MARKER.sub("", text, count=1)
+    text = _without_list_marker(text)
     if "•" in text or "·" in text or "▪" in text:
         text = _INLINE_BULLET.sub(" ", text)  # inline bullets of flattened lists
     if text.startswith("*"):
@@ -68,19 +82,52 @@ def clean(text: str) -> str:
     return collapse(text.strip(" |"))
 
 
+# the characters beyond ASCII that ``re.I`` folds to or from an ASCII character, or whose ``lower`` holds one:
+# dotted capital I, dotless i, long s, Kelvin sign (tests/test_prechecks.py checks every code point)
+_FOLDS_INTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+_DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = "0123456789"
+
+
+def has_digit(text: str) -> bool:
+    """``re.search(r"\\d", text)``: in ASCII text (a flag, read at once) ten ``in`` scans, each in C at memory speed,
+    where the pattern checks each character's Unicode category in turn; other text asks the pattern."""
+    if text.isascii():
+        for digit in _ASCII_DIGITS:
+            if digit in text:
+                return True
+        return False
+    return _DIGIT.search(text) is not None
+
+
+def folds_like_ascii(text: str) -> bool:
+    """Whether ``lower`` folds ``text`` as ``re.I`` reads it, as far as ASCII goes.
+
+    True when no character outside ASCII folds to or from an ASCII one: then every
+    stretch a case-blind pattern matches to ASCII words, spaces and punctuation is
+    ASCII itself, and ``text.lower()`` holds it lowered in one piece (every other
+    character lowers to characters outside ASCII, whitespace and dashes to themselves).
+    """
+    # four ``in`` scans in C (none at all in text of one-byte characters, which cannot hold them)
+    return text.isascii() or not ("\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text)
+
+
 def may_hold(text: str, word: str) -> bool:
     """False only when ``text`` cannot hold the lower-case ASCII ``word`` as a case-blind (``re.I``) pattern reads it.
 
-    In ASCII text ``lower`` folds case as ``re.I`` does; other text is not
-    ruled out.  A pattern with a fixed word but no fixed start is tried at every
-    character, so this is asked first of every block.
+    Where ``lower`` folds case as ``re.I`` does (``folds_like_ascii``: nearly all
+    text, not only ASCII) a substring check of the lowered text answers; other
+    text is not ruled out.  A pattern with a fixed word but no fixed start is tried
+    at every character, so this is asked first of every block.
     """
     return may_hold_any(text, (word,))
 
 
 def may_hold_any(text: str, words: tuple[str, ...]) -> bool:
     """``may_hold`` for several words: False only when ``text`` can hold none of them."""
-    if not text.isascii():
+    if not folds_like_ascii(text):
         return True
     low = text.lower()
     for word in words:

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from pipeline.normalise.text import has_digit
+
 _FULL = r"(?:19|20)\d{2}"
 _DIGIT = re.compile(r"\d")
 FY_PATTERN = re.compile(
@@ -78,7 +80,7 @@ _SPAN_JOIN = re.compile(r"\s*(?:to|[-–—]|until|through)\s*$", re.I)
 def find_years(text: str) -> list[FinancialYear]:
     """Financial-year expressions in text, in order; ``2012-13 to 2014-15`` is one span, ``2012-15``."""
     out: list[FinancialYear] = []
-    if not _DIGIT.search(text):
+    if not has_digit(text):
         return out  # every year is written with digits
     for m in _fy_matches(text):
         if _looks_like_date(text, m):
