@@ -1,7 +1,9 @@
-"""Pre-checks that read text beyond ASCII with ``lower`` (``folds_like_ascii``) must never rule out a match.
+"""Pre-checks in front of the extractors' and cell parsers' patterns must never rule out a match.
 
-Each check is compared with the pattern it guards, on look-alike texts holding the
-characters that fold into ASCII under ``re.I`` (where the check must not skip).
+Each check is compared with the pattern it guards: on the corpus, on look-alike
+texts holding the characters that fold into ASCII under ``re.I`` (where a check
+that reads text with ``lower`` must not skip), and, for the hand-written stem
+and first-character lists, against the words read off the pattern itself.
 """
 import re
 import sys
@@ -357,3 +359,85 @@ def test_digit_and_fold_checks_answer_as_the_patterns(prose):
     for text in prose + extra:
         assert has_digit(text) == bool(re.search(r"\d", text))
         assert folds_like_ascii(text) == (text.isascii() or _FOLDS_INTO_ASCII.search(text) is None)
+
+
+# ---------------------------------------------------------------- hand-written stems and first characters, read off their patterns
+
+def literal_prefixes(items) -> set[str]:
+    """The literal text each way through a parsed pattern opens with, up to its first non-literal step, lower case.
+
+    Leading anchors and a leading run of spaces are passed over; a group or an
+    alternation multiplies the ways and ends the prefix, as does anything else
+    that is not a plain character.
+    """
+    from re import _constants as c
+
+    out = {""}
+    for op, av in items:
+        if op is c.AT:
+            continue
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and out == {""} and list(av[2]) == [(c.IN, [(c.CATEGORY, c.CATEGORY_SPACE)])]:
+            continue
+        if op is c.LITERAL:
+            out = {p + chr(av) for p in out}
+            continue
+        if op is c.IN and all(o is c.LITERAL for o, _ in av):
+            out = {p + chr(ch) for p in out for _, ch in av}
+            continue
+        if op is c.SUBPATTERN:
+            inner = literal_prefixes(av[3])
+        elif op is c.BRANCH:
+            inner = set().union(*(literal_prefixes(b) for b in av[1]))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            inner = literal_prefixes(av[2])
+        else:
+            break
+        out = {p + q for p in out for q in inner}
+        break
+    return {p.lower() for p in out}
+
+
+def pattern_prefixes(pattern: re.Pattern) -> set[str]:
+    from re import _parser
+
+    return literal_prefixes(_parser.parse(pattern.pattern, pattern.flags))
+
+
+def test_literal_prefixes_reads_alternations_groups_and_leading_spaces():
+    assert pattern_prefixes(re.compile(r"\b(?:targets?|we will|aims?)\b")) == {"target", "we will", "aim"}
+    assert pattern_prefixes(re.compile(r"\s+(?:Team|unit)$")) == {"team", "unit"}
+    assert pattern_prefixes(re.compile(r"efficienc(?:y|ies)|cuts?")) == {"efficiency", "efficiencies", "cut"}
+    assert pattern_prefixes(re.compile(r"^\s*(?:[-–]+|n/?a|\.{2,})\s*$")) == {"-", "–", "n", "."}
+
+
+def stems_cover(pattern: re.Pattern, stems) -> list[str]:
+    """The ways through ``pattern`` whose opening text holds none of ``stems`` (a stem missing from the list)."""
+    return sorted(p for p in pattern_prefixes(pattern) if not any(stem in p for stem in stems))
+
+
+def test_every_hand_written_stem_list_covers_its_pattern():
+    """A word added to one of these patterns without its stem would make the pre-check skip its matches."""
+    from extractors.budgets import _CONTEXT_MEASURES, _CONTEXT_STEMS, _MEASURE_RES, _MEASURE_STEMS
+    from extractors.context import _TEAM_WORD, _TEAM_WORDS
+    from extractors.objectives import _EXAMPLES, _EXAMPLES_STEMS
+    from extractors.targets import _TARGET_CONTEXT, _TARGET_STEMS
+
+    assert stems_cover(_TARGET_CONTEXT, _TARGET_STEMS) == []
+    assert stems_cover(_EXAMPLES, _EXAMPLES_STEMS) == []
+    assert stems_cover(_TEAM_WORD, _TEAM_WORDS) == []
+    for measure, pattern in _MEASURE_RES:
+        assert stems_cover(pattern, _MEASURE_STEMS[measure]) == [], measure
+        if measure in _CONTEXT_MEASURES:
+            assert stems_cover(pattern, _CONTEXT_STEMS) == [], measure
+
+
+def test_a_stem_list_missing_a_word_is_caught():
+    assert stems_cover(re.compile(r"\b(?:targets?|goals?)\b", re.I), ("target",)) == ["goal"]
+
+
+def test_cell_first_characters_cover_their_patterns():
+    from pipeline.normalise.cells import _NIL, _NIL_FIRST, _RAG, _RAG_FIRST
+
+    for pattern, first in ((_NIL, _NIL_FIRST), (_RAG, _RAG_FIRST)):
+        for prefix in pattern_prefixes(pattern):
+            assert prefix and {prefix[0], prefix[0].upper()} <= first, (pattern.pattern, prefix)
