@@ -19,7 +19,7 @@ makes a name a document part or an accounting line) are data:
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 from extractors import register
 from extractors.context import GENERIC_HEADING, Context, provenance, lead_from_clean, read_lead, strip_unit_suffix, unit_from_heading

@@ -6,7 +6,7 @@ from itertools import islice
 from typing import Optional
 
 from extractors import register
-from extractors.context import Context, heading_words, lead_in, provenance
+from extractors.context import Context, lead_in, provenance
 from pipeline.document import Block, Document
 from pipeline.nlp import made, may_hold_target_span, partial, spans
 from pipeline.normalise.memo import short_text_cache

@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from pipeline.tables.vocabulary import alternatives
+
 
 @lru_cache(maxsize=None)
 def _table(name: str) -> dict[str, tuple[str, ...]]:
@@ -56,21 +58,8 @@ def literal_stems(name: str, kind: str) -> tuple[str, ...]:
     character a quantifier makes optional is not part of the stem, and an entry that opens
     with syntax has the empty stem, which every text holds.
     """
-    body = regex_alternation(name, kind)[3:-1]
-    entries, depth, start = [], 0, 0
-    for k, c in enumerate(body):
-        if c == "\\":
-            continue
-        if c == "(" and (k == 0 or body[k - 1] != "\\"):
-            depth += 1
-        elif c == ")" and body[k - 1] != "\\":
-            depth -= 1
-        elif c == "|" and depth == 0 and body[k - 1] != "\\":
-            entries.append(body[start:k])
-            start = k + 1
-    entries.append(body[start:])
     stems = []
-    for entry in entries:
+    for entry in alternatives(regex_alternation(name, kind)[3:-1]):
         m = _REGEX_SYNTAX.search(entry)
         end = len(entry) if m is None else m.start() - (m.group() in "?*{")
         stems.append(entry[:max(end, 0)].lower())

@@ -135,7 +135,7 @@ def test_role_pattern_finds_what_one_plain_alternation_finds():
 
     for role in v.ROLES:
         atoms = [(alt, t.value) for t in v.terms() if t.role == role
-                 for alt in v._alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
+                 for alt in v.alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
         atoms.sort(key=lambda a: -len(a[0]))
         plain = re.compile(r"(?<![\w£])(?:" + "|".join(f"({a})" for a, _ in atoms) + r")(?![\w])", re.I)
         for path in sorted(CORPUS.glob("*.txt")):

@@ -105,7 +105,6 @@ def classify(text: str) -> CellValue:
     return CellValue("text")
 
 
-_DIGIT = re.compile(r"\d")
 # the characters a stripped cell matching _NIL or _RAG can open with (re.I folds no other character to these letters)
 _NIL_FIRST = frozenset("-–—−.nN")
 _RAG_FIRST = frozenset("gGaArRoOnNmM")

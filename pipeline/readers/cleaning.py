@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.normalise.memo import SHORT_TEXT

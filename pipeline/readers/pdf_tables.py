@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Collection, Optional, Sequence
 
-from pipeline.readers.pdf_layout import (BBox, Line, Word, append_wrapped, attach_bullets, column_gap, fits_on, group_lines,
+from pipeline.readers.pdf_layout import (BBox, Line, Word, append_wrapped, attach_bullets, fits_on, group_lines,
                                          starts_item, starts_with_marker)
 from pipeline.readers.pdf_settings import LAYOUT
 

@@ -46,15 +46,16 @@ def terms() -> tuple[Term, ...]:
     return tuple(Term(r["role"], r["value"], re.compile(rf"(?<![\w£])(?:{r['pattern']})(?![\w])", re.I)) for r in rows)
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """Split a pattern at its top-level ``|`` (not inside groups)."""
+def alternatives(pattern: str) -> list[str]:
+    """Split a pattern at its top-level ``|`` (not inside groups, not escaped)."""
     out, depth, start = [], 0, 0
     for i, ch in enumerate(pattern):
-        if ch == "\\":
+        escaped = i > 0 and pattern[i - 1] == "\\"
+        if ch == "\\" or escaped:
             continue
-        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+        if ch == "(":
             depth += 1
-        elif ch == ")" and (i == 0 or pattern[i - 1] != "\\"):
+        elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
             out.append(pattern[start:i])
@@ -74,7 +75,7 @@ def _role_pattern(role: str) -> tuple[re.Pattern, tuple[str, ...]]:
     The groups go in letter order, so the pattern (and its timing) does not
     depend on the hash seed that orders each alternative's set of letters.
     """
-    atoms = [(alt, t.value) for t in terms() if t.role == role for alt in _alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
+    atoms = [(alt, t.value) for t in terms() if t.role == role for alt in alternatives(t.pattern.pattern[len("(?<![\\w£])(?:"):-len(")(?![\\w])")])]
     atoms.sort(key=lambda a: -len(a[0]))
     by_letter: dict[str, list[tuple[str, str]]] = {}
     for alt, value in atoms:
