@@ -12,6 +12,7 @@ fails here as ``worker_died``).
 """
 from __future__ import annotations
 
+import os
 import socket
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Optional
@@ -48,7 +49,7 @@ class DaskExecutor:
         workers = self.client.scheduler_info().get("workers", {})
         local = bool(workers) and all(_on_this_host(address) for address in workers)
         db_url = self.db_url if local else None
-        size = self.settings.dask_batch
+        size = (self.settings.dask_batch, self.settings.dask_batch_bytes)
         pending = iter(jobs)
         futures = {}
 
@@ -58,12 +59,13 @@ class DaskExecutor:
             return future
 
         for _ in range(max(1, self.settings.in_flight * max(1, len(workers)))):
-            batch = _take(pending, size)
+            batch = _take(pending, *size)
             if batch:
                 submit(batch)
         return save.through(self._outcomes_as_done(futures, pending, size, submit, save))
 
-    def _outcomes_as_done(self, futures: dict, pending: Iterator[Job], size: int, submit: Any, save: Any) -> Iterator[Outcome]:
+    def _outcomes_as_done(self, futures: dict, pending: Iterator[Job], size: tuple[int, int], submit: Any,
+                          save: Any) -> Iterator[Outcome]:
         from dask.distributed import as_completed
 
         stream = as_completed(list(futures))
@@ -75,7 +77,7 @@ class DaskExecutor:
                 else:  # a remote worker's result (or its failure): saved here, in groups like a worker's
                     yield from save.add(job, *item)
             future.release()
-            nxt = _take(pending, size)
+            nxt = _take(pending, *size)
             if nxt:
                 stream.add(submit(nxt))
 
@@ -84,13 +86,22 @@ class DaskExecutor:
             self.client.close()
 
 
-def _take(iterator: Iterator[Job], n: int) -> list[Job]:
-    out = []
+def _take(iterator: Iterator[Job], n: int, max_bytes: int) -> list[Job]:
+    """The next task's jobs: ``n`` of them, or fewer once their files hold ``max_bytes`` (at least one)."""
+    out, held = [], 0
     for job in iterator:
         out.append(job)
-        if len(out) >= n:
+        held += _file_size(job)
+        if len(out) >= n or held >= max_bytes:
             break
     return out
+
+
+def _file_size(job: Job) -> int:
+    try:
+        return os.stat(job.source.path).st_size
+    except OSError:  # gone since the walk: the worker reports it; it weighs nothing here
+        return 0
 
 
 def extract_all(jobs: list[Job], db_url: Optional[str], group: Optional[SaveGroup] = None) -> list[Any]:

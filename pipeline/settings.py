@@ -63,9 +63,15 @@ class BatchSettings:
     """Tasks sent ahead per worker on a Dask cluster (local workers take one document at a time,
     so the batch always knows which document a dead worker held)."""
 
-    dask_batch: int = 4
-    """Documents per Dask task: the scheduler's cost per task is close to a small plan's
-    extraction time, so documents travel in small batches (a dead Dask worker fails its batch)."""
+    dask_batch: int = 16
+    """Documents per Dask task at most: the scheduler's cost per task is close to a small plan's
+    extraction time, and a local worker commits once per task, so small plans travel 16 at a
+    time (250 small plans on two local workers: 1.16 s in tasks of 4, 1.03 s of 8, 0.89 s of 16).
+    A dead Dask worker fails its task's documents (``worker_died``; the next run retries them)."""
+
+    dask_batch_bytes: int = 512 * 1024
+    """Bytes of input per Dask task at most (a task holds at least one document): a task of big
+    PDFs stays short, so the cluster's workers finish together."""
 
     preload_modules: tuple[str, ...] = ()
     """Modules every worker imports before its first document: your own extractors

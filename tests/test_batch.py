@@ -284,10 +284,26 @@ def test_dask_local_cluster_with_relative_paths(workers_here, tmp_path, monkeypa
     # workers on this machine save what they extract; a remote cluster's results are saved here
     monkeypatch.setattr(pipeline.distributed, "_on_this_host", lambda address: workers_here)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = run_batch([Path("in")], db="s.db", scheduler=cluster.scheduler_address)
+        # tasks of 3, so both workers take a share
+        summary = run_batch([Path("in")], db="s.db", scheduler=cluster.scheduler_address,
+                            settings=BatchSettings(dask_batch=3))
     assert summary.extracted == 6 and summary.failed == 0
     one = _clean_export(tmp_path / "in", str(tmp_path / "one.db"), tmp_path / "one.jsonl")
     assert jsonl("s.db", tmp_path / "dask.jsonl") == one
+
+
+def test_a_dask_task_holds_up_to_n_documents_or_max_bytes_of_them(tmp_path):
+    from pipeline.distributed import _take
+    from pipeline.ingest import Source
+    from pipeline.results import Job
+
+    sizes = [10, 10, 10, 10, 100, 5, 5]
+    for k, size in enumerate(sizes):
+        (tmp_path / f"{k}.txt").write_bytes(b"x" * size)
+    jobs = iter([Job(k, Source(tmp_path / f"{k}.txt")) for k in range(len(sizes))] + [Job(7, Source(tmp_path / "gone.txt"))])
+    tasks = [[j.index for j in _take(jobs, 3, 50)] for _ in range(5)]
+    # three small files fill a task by count; a big one ends its task at once; a vanished file weighs nothing
+    assert tasks == [[0, 1, 2], [3, 4], [5, 6, 7], [], []]
 
 
 def test_a_document_gets_no_more_than_its_workers_share_of_the_batch_budget():
