@@ -12,12 +12,12 @@ from schemas import Record, Risk
 
 _NO_RISK = re.compile(r"\b(no|not any)\b[^.]*\brisks?\b|\bno budgets?\b", re.I)
 _RISK_WORD = re.compile(r"\brisks?\b", re.I)
+_CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w*|threat|uncertain\w*|vigilance|paramount)\b", re.I)
 
 
 def _about_risks(text: str) -> bool:
     """``_RISK_WORD.search``, asked only of a text holding "risk" (the pattern is tried at every character)."""
     return may_hold(text, "risk") and bool(_RISK_WORD.search(text))
-_CUE = re.compile(r"\b(risks?|challenges?|crucial|reliant|dependen\w*|vulnerab\w*|threat|uncertain\w*|vigilance|paramount)\b", re.I)
 
 
 @register("risks", requires=("metadata", "services"))

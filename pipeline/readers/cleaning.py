@@ -157,6 +157,11 @@ def clean(text: str) -> Cleaned:
     nul = text.count("\x00")
     if odd:
         text = _count_sub(_CONTROL, "", text, removed, "control characters")
+    return _reported(text, removed, nul)
+
+
+def _reported(text: str, removed: dict[str, int], nul: int) -> Cleaned:
+    """The cleaned text with one issue naming what was removed; NULs counted apart from other control characters."""
     if nul:
         removed["NUL characters"] = nul
         removed["control characters"] -= nul
